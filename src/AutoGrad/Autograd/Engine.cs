@@ -1,0 +1,134 @@
+namespace AutoGrad.Autograd;
+
+/// <summary>Runs backward passes over the recorded graph: the one place where gradients are propagated.</summary>
+internal static class Engine
+{
+    public static void Backward(Tensor root, Tensor? gradient, bool retainGraph, bool createGraph)
+    {
+        var seed = SeedFor("Backward", root, gradient);
+        var grads = Run([root], [seed], retainGraph, createGraph, "Backward", keep: null);
+        var assigned = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
+        foreach (var (x, g) in grads)
+        {
+            if (!x.IsLeaf || !x.RequiresGrad) continue;
+            // A rule may hand the same tensor to several inputs (Add returns g twice) or return the seed
+            // itself; .Grad must never alias another tensor, or an in-place update of one would change both.
+            var own = createGraph || (assigned.Add(g) && !ReferenceEquals(g, gradient)) ? g : g.Clone();
+            x.Grad = x.Grad is null ? own : Accumulate(x.Grad, own, createGraph);
+        }
+    }
+
+    public static Tensor?[] Grad(Tensor[] outputs, Tensor[] inputs, Tensor?[]? gradOutputs, bool retainGraph, bool createGraph, bool allowUnused)
+    {
+        if (outputs.Length == 0) throw new ArgumentException("Grad: no outputs given.");
+        if (gradOutputs is not null && gradOutputs.Length != outputs.Length)
+            throw new ArgumentException($"Grad: {outputs.Length} outputs but {gradOutputs.Length} output gradients.");
+        for (int i = 0; i < inputs.Length; i++)
+            if (!inputs[i].RequiresGrad)
+                throw new ArgumentException($"Grad: input {i} ({inputs[i].Shape}) does not require gradients.");
+        var seeds = new Tensor[outputs.Length];
+        for (int i = 0; i < outputs.Length; i++) seeds[i] = SeedFor("Grad", outputs[i], gradOutputs?[i]);
+        var grads = Run(outputs, seeds, retainGraph, createGraph, "Grad", keep: new HashSet<Tensor>(inputs, ReferenceEqualityComparer.Instance));
+        var result = new Tensor?[inputs.Length];
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            grads.TryGetValue(inputs[i], out result[i]);
+            if (result[i] is null && !allowUnused)
+                throw new InvalidOperationException(
+                    $"Grad: input {i} ({inputs[i].Shape}) was not used to compute the outputs; pass allowUnused: true to get null for it.");
+        }
+        return result;
+    }
+
+    private static Tensor SeedFor(string op, Tensor root, Tensor? gradient)
+    {
+        if (!root.RequiresGrad)
+            throw new InvalidOperationException(
+                $"{op}: the tensor {root.Shape} does not require gradients: none of the tensors it was computed from has RequiresGrad set, or it was computed inside NoGrad.");
+        if (gradient is null)
+        {
+            if (root.Size != 1)
+                throw new ArgumentException(
+                    $"{op}: the output has shape {root.Shape}; a gradient can be implied only for a single-element output. Pass the seed ∂L/∂output of shape {root.Shape}, or reduce the output first (for example with Sum()).");
+            return Tensor.OnesLike(root);
+        }
+        if (gradient.Shape != root.Shape)
+            throw new ArgumentException($"{op}: the seed gradient has shape {gradient.Shape} but the output has shape {root.Shape}.");
+        Tensor.CheckSameDType(op, root, gradient);
+        return gradient;
+    }
+
+    // Note [Gradient accumulation]
+    // A tensor used by several ops (x * x, a diamond, a shared weight) receives one gradient per use; they
+    // are summed, never assigned. The map below holds the running sum for every tensor reached so far. By
+    // Note [Tape order], when a node is processed every node that consumes its output has already added
+    // its share, so the sum is complete.
+    private static Dictionary<Tensor, Tensor> Run(Tensor[] roots, Tensor[] seeds, bool retainGraph, bool createGraph, string op, HashSet<Tensor>? keep)
+    {
+        var grads = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < roots.Length; i++)
+            grads[roots[i]] = grads.TryGetValue(roots[i], out var s) ? Accumulate(s, seeds[i], createGraph) : seeds[i];
+
+        var nodes = Collect(roots, op);
+        using var scope = createGraph ? Tape.EnableGrad() : Tape.NoGrad();
+        foreach (var node in nodes)
+        {
+            if (!grads.TryGetValue(node.Output, out var g)) continue;
+            if (node.Output.RetainsGrad)
+                node.Output.Grad = node.Output.Grad is null ? (createGraph ? g : g.Clone()) : Accumulate(node.Output.Grad, g, createGraph);
+            var inputGrads = node.Rule!(g);
+            if (inputGrads.Length != node.Inputs.Count)
+                throw new InvalidOperationException($"Backward of '{node.Op}' returned {inputGrads.Length} gradients for {node.Inputs.Count} inputs.");
+            for (int i = 0; i < inputGrads.Length; i++)
+            {
+                var x = node.Inputs[i];
+                var gi = inputGrads[i];
+                if (gi is null || !x.RequiresGrad) continue;
+                gi = ReduceToShape(node, i, gi, x);
+                grads[x] = grads.TryGetValue(x, out var acc) ? Accumulate(acc, gi, createGraph) : gi;
+            }
+            // A non-leaf's gradient is complete and consumed once its node has run; drop it to free memory.
+            if (keep is null || !keep.Contains(node.Output)) grads.Remove(node.Output);
+        }
+        if (!retainGraph)
+            foreach (var node in nodes) node.Release();
+        return grads;
+    }
+
+    // Note [Broadcast gradients]
+    // A rule returns the gradient in the output's shape; an input that was broadcast (a bias [n] added to
+    // [b, n]) needs it summed over the broadcast axes. Doing it here, once, keeps every rule free of it.
+    private static Tensor ReduceToShape(Node node, int i, Tensor gi, Tensor x)
+    {
+        if (gi.Shape == x.Shape) return gi;
+        if (!x.Shape.CanBroadcastTo(gi.Shape))
+            throw new InvalidOperationException(
+                $"Backward of '{node.Op}' returned a gradient of shape {gi.Shape} for input {i} of shape {x.Shape}, which cannot be summed down to it.");
+        return gi.SumTo(x.Shape);
+    }
+
+    private static Tensor Accumulate(Tensor a, Tensor b, bool createGraph) =>
+        createGraph ? a + b : ElementwiseOps.AddNoGrad(a, b);
+
+    private static List<Node> Collect(Tensor[] roots, string op)
+    {
+        var seen = new HashSet<Node>(ReferenceEqualityComparer.Instance);
+        var stack = new Stack<Node>();
+        var list = new List<Node>();
+        foreach (var r in roots)
+            if (r.GradFn is { } n && seen.Add(n)) stack.Push(n);
+        while (stack.Count > 0)
+        {
+            var n = stack.Pop();
+            if (n.IsFreed)
+                throw new InvalidOperationException(
+                    $"{op}: the graph through '{n.Op}' (output {n.Output.Shape}) was already freed by an earlier backward pass. " +
+                    "Pass retainGraph: true to the first Backward if you need to backpropagate through the same graph again.");
+            list.Add(n);
+            foreach (var x in n.Inputs)
+                if (x.GradFn is { } p && seen.Add(p)) stack.Push(p);
+        }
+        list.Sort((a, b) => b.Stamp.CompareTo(a.Stamp));   // see Note [Tape order]
+        return list;
+    }
+}

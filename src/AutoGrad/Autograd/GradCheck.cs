@@ -1,0 +1,201 @@
+using System.Globalization;
+using System.Text;
+
+namespace AutoGrad.Autograd;
+
+/// <summary>Tolerances and switches for <see cref="GradCheck"/>; the defaults are PyTorch's <c>gradcheck</c> defaults.</summary>
+/// <param name="Eps">Finite-difference step ε: <c>(f(x + ε) − f(x − ε)) / 2ε</c>.</param>
+/// <param name="Atol">Absolute tolerance.</param>
+/// <param name="Rtol">Relative tolerance: an element passes when <c>|analytical − numerical| ≤ atol + rtol·|numerical|</c>.</param>
+/// <param name="CheckReentrant">Run backward twice and require bit-identical gradients.</param>
+/// <param name="CheckZeroSeed">Require that a zero output gradient gives zero input gradients.</param>
+public sealed record GradCheckOptions(double Eps = 1e-6, double Atol = 1e-5, double Rtol = 1e-3, bool CheckReentrant = true, bool CheckZeroSeed = true);
+
+/// <summary>The outcome of a gradient check; <see cref="Report"/> explains a failure.</summary>
+public sealed class GradCheckResult
+{
+    internal GradCheckResult(bool passed, string report, int input, int element, int output, double analytical, double numerical)
+    {
+        Passed = passed; Report = report; InputIndex = input; ElementIndex = element; OutputIndex = output;
+        Analytical = analytical; Numerical = numerical;
+    }
+
+    /// <summary>True when every Jacobian entry is within tolerance and the reentrancy and zero-seed checks hold.</summary>
+    public bool Passed { get; }
+
+    /// <summary>A readable account: the worst element with both values and the Jacobian column around it.</summary>
+    public string Report { get; }
+
+    /// <summary>Which input holds the worst element (−1 when no element was compared).</summary>
+    public int InputIndex { get; }
+
+    /// <summary>Flat index of the worst element within its input.</summary>
+    public int ElementIndex { get; }
+
+    /// <summary>Flat index of the output element whose derivative was worst.</summary>
+    public int OutputIndex { get; }
+
+    /// <summary>The analytical (backward) value <c>∂yₒ/∂xₑ</c> at the worst element.</summary>
+    public double Analytical { get; }
+
+    /// <summary>The central-difference value at the worst element.</summary>
+    public double Numerical { get; }
+
+    /// <inheritdoc/>
+    public override string ToString() => Report;
+}
+
+/// <summary>
+/// Compares the gradients the tape computes with central finite differences, in float64 — the test oracle for
+/// every op in this library and a public tool for checking your own functions.
+/// </summary>
+public static class GradCheck
+{
+    /// <summary>
+    /// Checks <c>∂f/∂inputs</c> at the given point. Inputs with <c>RequiresGrad</c> set are checked (all of them if none is set);
+    /// every input is converted to float64 first.
+    /// </summary>
+    public static GradCheckResult Check(Func<Tensor[], Tensor> f, Tensor[] inputs, GradCheckOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        ArgumentNullException.ThrowIfNull(inputs);
+        var o = options ?? new GradCheckOptions();
+        bool anyMarked = inputs.Any(t => t.RequiresGrad);
+        var xs = inputs.Select(t => t.Detach().To(DType.Float64).Clone()).ToArray();
+        var diff = inputs.Select(t => !anyMarked || t.RequiresGrad).ToArray();
+        for (int i = 0; i < xs.Length; i++) xs[i].RequiresGrad = diff[i];
+        var checkedInputs = Enumerable.Range(0, xs.Length).Where(i => diff[i]).ToArray();
+
+        var y = f(xs);
+        if (y.DType != DType.Float64)
+            return Fail($"GradCheck: f returned a {y.DType.Name()} tensor for float64 inputs; the check needs f to keep float64 throughout.");
+        int m = y.Size;
+
+        // Analytical Jacobian, one row per output element: the vector-Jacobian product with a one-hot seed.
+        var analytical = new double[checkedInputs.Length][,];
+        for (int c = 0; c < checkedInputs.Length; c++) analytical[c] = new double[m, xs[checkedInputs[c]].Size];
+        string? reentrancyError = null;
+        for (int j = 0; j < m; j++)
+        {
+            var rows = Vjp(y, xs, checkedInputs, OneHot(y.Shape, j));
+            if (o.CheckReentrant && reentrancyError is null)
+            {
+                var again = Vjp(y, xs, checkedInputs, OneHot(y.Shape, j));
+                for (int c = 0; c < rows.Length && reentrancyError is null; c++)
+                    if (!rows[c].AsSpan().SequenceEqual(again[c]))
+                        reentrancyError = $"GradCheck: backward is not reentrant: two backward passes with the same seed gave different gradients for input {checkedInputs[c]}.";
+            }
+            for (int c = 0; c < rows.Length; c++)
+                for (int e = 0; e < rows[c].Length; e++) analytical[c][j, e] = rows[c][e];
+        }
+        if (reentrancyError is not null) return Fail(reentrancyError);
+        if (o.CheckZeroSeed && m > 0)
+        {
+            var zero = Vjp(y, xs, checkedInputs, Tensor.Zeros(y.Shape, DType.Float64));
+            for (int c = 0; c < zero.Length; c++)
+                if (zero[c].Any(v => v != 0))
+                    return Fail($"GradCheck: a zero output gradient gave a non-zero gradient for input {checkedInputs[c]}.");
+        }
+
+        // Numerical Jacobian, one column per input element, by central differences.
+        double worstExcess = double.NegativeInfinity;
+        (int c, int e, int j, double a, double n) worst = (-1, -1, -1, 0, 0);
+        var numerical = new double[checkedInputs.Length][,];
+        using (Tape.NoGrad())
+        {
+            for (int c = 0; c < checkedInputs.Length; c++)
+            {
+                var x = xs[checkedInputs[c]];
+                numerical[c] = new double[m, x.Size];
+                for (int e = 0; e < x.Size; e++)
+                {
+                    double orig = x.F64[e];
+                    x.F64[e] = orig + o.Eps;
+                    var plus = f(xs).ToDoubleArray();
+                    x.F64[e] = orig - o.Eps;
+                    var minus = f(xs).ToDoubleArray();
+                    x.F64[e] = orig;
+                    for (int j = 0; j < m; j++)
+                    {
+                        double n = (plus[j] - minus[j]) / (2 * o.Eps);
+                        numerical[c][j, e] = n;
+                        double a = analytical[c][j, e];
+                        double excess = Math.Abs(a - n) - (o.Atol + o.Rtol * Math.Abs(n));
+                        if (double.IsNaN(a) != double.IsNaN(n)) excess = double.PositiveInfinity;
+                        if (excess > worstExcess) { worstExcess = excess; worst = (checkedInputs[c], e, j, a, n); }
+                    }
+                }
+            }
+        }
+        bool passed = worstExcess <= 0 || worst.c < 0;
+        var report = Describe(passed, o, xs, worst, checkedInputs, analytical, numerical);
+        return new GradCheckResult(passed, report, worst.c, worst.e, worst.j, worst.a, worst.n);
+    }
+
+    /// <summary>Like <see cref="Check"/> but throws <see cref="GradCheckException"/> with the report when the check fails.</summary>
+    public static void Assert(Func<Tensor[], Tensor> f, Tensor[] inputs, GradCheckOptions? options = null)
+    {
+        var r = Check(f, inputs, options);
+        if (!r.Passed) throw new GradCheckException(r);
+    }
+
+    private static double[][] Vjp(Tensor y, Tensor[] xs, int[] checkedInputs, Tensor seed)
+    {
+        var targets = checkedInputs.Select(i => xs[i]).ToArray();
+        var rows = new double[targets.Length][];
+        if (!y.RequiresGrad)
+        {
+            for (int c = 0; c < rows.Length; c++) rows[c] = new double[targets[c].Size];
+            return rows;
+        }
+        var grads = Functional.Grad([y], targets, [seed], retainGraph: true, allowUnused: true);
+        for (int c = 0; c < rows.Length; c++) rows[c] = grads[c]?.ToDoubleArray() ?? new double[targets[c].Size];
+        return rows;
+    }
+
+    private static Tensor OneHot(Shape shape, int j)
+    {
+        var t = Tensor.Zeros(shape, DType.Float64);
+        t.F64[j] = 1;
+        return t;
+    }
+
+    private static GradCheckResult Fail(string message) => new(false, message, -1, -1, -1, double.NaN, double.NaN);
+
+    private static string Describe(bool passed, GradCheckOptions o, Tensor[] xs, (int c, int e, int j, double a, double n) w,
+        int[] checkedInputs, double[][,] analytical, double[][,] numerical)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        if (w.c < 0) return "GradCheck passed: no input elements to check.";
+        var sb = new StringBuilder();
+        string where = $"input {w.c} {xs[w.c].Shape} element {w.e}{Index(xs[w.c].Shape, w.e)}, output element {w.j}";
+        sb.Append(passed ? "GradCheck passed" : "GradCheck FAILED")
+          .Append(inv, $" (eps {o.Eps:g3}, atol {o.Atol:g3}, rtol {o.Rtol:g3}). Worst: {where}: analytical {w.a:g10}, numerical {w.n:g10}, |difference| {Math.Abs(w.a - w.n):g3} vs allowed {o.Atol + o.Rtol * Math.Abs(w.n):g3}.");
+        if (!passed)
+        {
+            int c = Array.IndexOf(checkedInputs, w.c);
+            int rows = analytical[c].GetLength(0);
+            sb.Append("\n  Jacobian column for that input element (output: analytical | numerical):");
+            int from = Math.Max(0, w.j - 4), to = Math.Min(rows, w.j + 5);
+            for (int j = from; j < to; j++)
+                sb.Append(inv, $"\n    [{j}] {analytical[c][j, w.e],16:g10} | {numerical[c][j, w.e],16:g10}{(j == w.j ? "   <-- worst" : "")}");
+            if (to < rows || from > 0) sb.Append(inv, $"\n    ({rows} outputs in all)");
+        }
+        return sb.ToString();
+    }
+
+    private static string Index(Shape s, int flat)
+    {
+        if (s.Rank == 0) return "";
+        var idx = new int[s.Rank];
+        for (int i = s.Rank - 1; i >= 0; i--) { idx[i] = flat % s[i]; flat /= s[i]; }
+        return " [" + string.Join(", ", idx) + "]";
+    }
+}
+
+/// <summary>Thrown by <see cref="GradCheck.Assert"/> when analytical and numerical gradients disagree.</summary>
+public sealed class GradCheckException(GradCheckResult result) : Exception(result.Report)
+{
+    /// <summary>The failed check, with the worst element's values.</summary>
+    public GradCheckResult Result { get; } = result;
+}

@@ -1,0 +1,61 @@
+namespace AutoGrad.Autograd;
+
+/// <summary>Computes an op's input gradients from the gradient <c>g = ∂L/∂y</c> of its output.</summary>
+/// <remarks>Entries are null for inputs that receive no gradient. Each entry has the output's shape or the input's;
+/// the engine sums it down to the input's shape (see Note [Broadcast gradients] in Engine.cs).</remarks>
+public delegate Tensor?[] BackwardRule(Tensor g);
+
+/// <summary>
+/// One recorded op on the tape: its name, its inputs, its output and the rule that maps the output's
+/// gradient to its inputs' gradients.
+/// </summary>
+// Note [Tape order]
+// Every node takes a stamp from one increasing counter when its op runs. An op's inputs exist before
+// the op runs, so their nodes have smaller stamps: sorting the nodes reachable from a root by stamp,
+// newest first, is already a reverse topological order. Backward therefore needs no recursive DFS and
+// cannot overflow the stack on deep graphs (an RNN unrolled over 10,000 steps is fine). The tape of a
+// thread is the set of nodes its ops record, ordered by stamp; it is owned by the tensors that hold them,
+// so a graph nobody references (an evaluation pass without NoGrad) is collected like any other object.
+public sealed class Node
+{
+    private static long s_nextStamp;
+
+    internal Node(string op, Tensor output, Tensor[] inputs, BackwardRule rule)
+    {
+        Op = op;
+        Output = output;
+        Inputs = inputs;
+        Rule = rule;
+        Stamp = Interlocked.Increment(ref s_nextStamp);
+        InputVersions = new int[inputs.Length];
+        for (int i = 0; i < inputs.Length; i++) InputVersions[i] = inputs[i].Version;
+    }
+
+    /// <summary>The op's name, for example <c>Multiply</c>.</summary>
+    public string Op { get; }
+
+    /// <summary>The tensor this op produced.</summary>
+    public Tensor Output { get; }
+
+    /// <summary>The op's tensor inputs, in order.</summary>
+    public IReadOnlyList<Tensor> Inputs { get; }
+
+    /// <summary>Position on the tape: larger stamps were recorded later.</summary>
+    public long Stamp { get; }
+
+    /// <summary>True once a backward pass without <c>retainGraph</c> has released this node's saved values.</summary>
+    public bool IsFreed => Rule is null;
+
+    internal BackwardRule? Rule { get; private set; }
+
+    // Note [Saved values]
+    // A rule captures the tensors it needs (inputs or the output). If one of them is written in place
+    // after the op ran, the rule would silently compute a wrong gradient; the storage's version counter,
+    // copied here at record time, lets the engine refuse instead.
+    internal int[] InputVersions { get; }
+
+    internal void Release() => Rule = null;
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{Op} -> {Output.Shape} {Output.DType.Name()}";
+}

@@ -1,0 +1,85 @@
+namespace AutoGrad;
+
+/// <summary>
+/// A seeded pseudo-random generator (xoshiro256** seeded by SplitMix64): the same seed gives the same
+/// numbers on every machine and runtime.
+/// </summary>
+public sealed class Generator
+{
+    private ulong _s0, _s1, _s2, _s3;
+    private double? _spareNormal;
+
+    /// <summary>A generator whose whole stream is fixed by <paramref name="seed"/>.</summary>
+    public Generator(ulong seed)
+    {
+        ulong x = seed;
+        _s0 = SplitMix(ref x); _s1 = SplitMix(ref x); _s2 = SplitMix(ref x); _s3 = SplitMix(ref x);
+    }
+
+    private static ulong SplitMix(ref ulong x)
+    {
+        ulong z = x += 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+
+    /// <summary>The next 64 uniformly random bits.</summary>
+    public ulong NextUInt64()
+    {
+        ulong result = ulong.RotateLeft(_s1 * 5, 7) * 9;
+        ulong t = _s1 << 17;
+        _s2 ^= _s0; _s3 ^= _s1; _s1 ^= _s2; _s0 ^= _s3;
+        _s2 ^= t;
+        _s3 = ulong.RotateLeft(_s3, 45);
+        return result;
+    }
+
+    /// <summary>A uniform double in <c>[0, 1)</c> with 53 random bits.</summary>
+    public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
+
+    /// <summary>A uniform integer in <c>[0, n)</c> (unbiased, by rejection).</summary>
+    public int NextInt(int n)
+    {
+        if (n <= 0) throw new ArgumentOutOfRangeException(nameof(n), $"Generator.NextInt: n must be positive, got {n}.");
+        ulong bound = (ulong)n;
+        ulong limit = ulong.MaxValue - ulong.MaxValue % bound;
+        ulong r;
+        do r = NextUInt64(); while (r >= limit);
+        return (int)(r % bound);
+    }
+
+    /// <summary>A standard normal sample <c>N(0, 1)</c> (Box–Muller, pairs cached).</summary>
+    public double NextNormal()
+    {
+        if (_spareNormal is double s) { _spareNormal = null; return s; }
+        double u1;
+        do u1 = NextDouble(); while (u1 <= double.Epsilon);
+        double u2 = NextDouble();
+        double r = Math.Sqrt(-2.0 * Math.Log(u1));
+        _spareNormal = r * Math.Sin(2 * Math.PI * u2);
+        return r * Math.Cos(2 * Math.PI * u2);
+    }
+
+    /// <summary>Fisher–Yates shuffle of <paramref name="items"/> in place.</summary>
+    public void Shuffle<T>(Span<T> items)
+    {
+        for (int i = items.Length - 1; i > 0; i--)
+        {
+            int j = NextInt(i + 1);
+            (items[i], items[j]) = (items[j], items[i]);
+        }
+    }
+
+    /// <summary>The full internal state, so training can be checkpointed and resumed bit for bit.</summary>
+    public ulong[] GetState() => [_s0, _s1, _s2, _s3, _spareNormal is double d ? 1UL : 0UL, BitConverter.DoubleToUInt64Bits(_spareNormal ?? 0)];
+
+    /// <summary>Restores a state captured by <see cref="GetState"/>.</summary>
+    public void SetState(ulong[] state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.Length != 6) throw new ArgumentException($"Generator.SetState: expected 6 words, got {state.Length}.", nameof(state));
+        (_s0, _s1, _s2, _s3) = (state[0], state[1], state[2], state[3]);
+        _spareNormal = state[4] != 0 ? BitConverter.UInt64BitsToDouble(state[5]) : null;
+    }
+}

@@ -1,0 +1,131 @@
+using AutoGrad.Autograd;
+using AutoGrad.Kernels;
+
+namespace AutoGrad;
+
+/// <summary>Ops that join, split, pad or select between tensors.</summary>
+public static class CombineOps
+{
+    /// <summary>Joins tensors of equal shape except along <paramref name="axis"/>.</summary>
+    public static Tensor Concat(IReadOnlyList<Tensor> tensors, int axis = 0)
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        if (tensors.Count == 0) throw new ArgumentException("Concat: no tensors given.");
+        var first = tensors[0];
+        int a = first.Shape.NormalizeAxis(axis, "Concat");
+        int total = 0;
+        foreach (var t in tensors)
+        {
+            Tensor.CheckSameDType("Concat", first, t);
+            bool ok = t.Rank == first.Rank;
+            for (int i = 0; ok && i < t.Rank; i++) ok = i == a || t.Shape[i] == first.Shape[i];
+            if (!ok) throw new ArgumentException($"Concat: shapes {first.Shape} and {t.Shape} differ outside axis {axis}.");
+            total += t.Shape[a];
+        }
+        var dims = first.Shape.ToArray();
+        dims[a] = total;
+        var y = Tensor.Empty(new Shape(dims), first.DType);
+        var (outer, _, inner) = Reduce.Split(dims, a);
+        int start = 0;
+        foreach (var t in tensors)
+        {
+            int block = t.Shape[a] * inner;
+            for (int o = 0; o < outer; o++)
+            {
+                if (first.DType == DType.Float32) t.F32.Slice(o * block, block).CopyTo(y.F32.Slice(o * total * inner + start * inner, block));
+                else t.F64.Slice(o * block, block).CopyTo(y.F64.Slice(o * total * inner + start * inner, block));
+            }
+            start += t.Shape[a];
+        }
+        var sizes = tensors.Select(t => t.Shape[a]).ToArray();
+        return Tape.Record("Concat", y, [.. tensors], g =>
+        {
+            var parts = new Tensor?[sizes.Length];
+            int s = 0;
+            for (int i = 0; i < sizes.Length; i++) { parts[i] = tensors[i].RequiresGrad ? g.Slice(a, s, s + sizes[i]) : null; s += sizes[i]; }
+            return parts;
+        });
+    }
+
+    /// <summary>Stacks tensors of equal shape along a new axis <paramref name="axis"/>.</summary>
+    public static Tensor Stack(IReadOnlyList<Tensor> tensors, int axis = 0)
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        if (tensors.Count == 0) throw new ArgumentException("Stack: no tensors given.");
+        foreach (var t in tensors)
+            if (t.Shape != tensors[0].Shape) throw new ArgumentException($"Stack: shapes {tensors[0].Shape} and {t.Shape} differ.");
+        int a = Shape.NormalizeAxis(axis, tensors[0].Rank + 1, "Stack", tensors[0].Shape);
+        return Concat(tensors.Select(t => t.Unsqueeze(a)).ToArray(), a);
+    }
+
+    /// <summary>Splits along <paramref name="axis"/> into consecutive parts of the given sizes (which must add up to the axis length).</summary>
+    public static Tensor[] Split(this Tensor x, int[] sizes, int axis = 0)
+    {
+        ArgumentNullException.ThrowIfNull(sizes);
+        int a = x.Shape.NormalizeAxis(axis, "Split");
+        if (sizes.Any(s => s < 0) || sizes.Sum() != x.Shape[a])
+            throw new ArgumentException($"Split: sizes ({string.Join(", ", sizes)}) must be ≥ 0 and add up to {x.Shape[a]}, the length of axis {axis} of shape {x.Shape}.");
+        var parts = new Tensor[sizes.Length];
+        for (int i = 0, s = 0; i < sizes.Length; s += sizes[i], i++) parts[i] = x.Slice(a, s, s + sizes[i]);
+        return parts;
+    }
+
+    /// <summary>Splits along <paramref name="axis"/> into parts of <paramref name="size"/> elements (the last may be shorter).</summary>
+    public static Tensor[] Split(this Tensor x, int size, int axis = 0)
+    {
+        if (size <= 0) throw new ArgumentException($"Split: size must be positive, got {size}.");
+        int d = x.Shape[axis];
+        var sizes = Enumerable.Range(0, (d + size - 1) / size).Select(i => Math.Min(size, d - i * size)).ToArray();
+        return x.Split(sizes, axis);
+    }
+
+    /// <summary>Pads with a constant: <paramref name="widths"/>[i] = (before, after) elements added on axis i, as in NumPy's <c>pad</c>.</summary>
+    public static Tensor Pad(this Tensor x, (int Before, int After)[] widths, double value = 0)
+    {
+        ArgumentNullException.ThrowIfNull(widths);
+        if (widths.Length != x.Rank) throw new ArgumentException($"Pad: {widths.Length} (before, after) pairs given for shape {x.Shape} of rank {x.Rank}.");
+        if (widths.Any(w => w.Before < 0 || w.After < 0)) throw new ArgumentException("Pad: widths must be ≥ 0.");
+        var dims = x.Shape.Dims.Select((d, i) => d + widths[i].Before + widths[i].After).ToArray();
+        var shape = new Shape(dims);
+        var strides = shape.Strides();
+        int offset = 0;
+        for (int i = 0; i < dims.Length; i++) offset += widths[i].Before * strides[i];
+        // Scatter x − value into zeros, then add value everywhere: the interior holds x, the border value.
+        var y = value == 0
+            ? x.Detach().AsStridedScatter(shape, strides, offset, "Pad")
+            : (x.Detach() - value).AsStridedScatter(shape, strides, offset, "Pad") + value;
+        var inShape = x.Shape;
+        return Tape.Record("Pad", y, [x], g => [g.AsStrided(inShape, strides, offset, "Pad")]);
+    }
+
+    /// <summary><c>y = cond ≠ 0 ? a : b</c> element-wise, all three broadcast together.</summary>
+    public static Tensor Where(Tensor condition, Tensor a, Tensor b)
+    {
+        Tensor.CheckSameDType("Where", a, b);
+        var shape = Shape.Broadcast(Shape.Broadcast(condition.Shape, a.Shape, "Where"), b.Shape, "Where");
+        var mask = Dispatch.Expand(condition, shape);
+        for (int i = 0; i < mask.Size; i++) mask.SetFlat(i, mask.GetFlat(i) != 0 ? 1 : 0);
+        if (mask.DType != a.DType) mask = mask.Detach().To(a.DType);
+        var ea = Dispatch.Expand(a, shape);
+        var eb = Dispatch.Expand(b, shape);
+        var y = Tensor.Empty(shape, a.DType);
+        for (int i = 0; i < y.Size; i++) y.SetFlat(i, mask.GetFlat(i) != 0 ? ea.GetFlat(i) : eb.GetFlat(i));
+        return Tape.Record("Where", y, [a, b], g => [a.RequiresGrad ? g * mask : null, b.RequiresGrad ? g * (1.0 - mask) : null]);
+    }
+
+    /// <summary>One-hot rows: <c>y[…, c] = 1(indices[…] = c)</c> for classes <c>0 … numClasses−1</c>.</summary>
+    [NoGradient]
+    public static Tensor OneHot(this Tensor indices, int numClasses)
+    {
+        if (numClasses <= 0) throw new ArgumentException($"OneHot: numClasses must be positive, got {numClasses}.");
+        var idx = IndexingOps.ToIndices("OneHot", indices);
+        var y = Tensor.Empty(new Shape([.. indices.Shape.Dims, numClasses]), indices.DType);
+        for (int i = 0; i < idx.Length; i++)
+        {
+            if (idx[i] < 0 || idx[i] >= numClasses)
+                throw new IndexOutOfRangeException($"OneHot: class {idx[i]} at flat position {i} is outside 0..{numClasses - 1}.");
+            y.SetFlat(i * numClasses + idx[i], 1);
+        }
+        return y;
+    }
+}

@@ -1,0 +1,51 @@
+using AutoGrad.Kernels;
+
+namespace AutoGrad;
+
+/// <summary>Element-wise comparisons, broadcast; each returns a mask of 1s and 0s in the inputs' dtype and carries no gradient.</summary>
+public static class ComparisonOps
+{
+    /// <summary><c>1(a &gt; b)</c>.</summary>
+    [NoGradient]
+    public static Tensor Greater(this Tensor a, Tensor b) => Dispatch.Map2("Greater", a, b, new CompareKernel(Comparison.Greater));
+
+    /// <summary><c>1(a ≥ b)</c>.</summary>
+    [NoGradient]
+    public static Tensor GreaterEqual(this Tensor a, Tensor b) => Dispatch.Map2("GreaterEqual", a, b, new CompareKernel(Comparison.GreaterEqual));
+
+    /// <summary><c>1(a &lt; b)</c>.</summary>
+    [NoGradient]
+    public static Tensor Less(this Tensor a, Tensor b) => Dispatch.Map2("Less", a, b, new CompareKernel(Comparison.Less));
+
+    /// <summary><c>1(a ≤ b)</c>.</summary>
+    [NoGradient]
+    public static Tensor LessEqual(this Tensor a, Tensor b) => Dispatch.Map2("LessEqual", a, b, new CompareKernel(Comparison.LessEqual));
+
+    /// <summary><c>1(a = b)</c>.</summary>
+    [NoGradient]
+    public static Tensor Equal(this Tensor a, Tensor b) => Dispatch.Map2("Equal", a, b, new CompareKernel(Comparison.Equal));
+
+    /// <summary><c>1(a ≠ b)</c>.</summary>
+    [NoGradient]
+    public static Tensor NotEqual(this Tensor a, Tensor b) => Dispatch.Map2("NotEqual", a, b, new CompareKernel(Comparison.NotEqual));
+
+    /// <summary><c>1(x &gt; c)</c> against a constant.</summary>
+    [NoGradient]
+    public static Tensor Greater(this Tensor x, double c) => x.Greater(Tensor.Scalar(c, x.DType));
+
+    /// <summary><c>1(x &lt; c)</c> against a constant.</summary>
+    [NoGradient]
+    public static Tensor Less(this Tensor x, double c) => x.Less(Tensor.Scalar(c, x.DType));
+
+    /// <summary><c>1(x ≥ c)</c> against a constant.</summary>
+    [NoGradient]
+    public static Tensor GreaterEqual(this Tensor x, double c) => x.GreaterEqual(Tensor.Scalar(c, x.DType));
+
+    /// <summary><c>1(x ≤ c)</c> against a constant.</summary>
+    [NoGradient]
+    public static Tensor LessEqual(this Tensor x, double c) => x.LessEqual(Tensor.Scalar(c, x.DType));
+
+    /// <summary><c>1(x = c)</c> against a constant.</summary>
+    [NoGradient]
+    public static Tensor Equal(this Tensor x, double c) => x.Equal(Tensor.Scalar(c, x.DType));
+}

@@ -1,0 +1,77 @@
+using AutoGrad.Autograd;
+using AutoGrad.Kernels;
+
+namespace AutoGrad;
+
+/// <summary>Matrix products: matmul (1-D, 2-D and batched with broadcast batch axes), dot and outer.</summary>
+public static class LinearAlgebraOps
+{
+    /// <summary>
+    /// Matrix product with NumPy's <c>matmul</c> rules: <c>[…, m, k]·[…, k, n] → […, m, n]</c> with broadcast batch axes;
+    /// a 1-D left operand is a row vector and a 1-D right operand a column vector, their axis removed afterwards.
+    /// </summary>
+    public static Tensor MatMul(this Tensor a, Tensor b)
+    {
+        if (a.Rank == 0 || b.Rank == 0)
+            throw new ArgumentException($"MatMul: operands must have rank ≥ 1, got shapes {a.Shape} and {b.Shape}; use Multiply for scalars.");
+        if (a.Rank == 1 && b.Rank == 1) return a.Dot(b);
+        if (a.Rank == 1) return a.Unsqueeze(0).MatMul(b).Squeeze(-2);
+        if (b.Rank == 1) return a.MatMul(b.Unsqueeze(1)).Squeeze(-1);
+        return MatMul(a, b, false, false);
+    }
+
+    /// <summary>Inner product <c>Σᵢ aᵢbᵢ</c> of two vectors of equal length.</summary>
+    public static Tensor Dot(this Tensor a, Tensor b)
+    {
+        if (a.Rank != 1 || b.Rank != 1 || a.Size != b.Size)
+            throw new ArgumentException($"Dot: needs two 1-D tensors of equal length, got shapes {a.Shape} and {b.Shape}.");
+        return (a * b).Sum();
+    }
+
+    /// <summary>Outer product <c>yᵢⱼ = aᵢbⱼ</c> of two vectors.</summary>
+    public static Tensor Outer(this Tensor a, Tensor b)
+    {
+        if (a.Rank != 1 || b.Rank != 1)
+            throw new ArgumentException($"Outer: needs two 1-D tensors, got shapes {a.Shape} and {b.Shape}.");
+        return a.Unsqueeze(1) * b.Unsqueeze(0);
+    }
+
+    // Primitive because: a product computed from Multiply and Sum would build an m×k×n intermediate; the GEMM
+    // kernel reads the transposed operands in place, so the rule below needs no transpose copies.
+    internal static Tensor MatMul(Tensor a, Tensor b, bool transA, bool transB)
+    {
+        Tensor.CheckSameDType("MatMul", a, b);
+        if (a.Rank < 2 || b.Rank < 2) throw new ArgumentException($"MatMul: internal form needs rank ≥ 2, got {a.Shape} and {b.Shape}.");
+        int m = transA ? a.Shape[-1] : a.Shape[-2], k = transA ? a.Shape[-2] : a.Shape[-1];
+        int kb = transB ? b.Shape[-1] : b.Shape[-2], n = transB ? b.Shape[-2] : b.Shape[-1];
+        if (k != kb)
+            throw new ArgumentException(
+                $"MatMul: inner dimensions differ: shapes {a.Shape} and {b.Shape} give [{m}×{k}]·[{kb}×{n}]; the left operand's last axis must equal the right operand's second-to-last.");
+        var batchA = new Shape(a.Shape.Dims[..^2]);
+        var batchB = new Shape(b.Shape.Dims[..^2]);
+        var batch = Shape.Broadcast(batchA, batchB, "MatMul (batch axes)");
+        var y = Tensor.Empty(new Shape([.. batch.Dims, m, n]), a.DType);
+        var sa = Strided.BroadcastStrides(batchA.Dims, batch.Dims);
+        var sb = Strided.BroadcastStrides(batchB.Dims, batch.Dims);
+        int count = batch.Size, mk = m * k, kn = k * n, mn = m * n;
+        var idx = new int[batch.Rank];
+        for (int t = 0; t < count; t++)
+        {
+            int oa = 0, ob = 0;
+            for (int i = 0; i < idx.Length; i++) { oa += idx[i] * sa[i]; ob += idx[i] * sb[i]; }
+            if (a.DType == DType.Float32)
+                Gemm.Multiply(a.F32.Slice(oa * mk, mk), b.F32.Slice(ob * kn, kn), y.F32.Slice(t * mn, mn), m, k, n, transA, transB);
+            else
+                Gemm.Multiply(a.F64.Slice(oa * mk, mk), b.F64.Slice(ob * kn, kn), y.F64.Slice(t * mn, mn), m, k, n, transA, transB);
+            for (int i = idx.Length - 1; i >= 0; i--) { if (++idx[i] < batch.Dims[i]) break; idx[i] = 0; }
+        }
+        // For y = op(A)·op(B): ∂A and ∂B in the four layouts, each again a product of stored operands.
+        return Tape.Record("MatMul", y, [a, b], g => (transA, transB) switch
+        {
+            (false, false) => [a.RequiresGrad ? MatMul(g, b, false, true) : null, b.RequiresGrad ? MatMul(a, g, true, false) : null],
+            (false, true) => [a.RequiresGrad ? MatMul(g, b, false, false) : null, b.RequiresGrad ? MatMul(g, a, true, false) : null],
+            (true, false) => [a.RequiresGrad ? MatMul(b, g, false, true) : null, b.RequiresGrad ? MatMul(a, g, false, false) : null],
+            _ => [a.RequiresGrad ? MatMul(b, g, true, true) : null, b.RequiresGrad ? MatMul(g, a, true, true) : null],
+        });
+    }
+}

@@ -1,0 +1,178 @@
+using System.Numerics.Tensors;
+using AutoGrad.Autograd;
+using AutoGrad.Kernels;
+
+namespace AutoGrad;
+
+/// <summary>Reductions over all elements or chosen axes, with keep-dims, and the softmax family.</summary>
+public static class ReductionOps
+{
+    /// <summary><c>Σᵢ xᵢ</c> over every element (a scalar).</summary>
+    public static Tensor Sum(this Tensor x) => x.Sum(AllAxes(x), keepDims: false);
+
+    /// <summary><c>Σ</c> along <paramref name="axis"/>.</summary>
+    public static Tensor Sum(this Tensor x, int axis, bool keepDims = false) => x.Sum([axis], keepDims);
+
+    /// <summary><c>Σ</c> along the given axes (an empty list sums nothing).</summary>
+    public static Tensor Sum(this Tensor x, int[] axes, bool keepDims = false)
+    {
+        var ax = Normalize("Sum", x, axes);
+        var kept = KeptShape(x.Shape, ax);
+        Tensor y;
+        if (ax.Length == x.Rank && x.Size > 0)
+        {
+            y = Tensor.Empty(kept, x.DType);
+            if (x.DType == DType.Float32) y.F32[0] = TensorPrimitives.Sum<float>(x.F32);
+            else y.F64[0] = TensorPrimitives.Sum<double>(x.F64);
+        }
+        else
+        {
+            y = ax.Length == 0 ? x.Clone() : x.Detach();
+            for (int i = ax.Length - 1; i >= 0; i--) y = SumAxis(y, ax[i]);
+        }
+        var outShape = keepDims ? kept : DroppedShape(x.Shape, ax);
+        y = new Tensor(y.Storage, outShape, x.DType);
+        var inShape = x.Shape;
+        return Tape.Record("Sum", y, [x], g => [g.Reshape(kept).BroadcastTo(inShape)]);
+    }
+
+    /// <summary>Arithmetic mean over every element.</summary>
+    public static Tensor Mean(this Tensor x) => x.Sum() / x.Size;   // NaN for an empty tensor, as in NumPy
+
+    /// <summary>Arithmetic mean along <paramref name="axis"/>.</summary>
+    public static Tensor Mean(this Tensor x, int axis, bool keepDims = false) => x.Mean([axis], keepDims);
+
+    /// <summary>Arithmetic mean along the given axes.</summary>
+    public static Tensor Mean(this Tensor x, int[] axes, bool keepDims = false)
+    {
+        int n = Normalize("Mean", x, axes).Aggregate(1, (p, a) => p * x.Shape.Dims[a]);
+        return x.Sum(axes, keepDims) / n;
+    }
+
+    /// <summary>Variance <c>Σ(x − x̄)²/(n − ddof)</c> along the axes (all if null); <paramref name="unbiased"/> uses n − 1.</summary>
+    public static Tensor Var(this Tensor x, int[]? axes = null, bool unbiased = false, bool keepDims = false)
+    {
+        var ax = axes ?? AllAxes(x);
+        int n = Normalize("Var", x, ax).Aggregate(1, (p, a) => p * x.Shape.Dims[a]);
+        int denom = unbiased ? n - 1 : n;
+        var centered = x - x.Mean(ax, keepDims: true);
+        return centered.Square().Sum(ax, keepDims) / denom;
+    }
+
+    /// <summary>Standard deviation <c>√Var</c> along the axes (all if null).</summary>
+    public static Tensor Std(this Tensor x, int[]? axes = null, bool unbiased = false, bool keepDims = false) =>
+        x.Var(axes, unbiased, keepDims).Sqrt();
+
+    /// <summary>Maximum over every element.</summary>
+    /// <remarks>The gradient goes to the first element attaining the maximum (the one ArgMax picks).</remarks>
+    public static Tensor Max(this Tensor x) => x.Reshape(-1).Max(0);
+
+    /// <summary>Maximum along <paramref name="axis"/>; the gradient goes to the first maximal element.</summary>
+    public static Tensor Max(this Tensor x, int axis, bool keepDims = false) => Extreme(x, axis, keepDims, max: true);
+
+    /// <summary>Minimum over every element; the gradient goes to the first minimal element.</summary>
+    public static Tensor Min(this Tensor x) => x.Reshape(-1).Min(0);
+
+    /// <summary>Minimum along <paramref name="axis"/>; the gradient goes to the first minimal element.</summary>
+    public static Tensor Min(this Tensor x, int axis, bool keepDims = false) => Extreme(x, axis, keepDims, max: false);
+
+    /// <summary>Index of the first maximum along <paramref name="axis"/> (over the flattened tensor if null), as values of the input's dtype.</summary>
+    [NoGradient]
+    public static Tensor ArgMax(this Tensor x, int? axis = null, bool keepDims = false) => ArgExtreme(x, axis, keepDims, max: true);
+
+    /// <summary>Index of the first minimum along <paramref name="axis"/> (over the flattened tensor if null).</summary>
+    [NoGradient]
+    public static Tensor ArgMin(this Tensor x, int? axis = null, bool keepDims = false) => ArgExtreme(x, axis, keepDims, max: false);
+
+    /// <summary><c>log Σ exp(x)</c> along <paramref name="axis"/>, computed as <c>m + log Σ exp(x − m)</c> with <c>m = max x</c> so nothing overflows.</summary>
+    public static Tensor LogSumExp(this Tensor x, int axis = -1, bool keepDims = false)
+    {
+        // m is a constant shift: the terms it adds and subtracts cancel in the derivative, which stays softmax(x).
+        var m = FiniteOrZero(x.Detach().Max(axis, keepDims: true));
+        var y = (x - m).Exp().Sum(axis, keepDims: true).Log() + m;
+        return keepDims ? y : y.Squeeze(axis);
+    }
+
+    /// <summary>Softmax <c>eˣⁱ / Σⱼ eˣʲ</c> along <paramref name="axis"/>, shifted by the maximum for stability (notes 000).</summary>
+    public static Tensor Softmax(this Tensor x, int axis = -1)
+    {
+        var e = (x - x.Detach().Max(axis, keepDims: true)).Exp();
+        return e / e.Sum(axis, keepDims: true);
+    }
+
+    /// <summary>Log-softmax <c>x − logsumexp(x)</c> along <paramref name="axis"/>.</summary>
+    public static Tensor LogSoftmax(this Tensor x, int axis = -1) => x - x.LogSumExp(axis, keepDims: true);
+
+    private static Tensor Extreme(Tensor x, int axis, bool keepDims, bool max)
+    {
+        string op = max ? "Max" : "Min";
+        int a = x.Shape.NormalizeAxis(axis, op);
+        if (x.Shape[a] == 0) throw new ArgumentException($"{op}: axis {axis} of shape {x.Shape} is empty.");
+        var (outer, n, inner) = Reduce.Split(x.Shape.Dims, a);
+        var kept = KeptShape(x.Shape, [a]);
+        var y = Tensor.Empty(kept, x.DType);
+        var arg = new int[outer * inner];
+        if (x.DType == DType.Float32) Reduce.Extreme<float>(x.F32, y.F32, arg, outer, n, inner, max);
+        else Reduce.Extreme<double>(x.F64, y.F64, arg, outer, n, inner, max);
+        if (!keepDims) y = new Tensor(y.Storage, DroppedShape(x.Shape, [a]), x.DType);
+        var inShape = x.Shape;
+        return Tape.Record(op, y, [x], g =>
+        {
+            var mask = Tensor.Empty(inShape, x.DType);
+            for (int o = 0; o < outer; o++)
+                for (int i = 0; i < inner; i++) mask.SetFlat((o * n + arg[o * inner + i]) * inner + i, 1);
+            return [g.Reshape(kept).BroadcastTo(inShape) * mask];
+        });
+    }
+
+    private static Tensor ArgExtreme(Tensor x, int? axis, bool keepDims, bool max)
+    {
+        if (axis is null) return ArgExtreme(x.Detach().Reshape(-1), 0, false, max);
+        string op = max ? "ArgMax" : "ArgMin";
+        int a = x.Shape.NormalizeAxis(axis.Value, op);
+        if (x.Shape[a] == 0) throw new ArgumentException($"{op}: axis {axis} of shape {x.Shape} is empty.");
+        var (outer, n, inner) = Reduce.Split(x.Shape.Dims, a);
+        var y = Tensor.Empty(keepDims ? KeptShape(x.Shape, [a]) : DroppedShape(x.Shape, [a]), x.DType);
+        var scratch = Tensor.Empty(y.Shape, x.DType);
+        var arg = new int[outer * inner];
+        if (x.DType == DType.Float32) Reduce.Extreme<float>(x.F32, scratch.F32, arg, outer, n, inner, max);
+        else Reduce.Extreme<double>(x.F64, scratch.F64, arg, outer, n, inner, max);
+        for (int i = 0; i < arg.Length; i++) y.SetFlat(i, arg[i]);
+        return y;
+    }
+
+    private static Tensor SumAxis(Tensor x, int axis)
+    {
+        var (outer, n, inner) = Reduce.Split(x.Shape.Dims, axis);
+        var y = Tensor.Empty(KeptShape(x.Shape, [axis]), x.DType);
+        if (x.DType == DType.Float32) Reduce.Sum<float>(x.F32, y.F32, outer, n, inner);
+        else Reduce.Sum<double>(x.F64, y.F64, outer, n, inner);
+        return y;
+    }
+
+    private static Tensor FiniteOrZero(Tensor m)
+    {
+        for (int i = 0; i < m.Size; i++) if (!double.IsFinite(m.GetFlat(i))) m.SetFlat(i, 0);
+        return m;
+    }
+
+    private static int[] AllAxes(Tensor x) => Enumerable.Range(0, x.Rank).ToArray();
+
+    internal static int[] Normalize(string op, Tensor x, int[] axes)
+    {
+        ArgumentNullException.ThrowIfNull(axes);
+        var ax = axes.Select(a => x.Shape.NormalizeAxis(a, op)).Distinct().Order().ToArray();
+        if (ax.Length != axes.Length) throw new ArgumentException($"{op}: axes ({string.Join(", ", axes)}) repeat an axis of shape {x.Shape}.");
+        return ax;
+    }
+
+    internal static Shape KeptShape(Shape s, int[] axes)
+    {
+        var d = s.ToArray();
+        foreach (var a in axes) d[a] = 1;
+        return new Shape(d);
+    }
+
+    internal static Shape DroppedShape(Shape s, int[] axes) =>
+        new(s.Dims.Where((_, i) => !axes.Contains(i)).ToArray());
+}

@@ -1,0 +1,19 @@
+namespace AutoGrad;
+
+/// <summary>
+/// The flat buffer behind one or more tensors (a reshape shares it) and its version counter.
+/// </summary>
+/// <remarks>
+/// The version counts in-place writes, so a backward rule that saved a value can tell it was changed
+/// (see Note [Saved values] in Autograd/Node.cs).
+/// </remarks>
+internal sealed class Storage
+{
+    public readonly Array Data;   // float[] or double[]
+    public int Version;
+
+    public Storage(Array data) => Data = data;
+
+    public static Storage Allocate(DType dtype, int size) =>
+        new(dtype == DType.Float32 ? new float[size] : new double[size]);
+}
