@@ -1,7 +1,7 @@
 namespace AutoGrad.Autograd;
 
 /// <summary>Functional entry points to the backward engine: gradients returned rather than accumulated into <c>.Grad</c>.</summary>
-public static class Functional
+public static partial class Functional
 {
     /// <summary>
     /// Returns <c>Σₖ gradOutputsₖ · ∂outputsₖ/∂inputsᵢ</c> for each input without touching any <c>.Grad</c>.

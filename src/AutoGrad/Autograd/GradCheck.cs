@@ -101,7 +101,7 @@ public static class GradCheck
         double worstExcess = double.NegativeInfinity;
         (int c, int e, int j, double a, double n) worst = (-1, -1, -1, 0, 0);
         var numerical = new double[checkedInputs.Length][,];
-        using (Tape.NoGrad())
+        // Not under NoGrad: f may itself differentiate (GradGradCheck checks x ↦ ∂f/∂x this way).
         {
             for (int c = 0; c < checkedInputs.Length; c++)
             {
