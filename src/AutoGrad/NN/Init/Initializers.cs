@@ -38,7 +38,7 @@ public static class Initializers
         Tensor.Normal(shape, generator, 0, 1, dtype);
 
     /// <summary>
-    /// Orthogonal: the <c>Q</c> of a Gram–Schmidt QR of an <c>N(0,1)</c> matrix (signs fixed by <c>R</c>'s diagonal), viewed as
+    /// Orthogonal: the <c>Q</c> of a Gram–Schmidt QR of an <c>N(0,1)</c> matrix (with <c>R</c>'s diagonal positive), viewed as
     /// <c>(d₀, ∏ other dims)</c>; rows (or columns, whichever are fewer) are orthonormal.
     /// </summary>
     public static Tensor Orthogonal(Shape shape, int fanIn, int fanOut, Generator generator, DType dtype = DType.Float32)
@@ -49,7 +49,7 @@ public static class Initializers
         int m = transpose ? cols : rows, n = transpose ? rows : cols;   // m ≥ n: orthonormalise n columns of length m
         var a = new double[m, n];
         for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) a[i, j] = generator.NextNormal();
-        // Modified Gram–Schmidt; the sign of each column follows R's diagonal, making Q uniformly (Haar) distributed.
+        // Modified Gram–Schmidt: R's diagonal (the norms) comes out positive, which fixes Q's signs and makes it Haar-distributed.
         for (int j = 0; j < n; j++)
         {
             for (int k = 0; k < j; k++)
