@@ -7,7 +7,9 @@ public sealed partial class Tensor
     /// <summary>Overwrites this tensor's values with <paramref name="source"/>'s (<c>x ← s</c>), in place.</summary>
     /// <remarks>
     /// Allowed on a leaf that requires gradients only inside <see cref="Tape.NoGrad"/> (an optimizer step), and never on
-    /// a tensor made by a recorded op, whose value a backward rule may still need. Bumps <see cref="Version"/>.
+    /// a tensor made by a recorded op, whose value a backward rule may still need. A source of the other dtype is
+    /// converted. Bumps <see cref="Version"/>, so a backward rule that saved the old values can tell
+    /// (Note [Saved values] in Autograd/Node.cs).
     /// </remarks>
     public void CopyFrom(Tensor source)
     {
@@ -15,9 +17,9 @@ public sealed partial class Tensor
         CheckWritable("CopyFrom");
         if (source.Shape != Shape)
             throw new ArgumentException($"CopyFrom: source shape {source.Shape} differs from target shape {Shape}.");
-        CheckSameDType("CopyFrom", this, source);
         if (ReferenceEquals(source.Storage, Storage)) return;
-        if (DType == DType.Float32) source.F32.CopyTo(F32); else source.F64.CopyTo(F64);
+        var s = source.DType == DType ? source : source.Detach().To(DType);
+        if (DType == DType.Float32) s.F32.CopyTo(F32); else s.F64.CopyTo(F64);
         BumpVersion();
     }
 

@@ -90,10 +90,18 @@ public static class CombineOps
         var strides = shape.Strides();
         int offset = 0;
         for (int i = 0; i < dims.Length; i++) offset += widths[i].Before * strides[i];
-        // Scatter x − value into zeros, then add value everywhere: the interior holds x, the border value.
-        var y = value == 0
-            ? x.Detach().AsStridedScatter(shape, strides, offset, "Pad")
-            : (x.Detach() - value).AsStridedScatter(shape, strides, offset, "Pad") + value;
+        // Scatter x into zeros, then fill the border (found by scattering ones) with value. Writing the border instead of
+        // adding value everywhere keeps an infinite pad value (−∞ for max pooling) from turning the interior into NaN.
+        Tensor y;
+        using (Tape.NoGrad())
+        {
+            y = x.Detach().AsStridedScatter(shape, strides, offset, "Pad");
+            if (value != 0)
+            {
+                var interior = Tensor.OnesLike(x).AsStridedScatter(shape, strides, offset, "Pad");
+                for (int i = 0; i < y.Size; i++) if (interior.GetFlat(i) == 0) y.SetFlat(i, value);
+            }
+        }
         var inShape = x.Shape;
         return Tape.Record("Pad", y, [x], g => [g.AsStrided(inShape, strides, offset, "Pad")]);
     }

@@ -1,0 +1,126 @@
+namespace AutoGrad.Losses;
+
+/// <summary>
+/// Loss functions as extension methods on the prediction, composed from differentiable ops (notes §2.5). The first argument is
+/// the prediction <c>ŷ</c> (or logits <c>z</c>), the second the target <c>y</c>.
+/// </summary>
+public static class LossFunctions
+{
+    /// <summary>Clipping bound for probabilities: <c>ŷ ∈ [ε, 1 − ε]</c> with ε = 1e-7 (notes 000 clip both sides; nnfs uses 1e-7).</summary>
+    public const double ProbabilityEpsilon = 1e-7;
+
+    /// <summary>Mean squared error <c>ℓᵢ = (yᵢ − ŷᵢ)²</c>, averaged over every element by default (notes 000, 001, 002).</summary>
+    public static Tensor MseLoss(this Tensor prediction, Tensor target, Reduction reduction = Reduction.Mean)
+    {
+        CheckSameShape("MseLoss", prediction, target);
+        return Reduce((prediction - target).Square(), reduction);
+    }
+
+    /// <summary>Mean absolute error <c>ℓᵢ = |yᵢ − ŷᵢ|</c>.</summary>
+    /// <remarks>The subgradient at <c>ŷ = y</c> is 0 (notes 000). ∂ℓ/∂ŷ = −sign(y − ŷ): notes 000 print the opposite sign (catalog E36).</remarks>
+    public static Tensor MaeLoss(this Tensor prediction, Tensor target, Reduction reduction = Reduction.Mean)
+    {
+        CheckSameShape("MaeLoss", prediction, target);
+        return Reduce((prediction - target).Abs(), reduction);
+    }
+
+    /// <summary>Huber loss <c>ℓᵢ = ½e²</c> if <c>|e| &lt; δ</c>, else <c>δ|e| − ½δ²</c>, with <c>e = ŷ − y</c> (notes 001; δ = 1 by default, which the notes leave open).</summary>
+    public static Tensor HuberLoss(this Tensor prediction, Tensor target, double delta = 1.0, Reduction reduction = Reduction.Mean)
+    {
+        CheckSameShape("HuberLoss", prediction, target);
+        if (!(delta > 0)) throw new ArgumentOutOfRangeException(nameof(delta), $"HuberLoss: delta must be positive, got {delta}.");
+        // With a = min(|e|, δ): ½a² + δ(|e| − a) is ½e² inside and δ|e| − ½δ² outside, with no unused branch.
+        var abs = (prediction - target).Abs();
+        var a = abs.Clamp(max: delta);
+        return Reduce(a.Square() * 0.5 + (abs - a) * delta, reduction);
+    }
+
+    /// <summary>
+    /// Binary cross-entropy on probabilities <c>ℓᵢ = −[yᵢ ln ŷᵢ + (1 − yᵢ) ln(1 − ŷᵢ)]</c>, with <c>ŷ</c> clipped to
+    /// <c>[1e-7, 1 − 1e-7]</c> (notes 000).
+    /// </summary>
+    /// <remarks>Where clipping is active the gradient is 0. Prefer <see cref="BinaryCrossEntropyWithLogits"/> after a sigmoid.</remarks>
+    public static Tensor BinaryCrossEntropy(this Tensor prediction, Tensor target, Reduction reduction = Reduction.Mean)
+    {
+        CheckSameShape("BinaryCrossEntropy", prediction, target);
+        var p = prediction.Clamp(ProbabilityEpsilon, 1 - ProbabilityEpsilon);
+        return Reduce(-(target * p.Log() + (1.0 - target) * (1.0 - p).Log()), reduction);
+    }
+
+    /// <summary>
+    /// Binary cross-entropy on logits <c>ℓᵢ = BCE(σ(zᵢ), yᵢ)</c>, computed stably as <c>max(z, 0) − z·y + ln(1 + e^{−|z|})</c>;
+    /// its gradient is <c>σ(z) − y</c> (notes 003).
+    /// </summary>
+    public static Tensor BinaryCrossEntropyWithLogits(this Tensor logits, Tensor target, Reduction reduction = Reduction.Mean)
+    {
+        CheckSameShape("BinaryCrossEntropyWithLogits", logits, target);
+        // max's tie rule halves the gradient at z = 0, which makes the total gradient there exactly σ(0) − y.
+        var l = logits.Maximum(Tensor.Scalar(0, logits.DType)) - logits * target + ((-logits.Abs()).Exp() + 1.0).Log();
+        return Reduce(l, reduction);
+    }
+
+    /// <summary>
+    /// Categorical cross-entropy on probabilities <c>Lᵢ = −Σⱼ yᵢⱼ ln ŷᵢⱼ</c> over the last axis, <c>ŷ</c> clipped to <c>[1e-7, 1 − 1e-7]</c>
+    /// (notes 000). The target is one-hot (same shape as the prediction) or class indices (the prediction's shape without the last axis).
+    /// </summary>
+    /// <remarks>Reduction applies to the per-sample losses <c>Lᵢ</c> (so Mean is <c>(1/N)ΣLᵢ</c>, notes 002/003).</remarks>
+    public static Tensor CategoricalCrossEntropy(this Tensor prediction, Tensor target, Reduction reduction = Reduction.Mean)
+    {
+        var y = Targets("CategoricalCrossEntropy", prediction, target);
+        var p = prediction.Clamp(ProbabilityEpsilon, 1 - ProbabilityEpsilon);
+        return Reduce(-(y * p.Log()).Sum(-1), reduction);
+    }
+
+    /// <summary>
+    /// Softmax cross-entropy from logits <c>Lᵢ = −Σⱼ yᵢⱼ log softmax(zᵢ)ⱼ</c>, computed with <see cref="ReductionOps.LogSoftmax"/> so it never
+    /// overflows; its gradient is <c>softmax(z) − y</c> per sample (notes 000, 002, 003). Targets as in <see cref="CategoricalCrossEntropy"/>.
+    /// </summary>
+    public static Tensor SoftmaxCrossEntropy(this Tensor logits, Tensor target, Reduction reduction = Reduction.Mean)
+    {
+        var y = Targets("SoftmaxCrossEntropy", logits, target);
+        return Reduce(-(y * logits.LogSoftmax(-1)).Sum(-1), reduction);
+    }
+
+    /// <summary>Negative log-likelihood <c>Lᵢ = −logProbᵢ[classᵢ]</c> from log-probabilities (N, C) and class indices (N).</summary>
+    public static Tensor NllLoss(this Tensor logProbabilities, Tensor classes, Reduction reduction = Reduction.Mean)
+    {
+        if (logProbabilities.Rank < 1 || classes.Rank != logProbabilities.Rank - 1)
+            throw new ArgumentException($"NllLoss: expected log-probabilities (…, C) and class indices (…), got {logProbabilities.Shape} and {classes.Shape}.");
+        var idx = classes.Detach().To(logProbabilities.DType).Unsqueeze(-1);
+        return Reduce(-logProbabilities.Gather(-1, idx).Squeeze(-1), reduction);
+    }
+
+    /// <summary>The quadratic cost <c>C = (1/2n) Σₓ ‖y(x) − a‖²</c> over the <c>n</c> samples on axis 0 (notes 003, Nielsen).</summary>
+    public static Tensor QuadraticCost(this Tensor prediction, Tensor target)
+    {
+        CheckSameShape("QuadraticCost", prediction, target);
+        int n = prediction.Rank == 0 ? 1 : prediction.Shape[0];
+        return (target - prediction).Square().Sum() * (0.5 / n);
+    }
+
+    private static Tensor Targets(string op, Tensor prediction, Tensor target)
+    {
+        if (target.Shape == prediction.Shape) return target.DType == prediction.DType ? target : target.Detach().To(prediction.DType);
+        if (prediction.Rank >= 1 && target.Rank == prediction.Rank - 1)
+        {
+            bool ok = true;
+            for (int i = 0; i < target.Rank; i++) ok &= target.Shape[i] == prediction.Shape[i];
+            if (ok) return target.Detach().OneHot(prediction.Shape[-1]).To(prediction.DType);
+        }
+        throw new ArgumentException($"{op}: target shape {target.Shape} is neither the prediction's {prediction.Shape} (one-hot) nor its shape without the class axis (indices).");
+    }
+
+    private static void CheckSameShape(string op, Tensor prediction, Tensor target)
+    {
+        if (prediction.Shape != target.Shape)
+            throw new ArgumentException($"{op}: prediction shape {prediction.Shape} differs from target shape {target.Shape}.");
+    }
+
+    internal static Tensor Reduce(Tensor l, Reduction reduction) => reduction switch
+    {
+        Reduction.Mean => l.Mean(),
+        Reduction.Sum => l.Sum(),
+        Reduction.None => l,
+        _ => throw new ArgumentOutOfRangeException(nameof(reduction), $"Loss: unknown reduction {reduction}."),
+    };
+}

@@ -1,0 +1,20 @@
+namespace AutoGrad.Losses;
+
+/// <summary>Regularisation terms over a parameter list (notes 000: <c>Q = L + L₁ + L₂</c>), added to the data loss.</summary>
+/// <remarks>Notes 003 write L2 as <c>(λ/2n)Σw²</c>: pass <c>λ/(2n)</c> as <c>lambda</c> for that form. Pass only weights to leave biases unregularised.</remarks>
+public static class Penalties
+{
+    /// <summary>L1 penalty <c>λ Σ_m |θ_m|</c> (subgradient 0 at θ = 0).</summary>
+    public static Tensor L1(IEnumerable<Tensor> parameters, double lambda) => Sum("L1", parameters, p => p.Abs().Sum()) * lambda;
+
+    /// <summary>L2 penalty <c>λ Σ_m θ_m²</c>; its gradient is <c>2λθ</c>.</summary>
+    public static Tensor L2(IEnumerable<Tensor> parameters, double lambda) => Sum("L2", parameters, p => p.Square().Sum()) * lambda;
+
+    private static Tensor Sum(string op, IEnumerable<Tensor> parameters, Func<Tensor, Tensor> term)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        Tensor? total = null;
+        foreach (var p in parameters) total = total is null ? term(p) : total + term(p);
+        return total ?? throw new ArgumentException($"{op}: the parameter list is empty.");
+    }
+}

@@ -1,0 +1,118 @@
+using AutoGrad.Autograd;
+
+namespace AutoGrad.NN;
+
+/// <summary>
+/// Batch normalisation <c>y = γ·(x − μ_B)/√(σ²_B + ε) + β</c> per feature/channel (axis 1), notes 001/003 (Ioffe and Szegedy).
+/// </summary>
+/// <remarks>
+/// In training, <c>μ_B</c> and the <b>biased</b> <c>σ²_B = (1/m)Σ(x − μ_B)²</c> of the batch normalise (the notes' algorithm), and the
+/// running statistics are updated as PyTorch does: <c>r ← (1 − momentum)·r + momentum·s</c> with the <b>unbiased</b> variance
+/// <c>m/(m − 1)·σ²_B</c>. In evaluation the running statistics normalise (the notes give no inference rule).
+/// </remarks>
+public abstract class BatchNorm : Module
+{
+    private protected BatchNorm(int numFeatures, double eps, double momentum, bool affine, DType dtype)
+    {
+        if (numFeatures <= 0) throw new ArgumentException($"{GetType().Name}: numFeatures must be positive, got {numFeatures}.");
+        NumFeatures = numFeatures;
+        Eps = eps;
+        Momentum = momentum;
+        Affine = affine;
+        if (affine)
+        {
+            RegisterParameter("weight", Tensor.Ones(new Shape(numFeatures), dtype));
+            RegisterParameter("bias", Tensor.Zeros(new Shape(numFeatures), dtype));
+        }
+        RegisterBuffer("running_mean", Tensor.Zeros(new Shape(numFeatures), dtype));
+        RegisterBuffer("running_var", Tensor.Ones(new Shape(numFeatures), dtype));
+    }
+
+    /// <summary>Number of features (channels) <c>C</c>.</summary>
+    public int NumFeatures { get; }
+
+    /// <summary>The <c>ε</c> added to the variance.</summary>
+    public double Eps { get; }
+
+    /// <summary>The running-statistics momentum (0.1 as in PyTorch).</summary>
+    public double Momentum { get; }
+
+    /// <summary>Whether <c>γ</c> and <c>β</c> are learned.</summary>
+    public bool Affine { get; }
+
+    /// <summary>The scale <c>γ</c> (null when not affine).</summary>
+    public Tensor? Weight => Affine ? Parameter("weight") : null;
+
+    /// <summary>The shift <c>β</c> (null when not affine).</summary>
+    public Tensor? Bias => Affine ? Parameter("bias") : null;
+
+    /// <summary>Running mean used in evaluation.</summary>
+    public Tensor RunningMean => Buffer("running_mean");
+
+    /// <summary>Running (unbiased) variance used in evaluation.</summary>
+    public Tensor RunningVar => Buffer("running_var");
+
+    private protected abstract void CheckInput(Tensor x);
+
+    /// <summary><c>y = γ·(x − μ)/√(σ² + ε) + β</c> with batch statistics in training, running statistics in evaluation.</summary>
+    public override Tensor Forward(Tensor x)
+    {
+        CheckInput(x);
+        var axes = Enumerable.Range(0, x.Rank).Where(a => a != 1).ToArray();
+        var bshape = Enumerable.Repeat(1, x.Rank).ToArray();
+        bshape[1] = NumFeatures;
+        Tensor xhat;
+        if (Training)
+        {
+            int m = x.Size / NumFeatures;
+            if (m < 2) throw new ArgumentException($"{GetType().Name}: training needs more than one value per channel, got shape {x.Shape}.");
+            var mean = x.Mean(axes, keepDims: true);
+            var variance = (x - mean).Square().Mean(axes, keepDims: true);
+            xhat = (x - mean) / (variance + Eps).Sqrt();
+            using (Tape.NoGrad())
+            {
+                var bm = mean.Detach().Reshape(NumFeatures);
+                var bv = variance.Detach().Reshape(NumFeatures) * (m / (m - 1.0));
+                RunningMean.CopyFrom(RunningMean * (1 - Momentum) + bm * Momentum);
+                RunningVar.CopyFrom(RunningVar * (1 - Momentum) + bv * Momentum);
+            }
+        }
+        else
+        {
+            xhat = (x - RunningMean.Reshape(bshape)) / (RunningVar.Reshape(bshape) + Eps).Sqrt();
+        }
+        return Affine ? xhat * Parameter("weight").Reshape(bshape) + Parameter("bias").Reshape(bshape) : xhat;
+    }
+}
+
+/// <summary>Batch normalisation over (N, C) or (N, C, L) inputs, statistics per feature <c>C</c>.</summary>
+/// <param name="numFeatures">The number of features <c>C</c>.</param>
+/// <param name="eps">The <c>ε</c> added to the variance.</param>
+/// <param name="momentum">The running-statistics momentum.</param>
+/// <param name="affine">Whether <c>γ</c> and <c>β</c> are learned.</param>
+/// <param name="dtype">Element type of parameters and buffers.</param>
+public sealed class BatchNorm1d(int numFeatures, double eps = 1e-5, double momentum = 0.1, bool affine = true, DType dtype = DType.Float32)
+    : BatchNorm(numFeatures, eps, momentum, affine, dtype)
+{
+    private protected override void CheckInput(Tensor x)
+    {
+        if ((x.Rank != 2 && x.Rank != 3) || x.Shape[1] != NumFeatures)
+            throw new ArgumentException($"BatchNorm1d: expected (N, {NumFeatures}) or (N, {NumFeatures}, L), got {x.Shape}.");
+    }
+}
+
+/// <summary>Batch normalisation over (N, C, H, W) inputs, statistics per channel <c>C</c>.</summary>
+/// <param name="numFeatures">The number of channels <c>C</c>.</param>
+/// <param name="eps">The <c>ε</c> added to the variance.</param>
+/// <param name="momentum">The running-statistics momentum.</param>
+/// <param name="affine">Whether <c>γ</c> and <c>β</c> are learned.</param>
+/// <param name="dtype">Element type of parameters and buffers.</param>
+public sealed class BatchNorm2d(int numFeatures, double eps = 1e-5, double momentum = 0.1, bool affine = true, DType dtype = DType.Float32)
+    : BatchNorm(numFeatures, eps, momentum, affine, dtype)
+{
+    private protected override void CheckInput(Tensor x)
+    {
+        if (x.Rank != 4 || x.Shape[1] != NumFeatures)
+            throw new ArgumentException($"BatchNorm2d: expected (N, {NumFeatures}, H, W), got {x.Shape}.");
+    }
+}

@@ -1,0 +1,38 @@
+namespace AutoGrad.NN;
+
+/// <summary>
+/// Inverted dropout: in training <c>y = x ⊙ r/(1 − p)</c> with <c>rᵢ ~ Bernoulli(1 − p)</c>; in evaluation <c>y = x</c> (notes 000, 002).
+/// </summary>
+/// <remarks>
+/// <c>p</c> is the drop probability (the reading of notes 000's formula <c>Pr(1, 1−p, ‖θ‖)/(1−p)</c>; catalog E8). An element is
+/// kept when a uniform draw is below the keep probability <c>1 − p</c> (catalog E24 corrects notes 002's "≥"). The gradient is
+/// <c>rᵢ/(1 − p)</c>.
+/// </remarks>
+public sealed class Dropout : Module
+{
+    private readonly Generator _generator;
+
+    /// <summary>Dropout with drop probability <paramref name="p"/> ∈ [0, 1), masks drawn from <paramref name="generator"/>.</summary>
+    public Dropout(double p, Generator generator)
+    {
+        ArgumentNullException.ThrowIfNull(generator);
+        if (!(p >= 0 && p < 1)) throw new ArgumentOutOfRangeException(nameof(p), $"Dropout: p must be in [0, 1), got {p}.");
+        P = p;
+        _generator = generator;
+    }
+
+    /// <summary>The drop probability <c>p</c>.</summary>
+    public double P { get; }
+
+    /// <summary>The mask <c>r/(1 − p)</c> used by the last training-mode forward pass (null before one).</summary>
+    public Tensor? LastMask { get; private set; }
+
+    /// <summary><c>y = x ⊙ r/(1 − p)</c> in training, <c>y = x</c> in evaluation.</summary>
+    public override Tensor Forward(Tensor x)
+    {
+        if (!Training || P == 0) return x;
+        var mask = Tensor.Bernoulli(x.Shape, 1 - P, _generator, x.DType) * (1 / (1 - P));
+        LastMask = mask;
+        return x * mask;
+    }
+}
