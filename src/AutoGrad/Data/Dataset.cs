@@ -1,0 +1,120 @@
+namespace AutoGrad.Data;
+
+/// <summary>
+/// A labelled data set: examples <c>xᵢ</c> stacked along axis 0 of <see cref="Features"/> and their class
+/// indices <c>yᵢ ∈ {0, …, k−1}</c>.
+/// </summary>
+public sealed class Dataset
+{
+    private readonly int[] _labels;
+    private readonly string[] _classNames;
+
+    /// <summary>Pairs examples <c>x[i, …]</c> with class indices <c>y[i]</c>; class names default to "0" … "k−1".</summary>
+    /// <exception cref="ArgumentException">The label count differs from <c>x.Shape[0]</c>, or a label is outside <c>[0, k)</c>.</exception>
+    public Dataset(Tensor features, IReadOnlyList<int> labels, IReadOnlyList<string>? classNames = null, string name = "dataset")
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(labels);
+        if (features.Rank < 1)
+            throw new ArgumentException($"Dataset '{name}': features need at least one axis (the example axis), got a scalar.");
+        if (features.Shape[0] != labels.Count)
+            throw new ArgumentException($"Dataset '{name}': {features.Shape[0]} examples (features shape {features.Shape}) but {labels.Count} labels.");
+        _labels = labels.ToArray();
+        int maxLabel = _labels.Length == 0 ? -1 : _labels.Max();
+        _classNames = classNames?.ToArray() ?? Enumerable.Range(0, maxLabel + 1).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        for (int i = 0; i < _labels.Length; i++)
+            if (_labels[i] < 0 || _labels[i] >= _classNames.Length)
+                throw new ArgumentException($"Dataset '{name}': label {_labels[i]} of example {i} is outside [0, {_classNames.Length}) for {_classNames.Length} classes.");
+        Features = features;
+        Name = name;
+    }
+
+    /// <summary>The examples, shape <c>[n, …]</c> (axis 0 indexes examples).</summary>
+    public Tensor Features { get; }
+
+    /// <summary>The class index <c>yᵢ</c> of each example.</summary>
+    public IReadOnlyList<int> Labels => _labels;
+
+    /// <summary>The class names; <c>ClassNames[c]</c> names class index <c>c</c>.</summary>
+    public IReadOnlyList<string> ClassNames => _classNames;
+
+    /// <summary>A short name used in error messages and reports.</summary>
+    public string Name { get; }
+
+    /// <summary>The number of examples <c>n</c>.</summary>
+    public int Count => _labels.Length;
+
+    /// <summary>The number of classes <c>k</c>.</summary>
+    public int ClassCount => _classNames.Length;
+
+    /// <summary>The shape of one example, <c>Features.Shape</c> without axis 0.</summary>
+    public Shape ExampleShape => new(Features.Shape.ToArray()[1..]);
+
+    /// <summary>Example <c>i</c>: its features (shape <see cref="ExampleShape"/>) and its label.</summary>
+    public (Tensor Features, int Label) this[int index]
+    {
+        get
+        {
+            if ((uint)index >= (uint)Count)
+                throw new ArgumentOutOfRangeException(nameof(index), $"Dataset '{Name}': index {index} is outside [0, {Count}).");
+            return (TakeRows(Features, [index]).Reshape(ExampleShape), _labels[index]);
+        }
+    }
+
+    /// <summary>The examples at <paramref name="indices"/>, in that order (repeats allowed).</summary>
+    public Dataset Subset(IReadOnlyList<int> indices, string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(indices);
+        var idx = indices.ToArray();
+        foreach (var i in idx)
+            if ((uint)i >= (uint)Count)
+                throw new ArgumentOutOfRangeException(nameof(indices), $"Dataset '{Name}': subset index {i} is outside [0, {Count}).");
+        var labels = new int[idx.Length];
+        for (int j = 0; j < idx.Length; j++) labels[j] = _labels[idx[j]];
+        return new Dataset(TakeRows(Features, idx), labels, _classNames, name ?? Name);
+    }
+
+    /// <summary>The same labels with new features, e.g. after preprocessing; <c>x.Shape[0]</c> must equal <see cref="Count"/>.</summary>
+    public Dataset WithFeatures(Tensor features) => new(features, _labels, _classNames, Name);
+
+    /// <summary>The number of examples of each class, <c>n_c = |{i : yᵢ = c}|</c>.</summary>
+    public int[] ClassCounts()
+    {
+        var counts = new int[ClassCount];
+        foreach (var y in _labels) counts[y]++;
+        return counts;
+    }
+
+    /// <summary>The labels as a 1-D tensor of class indices, <c>[y₀, …, y_{n−1}]</c>.</summary>
+    public Tensor LabelTensor(DType dtype = DType.Float32) => LabelsToTensor(_labels, dtype);
+
+    /// <summary>The labels one-hot encoded, <c>Y[i, c] = 1(yᵢ = c)</c>, shape <c>[n, k]</c>.</summary>
+    public Tensor OneHotLabels(DType dtype = DType.Float32) => LabelTensor(dtype).OneHot(ClassCount);
+
+    /// <inheritdoc/>
+    public override string ToString() => $"Dataset '{Name}': {Count} examples of shape {ExampleShape}, {ClassCount} classes";
+
+    internal int[] LabelArray => _labels;
+
+    internal static Tensor LabelsToTensor(IReadOnlyList<int> labels, DType dtype)
+    {
+        if (dtype == DType.Float32) return Tensor.FromArray(labels.Select(v => (float)v).ToArray());
+        return Tensor.FromArray(labels.Select(v => (double)v).ToArray());
+    }
+
+    // Row copies go straight through the storage spans: IndexSelect would build an index tensor as large as
+    // the result, which for a 60,000-image subset is hundreds of megabytes of doubles for nothing.
+    internal static Tensor TakeRows(Tensor x, ReadOnlySpan<int> rows)
+    {
+        var dims = x.Shape.ToArray();
+        int rowSize = dims[0] == 0 ? 0 : x.Size / dims[0];
+        dims[0] = rows.Length;
+        var y = Tensor.Empty(new Shape(dims), x.DType);
+        for (int j = 0; j < rows.Length; j++)
+        {
+            if (x.DType == DType.Float32) x.F32.Slice(rows[j] * rowSize, rowSize).CopyTo(y.F32.Slice(j * rowSize, rowSize));
+            else x.F64.Slice(rows[j] * rowSize, rowSize).CopyTo(y.F64.Slice(j * rowSize, rowSize));
+        }
+        return y;
+    }
+}

@@ -1,0 +1,59 @@
+using AutoGrad.Autograd;
+
+namespace AutoGrad.Data;
+
+/// <summary>Standardization per feature, <c>z = (x − μ) / σ</c>, with μ and the population σ taken over the training examples.</summary>
+/// <remarks>A feature that is constant in training (σ = 0) is only centred: its σ is stored as 1.</remarks>
+public sealed class StandardScaler : IPreprocessor
+{
+    private Tensor? _mean, _std;
+
+    /// <summary>The fitted per-feature mean μ, shape of one example.</summary>
+    public Tensor Mean => _mean ?? throw NotFitted();
+
+    /// <summary>The fitted per-feature standard deviation σ (1 where σ was 0), shape of one example.</summary>
+    public Tensor Std => _std ?? throw NotFitted();
+
+    /// <inheritdoc/>
+    public bool IsFitted => _mean is not null;
+
+    /// <summary>μ = mean over axis 0, σ = √(mean((x − μ)²)) over axis 0.</summary>
+    public void Fit(Tensor x)
+    {
+        Scaling.CheckFitInput(x, nameof(StandardScaler));
+        using var _ = Tape.NoGrad();
+        var mean = x.Mean(0);
+        var std = (x - mean).Square().Mean(0).Sqrt();
+        // σ = 0 → 1 keeps constant features finite: (x − μ)/1 = 0 on the training data.
+        _std = std + std.Equal(Tensor.ZerosLike(std));
+        _mean = mean;
+    }
+
+    /// <summary><c>(x − μ) / σ</c>, broadcast over the example axis.</summary>
+    public Tensor Transform(Tensor x)
+    {
+        Scaling.CheckTransformInput(x, Mean, nameof(StandardScaler));
+        return (x - _mean!.To(x.DType)) / _std!.To(x.DType);
+    }
+
+    /// <summary>The inverse map <c>x = z·σ + μ</c>.</summary>
+    public Tensor InverseTransform(Tensor z)
+    {
+        Scaling.CheckTransformInput(z, Mean, nameof(StandardScaler));
+        return z * _std!.To(z.DType) + _mean!.To(z.DType);
+    }
+
+    /// <summary>Entries <c>mean</c> and <c>std</c>.</summary>
+    public IReadOnlyDictionary<string, Tensor> GetState() => new Dictionary<string, Tensor> { ["mean"] = Mean, ["std"] = Std };
+
+    /// <summary>Reads entries <c>mean</c> and <c>std</c> (same shape).</summary>
+    public void LoadState(IReadOnlyDictionary<string, Tensor> state)
+    {
+        var mean = PreprocessorExtensions.Need(state, "mean", nameof(StandardScaler));
+        var std = PreprocessorExtensions.Need(state, "std", nameof(StandardScaler));
+        if (mean.Shape != std.Shape) throw new ArgumentException($"StandardScaler.LoadState: mean {mean.Shape} and std {std.Shape} differ in shape.");
+        (_mean, _std) = (mean, std);
+    }
+
+    private static InvalidOperationException NotFitted() => new("StandardScaler: call Fit on training data (or LoadState) first.");
+}
