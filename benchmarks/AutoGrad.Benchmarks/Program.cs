@@ -4,5 +4,12 @@ namespace AutoGrad.Benchmarks;
 
 internal static class Program
 {
-    private static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    // `compare <workload>` runs one workload of the PyTorch side-by-side (benchmarks/compare/run.sh);
+    // anything else goes to BenchmarkDotNet.
+    private static int Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "compare") return Compare.Workloads.Run(args[1..]);
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
 }
