@@ -56,6 +56,35 @@ public class OpPropertyTests
     }
 
     [Theory, MemberData(nameof(OpTable.Labels), MemberType = typeof(OpTable))]
+    public void Second_derivatives_match_finite_differences_of_the_gradient(string label)
+    {
+        var op = OpTable.Get(label);
+        Generators.ForAll(op.Samples, 10, "second order " + label, s =>
+        {
+            // s(x) = Σᵢ ⟨∂⟨y, u⟩/∂xᵢ, vᵢ⟩ with fixed u, v: its gradient is a Hessian-vector product, computed through
+            // the backward rules recorded with createGraph.
+            var gen = new Generator(17);
+            Tensor? u = null;
+            Tensor[]? v = null;
+            Tensor F(Tensor[] xs)
+            {
+                using var _ = Tape.EnableGrad();   // GradCheck evaluates f under NoGrad for its finite differences
+                var y = s.Apply(xs);
+                u ??= Tensor.Uniform(y.Shape, gen, -1, 1, DType.Float64);
+                v ??= xs.Select(x => Tensor.Uniform(x.Shape, gen, -1, 1, DType.Float64)).ToArray();
+                if (!y.RequiresGrad) return Tensor.Scalar(0, DType.Float64);
+                var grads = Functional.Grad([y], xs, [u], createGraph: true, allowUnused: true);
+                var total = Tensor.Scalar(0, DType.Float64);
+                for (int i = 0; i < xs.Length; i++)
+                    if (grads[i] is { } g) total = total + (g * v[i]).Sum();
+                return total;
+            }
+            var r = GradCheck.Check(F, s.Inputs, op.GradCheckOptions);
+            Assert.True(r.Passed, $"{s}\n{r.Report}");
+        });
+    }
+
+    [Theory, MemberData(nameof(OpTable.Labels), MemberType = typeof(OpTable))]
     public void Float32_forward_agrees_with_float64(string label)
     {
         var op = OpTable.Get(label);
