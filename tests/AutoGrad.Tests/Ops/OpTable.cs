@@ -34,13 +34,15 @@ public sealed record OpCase(string Name, string Label, Gen<OpSample> Samples)
 
 /// <summary>
 /// The op table: one row per public differentiable op (and variant). Rows live in partial files by kind;
-/// other areas (layers, losses) add theirs by adding a partial file with a <c>static readonly OpCase[]</c>
-/// field and listing it in <see cref="Parts"/>.
+/// other areas (layers, losses) add theirs with a partial file declaring a <c>static readonly OpCase[]</c> field,
+/// which <see cref="All"/> picks up by reflection.
 /// </summary>
 public static partial class OpTable
 {
+    // Every static OpCase[] field of this class, whichever partial file declares it: a new area adds a file, nothing else.
     private static IEnumerable<OpCase[]> Parts =>
-        [ElementwiseRows, OperatorRows, MathRows, ReductionRows, ShapeRows, IndexingRows, CombineRows, LinearAlgebraRows];
+        typeof(OpTable).GetFields(System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public)
+            .Where(f => f.FieldType == typeof(OpCase[])).OrderBy(f => f.Name, StringComparer.Ordinal).Select(f => (OpCase[])f.GetValue(null)!);
 
     private static readonly Lazy<IReadOnlyList<OpCase>> s_all = new(() => Parts.SelectMany(p => p).ToArray());
 
