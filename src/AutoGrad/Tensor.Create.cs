@@ -41,6 +41,11 @@ public sealed partial class Tensor
     /// <summary>The sequence <c>1, 2, …, n−1</c> counted from 0: <c>Arange(0, n)</c>.</summary>
     public static Tensor Arange(int n, DType dtype = DType.Float32) => Arange(0, n, 1, dtype);
 
+    /// <summary>The float32 integers <c>start, start + 1, …</c> up to but excluding <paramref name="stop"/>.</summary>
+    // Without this overload Arange(5, 0) binds to Arange(int n, DType dtype) (a literal 0 converts to any enum) and gives 0..4.
+    // It takes no dtype so that Arange(a, b, 0) still reaches the step check instead of reading 0 as a DType.
+    public static Tensor Arange(int start, int stop) => Arange(start, stop, 1, DType.Float32);
+
     /// <summary><paramref name="count"/> evenly spaced values from <paramref name="start"/> to <paramref name="stop"/>, both included.</summary>
     public static Tensor Linspace(double start, double stop, int count, DType dtype = DType.Float32)
     {

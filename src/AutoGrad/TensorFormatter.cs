@@ -25,9 +25,11 @@ internal static class TensorFormatter
             if (double.IsNegativeInfinity(v)) return "-inf";
             if (allInts) return v.ToString("0", CultureInfo.InvariantCulture) + ".";
             if (sci) return v.ToString("0." + new string('#', digits) + "e+00", CultureInfo.InvariantCulture);
-            return Math.Round(v, digits).ToString("0." + new string('#', digits), CultureInfo.InvariantCulture);
+            var s = Math.Round(v, digits).ToString("0." + new string('#', digits), CultureInfo.InvariantCulture);
+            return s.Contains('.') ? s : s + ".";   // NumPy keeps the point on whole numbers among fractions: "3."
         }
         var cells = values.Select(Fmt).ToArray();
+        if (!sci) AlignPoints(cells);
         int width = cells.Length == 0 ? 0 : cells.Max(c => c.Length);
         var sb = new StringBuilder("tensor(");
         if (t.Rank == 0) sb.Append(cells[0]);
@@ -36,6 +38,25 @@ internal static class TensorFormatter
         if (t.GradFn is not null) sb.Append($", grad_fn={t.GradFn.Op}");
         else if (t.RequiresGrad) sb.Append(", requires_grad=True");
         return sb.Append(')').ToString();
+    }
+
+    // NumPy lines the decimal points up: integer parts padded on the left, fractions with spaces on the right
+    // ("[ 1.5  , -2.25 ,  3.   ]"); nan and inf have no point and are only right-aligned later.
+    private static void AlignPoints(string[] cells)
+    {
+        int intWidth = 0, fracWidth = 0;
+        foreach (var c in cells)
+        {
+            int p = c.IndexOf('.');
+            if (p < 0) continue;
+            intWidth = Math.Max(intWidth, p);
+            fracWidth = Math.Max(fracWidth, c.Length - p - 1);
+        }
+        for (int i = 0; i < cells.Length; i++)
+        {
+            int p = cells[i].IndexOf('.');
+            if (p >= 0) cells[i] = cells[i].PadLeft(cells[i].Length + intWidth - p).PadRight(intWidth + 1 + fracWidth);
+        }
     }
 
     private static void Append(StringBuilder sb, int[] dims, int[] strides, int axis, int offset, string[] cells, int width, bool elide, int indent)

@@ -1,0 +1,97 @@
+namespace AutoGrad.Tests;
+
+public class GeneratorTests
+{
+    [Fact]
+    public void Seed_42_gives_the_pinned_stream_on_every_machine()
+    {
+        // Obtained once from an independent Python implementation of SplitMix64 + xoshiro256**; must never change.
+        var g = new Generator(42);
+        Assert.Equal(0.08386297105988216, g.NextDouble());
+        Assert.Equal(0.3789802506626686, g.NextDouble());
+        Assert.Equal(0.6800434110281394, g.NextDouble());
+    }
+
+    [Fact]
+    public void Same_seed_gives_the_same_numbers_and_different_seeds_differ()
+    {
+        var a = new Generator(123);
+        var b = new Generator(123);
+        var c = new Generator(124);
+        var xa = Enumerable.Range(0, 100).Select(_ => a.NextUInt64()).ToArray();
+        Assert.Equal(xa, Enumerable.Range(0, 100).Select(_ => b.NextUInt64()).ToArray());
+        Assert.NotEqual(xa, Enumerable.Range(0, 100).Select(_ => c.NextUInt64()).ToArray());
+    }
+
+    [Fact]
+    public void NextDouble_is_in_the_unit_interval_with_mean_one_half()
+    {
+        var g = new Generator(1);
+        var v = Enumerable.Range(0, 100_000).Select(_ => g.NextDouble()).ToArray();
+        Assert.All(v, x => Assert.InRange(x, 0.0, 1.0 - double.Epsilon));
+        Assert.InRange(v.Average(), 0.497, 0.503);   // σ of the mean ≈ 0.0009
+    }
+
+    [Fact]
+    public void Normal_samples_have_mean_0_and_std_1()
+    {
+        var g = new Generator(2);
+        var v = Enumerable.Range(0, 100_000).Select(_ => g.NextNormal()).ToArray();
+        double mean = v.Average();
+        double std = Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / v.Length);
+        Assert.InRange(mean, -0.015, 0.015);   // σ of the mean ≈ 0.0032
+        Assert.InRange(std, 0.99, 1.01);       // σ of the std ≈ 0.0022
+        Assert.InRange(v.Count(x => Math.Abs(x) < 1) / (double)v.Length, 0.678, 0.688);   // 68.27 %
+    }
+
+    [Theory]
+    [InlineData(0.1)]
+    [InlineData(0.5)]
+    [InlineData(0.9)]
+    public void Bernoulli_frequency_is_near_p(double p)
+    {
+        var t = Tensor.Bernoulli(new Shape(100_000), p, new Generator(3), DType.Float64);
+        var v = t.ToDoubleArray();
+        Assert.All(v, x => Assert.True(x == 0 || x == 1));
+        Assert.InRange(v.Average(), p - 0.006, p + 0.006);   // σ ≤ 0.0016
+    }
+
+    [Fact]
+    public void NextInt_covers_the_range_uniformly_and_rejects_bad_bounds()
+    {
+        var g = new Generator(4);
+        var counts = new int[6];
+        for (int i = 0; i < 60_000; i++) counts[g.NextInt(6)]++;
+        Assert.All(counts, c => Assert.InRange(c, 9_600, 10_400));
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => g.NextInt(0));
+        Assert.Contains("NextInt", ex.Message);
+    }
+
+    [Fact]
+    public void Shuffle_is_a_permutation_and_depends_on_the_seed()
+    {
+        var a = Enumerable.Range(0, 50).ToArray();
+        new Generator(5).Shuffle<int>(a);
+        Assert.Equal(Enumerable.Range(0, 50), a.Order());
+        Assert.NotEqual(Enumerable.Range(0, 50), a);
+        var b = Enumerable.Range(0, 50).ToArray();
+        new Generator(5).Shuffle<int>(b);
+        Assert.Equal(a, b);
+    }
+
+    [Fact]
+    public void GetState_and_SetState_resume_exactly_even_with_a_cached_normal()
+    {
+        var g = new Generator(6);
+        g.NextNormal();                       // leaves the second Box–Muller value cached
+        var state = g.GetState();
+        var expected = new[] { g.NextNormal(), g.NextDouble(), g.NextNormal(), g.NextNormal() };
+        var h = new Generator(999);
+        h.SetState(state);
+        Assert.Equal(expected, new[] { h.NextNormal(), h.NextDouble(), h.NextNormal(), h.NextNormal() });
+        g.SetState(state);
+        Assert.Equal(expected[0], g.NextNormal());
+        var ex = Assert.Throws<ArgumentException>(() => g.SetState([1, 2, 3]));
+        Assert.Contains("SetState", ex.Message);
+    }
+}
