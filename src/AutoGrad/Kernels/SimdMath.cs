@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
@@ -36,6 +37,22 @@ internal static class SimdMath
         if (typeof(T) == typeof(double))
         {
             return Vector256.FusedMultiplyAdd(a.As<T, double>(), b.As<T, double>(), addend.As<T, double>()).As<double, T>();
+        }
+
+        throw new NotSupportedException($"Fma is not supported for {typeof(T)}.");
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector<T> Fma<T>(Vector<T> a, Vector<T> b, Vector<T> addend)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            return Vector.FusedMultiplyAdd(a.As<T, float>(), b.As<T, float>(), addend.As<T, float>()).As<float, T>();
+        }
+
+        if (typeof(T) == typeof(double))
+        {
+            return Vector.FusedMultiplyAdd(a.As<T, double>(), b.As<T, double>(), addend.As<T, double>()).As<double, T>();
         }
 
         throw new NotSupportedException($"Fma is not supported for {typeof(T)}.");
