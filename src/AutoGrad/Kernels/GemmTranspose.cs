@@ -7,7 +7,7 @@ namespace AutoGrad.Kernels;
 /// <summary>
 /// In-register square transposes used by packing when the source is read across rows. Scalar
 /// gathers of the same data cost a large fraction of the micro-kernel time at 1024³.
-/// Callers must check <see cref="Avx.IsSupported"/>.
+/// The block methods require AVX; <see cref="Strip8"/> checks and reports how much it did.
 /// </summary>
 internal static unsafe class GemmTranspose
 {
