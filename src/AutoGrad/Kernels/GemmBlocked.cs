@@ -1,0 +1,111 @@
+using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace AutoGrad.Kernels;
+
+/// <summary>
+/// Single-threaded BLIS-style GEMM on a strided sub-problem: B is packed into KC×NR panels
+/// (kept in L3/L2), A into MR-row panels (kept in L2), and a register-blocked micro-kernel
+/// multiplies one MR×NR tile of C at a time.
+/// </summary>
+/// <remarks>
+/// The K loop is blocked from 0 in steps of <see cref="KC"/> regardless of the sub-problem, which
+/// is what lets callers split C across threads without changing any element's rounding.
+/// </remarks>
+internal static unsafe class GemmBlocked
+{
+    internal const int MR = 8;
+    internal const int KC = 256;
+    internal const int MC = 128;
+
+    // Packed buffers are aligned to a cache line so every Vector512 load of a panel is a single line.
+    private const int AlignBytes = 64;
+
+    /// <summary>Micro-tile width: two Vector512 registers per row (32 floats or 16 doubles).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int NR<T>() where T : unmanaged => 2 * Vector512<T>.Count;
+
+    // 2 MB of packed B: large enough that N up to 2048 floats is packed once per K block.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int NC<T>() where T : unmanaged => (2 << 20) / (KC * Unsafe.SizeOf<T>()) / NR<T>() * NR<T>();
+
+    /// <summary>
+    /// C = (accumulate ? C : 0) + op(A)·op(B) where op(A)[i,p] = transA ? a[p*lda+i] : a[i*lda+p]
+    /// and op(B)[p,j] = transB ? b[j*ldb+p] : b[p*ldb+j]; C has row stride <paramref name="ldc"/>.
+    /// </summary>
+    internal static void Multiply<T>(T* a, int lda, bool transA, T* b, int ldb, bool transB, T* c, int ldc,
+        int m, int k, int n, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int nr = NR<T>();
+        int ncMax = NC<T>();
+        int pad = AlignBytes / Unsafe.SizeOf<T>();
+        int mcCap = Math.Min(MC, RoundUp(m, MR));
+        int ncCap = Math.Min(ncMax, RoundUp(n, nr));
+        int kcCap = Math.Min(KC, k);
+        T[] packARented = ArrayPool<T>.Shared.Rent(mcCap * kcCap + pad);
+        T[] packBRented = ArrayPool<T>.Shared.Rent(ncCap * kcCap + pad);
+        try
+        {
+            fixed (T* rawA = packARented)
+            fixed (T* rawB = packBRented)
+            {
+                T* packA = Align(rawA);
+                T* packB = Align(rawB);
+                for (int jc = 0; jc < n; jc += ncMax)
+                {
+                    int nc = Math.Min(ncMax, n - jc);
+                    for (int pc = 0; pc < k; pc += KC)
+                    {
+                        int kc = Math.Min(KC, k - pc);
+                        bool overwrite = !accumulate && pc == 0;
+                        GemmPacking.PackB(b, ldb, transB, pc, jc, kc, nc, nr, packB);
+                        for (int ic = 0; ic < m; ic += MC)
+                        {
+                            int mc = Math.Min(MC, m - ic);
+                            GemmPacking.PackA(a, lda, transA, ic, pc, mc, kc, packA);
+                            MacroKernel(packA, packB, c + (long)ic * ldc + jc, ldc, mc, kc, nc, nr, overwrite);
+                        }
+                    }
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(packBRented);
+            ArrayPool<T>.Shared.Return(packARented);
+        }
+    }
+
+    // jr outer, ir inner: one KC×NR panel of B stays in L1 while the MR-row panels of A stream from L2.
+    private static void MacroKernel<T>(T* packA, T* packB, T* c, int ldc, int mc, int kc, int nc, int nr, bool overwrite)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        bool wide = Vector512.IsHardwareAccelerated;
+        for (int jr = 0; jr < nc; jr += nr)
+        {
+            int nValid = Math.Min(nr, nc - jr);
+            T* panelB = packB + (long)jr * kc;
+            for (int ir = 0; ir < mc; ir += MR)
+            {
+                int mValid = Math.Min(MR, mc - ir);
+                T* panelA = packA + (long)ir * kc;
+                T* tile = c + (long)ir * ldc + jr;
+                if (wide)
+                {
+                    GemmMicroKernel.Kernel512(kc, panelA, panelB, tile, ldc, mValid, nValid, overwrite);
+                }
+                else
+                {
+                    GemmMicroKernel.Kernel256(kc, panelA, panelB, tile, ldc, mValid, nValid, overwrite);
+                }
+            }
+        }
+    }
+
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+    private static T* Align<T>(T* p) where T : unmanaged => (T*)(((nint)p + (AlignBytes - 1)) & ~(nint)(AlignBytes - 1));
+}

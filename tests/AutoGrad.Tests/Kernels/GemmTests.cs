@@ -1,0 +1,241 @@
+using AutoGrad.Kernels;
+
+namespace AutoGrad.Tests.Kernels;
+
+// Tests here mutate Gemm.MaxDegreeOfParallelism, so they must not run concurrently with each other.
+[Collection("Gemm")]
+public class GemmTests
+{
+    public static TheoryData<int, int, int> Shapes => new()
+    {
+        { 0, 0, 0 }, { 0, 3, 4 }, { 3, 0, 4 }, { 3, 4, 0 },
+        { 1, 1, 1 }, { 1, 7, 1 }, { 3, 5, 7 }, { 8, 1, 32 }, { 9, 2, 33 },
+        // Below the packing threshold: exercise the direct path's row/column/K remainders.
+        { 13, 20, 37 }, { 5, 64, 40 }, { 31, 31, 31 },
+        { 17, 33, 65 }, { 64, 64, 64 }, { 1, 300, 257 }, { 257, 300, 1 },
+        { 130, 257, 75 }, { 300, 200, 513 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Float_MatchesNaiveReference_AllTransposesAndAccumulate(int m, int k, int n)
+    {
+        var rng = new Random(m * 7919 + k * 104729 + n);
+        float[] a = RandomFloats(rng, m * k);
+        float[] b = RandomFloats(rng, k * n);
+        float[] c0 = RandomFloats(rng, m * n);
+        foreach (bool transA in new[] { false, true })
+        foreach (bool transB in new[] { false, true })
+        foreach (bool accumulate in new[] { false, true })
+        {
+            float[] c = (float[])c0.Clone();
+            Gemm.Multiply(a, b, c, m, k, n, transA, transB, accumulate);
+            double[] expected = Naive(ToDouble(a), ToDouble(b), ToDouble(c0), m, k, n, transA, transB, accumulate);
+            double tol = 1e-5 * (k + 1);
+            AssertClose(expected, ToDouble(c), tol, $"float m={m} k={k} n={n} tA={transA} tB={transB} acc={accumulate}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Double_MatchesNaiveReference_AllTransposesAndAccumulate(int m, int k, int n)
+    {
+        var rng = new Random(m * 31 + k * 1009 + n * 7);
+        double[] a = RandomDoubles(rng, m * k);
+        double[] b = RandomDoubles(rng, k * n);
+        double[] c0 = RandomDoubles(rng, m * n);
+        foreach (bool transA in new[] { false, true })
+        foreach (bool transB in new[] { false, true })
+        foreach (bool accumulate in new[] { false, true })
+        {
+            double[] c = (double[])c0.Clone();
+            Gemm.Multiply(a, b, c, m, k, n, transA, transB, accumulate);
+            double[] expected = Naive(a, b, c0, m, k, n, transA, transB, accumulate);
+            double tol = 1e-12 * (k + 1);
+            AssertClose(expected, c, tol, $"double m={m} k={k} n={n} tA={transA} tB={transB} acc={accumulate}");
+        }
+    }
+
+    [Fact]
+    public void ZeroK_ClearsOrKeepsC()
+    {
+        float[] c = { 1f, 2f, 3f, 4f, 5f, 6f };
+        Gemm.Multiply(ReadOnlySpan<float>.Empty, ReadOnlySpan<float>.Empty, c, 2, 0, 3, accumulate: true);
+        Assert.Equal(new[] { 1f, 2f, 3f, 4f, 5f, 6f }, c);
+        Gemm.Multiply(ReadOnlySpan<float>.Empty, ReadOnlySpan<float>.Empty, c, 2, 0, 3);
+        Assert.All(c, v => Assert.Equal(0f, v));
+    }
+
+    [Fact]
+    public void OverwriteIgnoresPreviousContentsIncludingNaN()
+    {
+        // 200³ takes the packed path; the 2×2 case takes the direct path.
+        foreach (int size in new[] { 2, 200 })
+        {
+            var rng = new Random(size);
+            double[] a = RandomDoubles(rng, size * size);
+            double[] b = RandomDoubles(rng, size * size);
+            double[] c = Enumerable.Repeat(double.NaN, size * size).ToArray();
+            Gemm.Multiply(a, b, c, size, size, size);
+            double[] expected = Naive(a, b, new double[size * size], size, size, size, false, false, false);
+            AssertClose(expected, c, 1e-12 * (size + 1), $"size={size}");
+        }
+    }
+
+    [Fact]
+    public void KnownSmallProduct()
+    {
+        // [1 2 3; 4 5 6] · [7 8; 9 10; 11 12] = [58 64; 139 154]
+        float[] a = { 1, 2, 3, 4, 5, 6 };
+        float[] b = { 7, 8, 9, 10, 11, 12 };
+        float[] c = new float[4];
+        Gemm.Multiply(a, b, c, 2, 3, 2);
+        Assert.Equal(new[] { 58f, 64f, 139f, 154f }, c);
+    }
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, true)]
+    public void Float_ResultsAreBitIdenticalForOneAndTwoThreads(bool transA, bool transB)
+    {
+        const int size = 300;
+        var rng = new Random(42);
+        float[] a = RandomFloats(rng, size * size);
+        float[] b = RandomFloats(rng, size * size);
+        float[] c0 = RandomFloats(rng, size * size);
+        float[] single = (float[])c0.Clone();
+        float[] dual = (float[])c0.Clone();
+        int saved = Gemm.MaxDegreeOfParallelism;
+        try
+        {
+            Gemm.MaxDegreeOfParallelism = 1;
+            Gemm.Multiply(a, b, single, size, size, size, transA, transB, accumulate: true);
+            Gemm.MaxDegreeOfParallelism = 2;
+            Gemm.Multiply(a, b, dual, size, size, size, transA, transB, accumulate: true);
+        }
+        finally
+        {
+            Gemm.MaxDegreeOfParallelism = saved;
+        }
+
+        for (int i = 0; i < single.Length; i++)
+        {
+            Assert.Equal(BitConverter.SingleToInt32Bits(single[i]), BitConverter.SingleToInt32Bits(dual[i]));
+        }
+
+        Assert.Contains(single, v => v != 0f);
+    }
+
+    [Fact]
+    public void Double_ResultsAreBitIdenticalForOneAndTwoThreads_WideMatrix()
+    {
+        // n > m makes the parallel path split columns instead of rows.
+        const int m = 40, k = 300, n = 700;
+        var rng = new Random(7);
+        double[] a = RandomDoubles(rng, m * k);
+        double[] b = RandomDoubles(rng, k * n);
+        double[] single = new double[m * n];
+        double[] dual = new double[m * n];
+        int saved = Gemm.MaxDegreeOfParallelism;
+        try
+        {
+            Gemm.MaxDegreeOfParallelism = 1;
+            Gemm.Multiply(a, b, single, m, k, n);
+            Gemm.MaxDegreeOfParallelism = 2;
+            Gemm.Multiply(a, b, dual, m, k, n);
+        }
+        finally
+        {
+            Gemm.MaxDegreeOfParallelism = saved;
+        }
+
+        for (int i = 0; i < single.Length; i++)
+        {
+            Assert.Equal(BitConverter.DoubleToInt64Bits(single[i]), BitConverter.DoubleToInt64Bits(dual[i]));
+        }
+
+        AssertClose(Naive(a, b, new double[m * n], m, k, n, false, false, false), single, 1e-12 * k, "wide");
+    }
+
+    [Theory]
+    [InlineData(5, 6, 6)]
+    [InlineData(6, 5, 6)]
+    [InlineData(6, 6, 5)]
+    public void BadLengths_ThrowArgumentExceptionMentioningGemm(int aLength, int bLength, int cLength)
+    {
+        // m=2, k=3, n=2 needs A, B and C of 6, 6 and 4 elements; each case shortens one of them.
+        var ex = Assert.ThrowsAny<ArgumentException>(() =>
+            Gemm.Multiply(new float[aLength], new float[bLength], new float[cLength - 2], 2, 3, 2));
+        Assert.Contains("Gemm", ex.Message);
+        var exd = Assert.ThrowsAny<ArgumentException>(() =>
+            Gemm.Multiply(new double[aLength], new double[bLength], new double[cLength - 2], 2, 3, 2));
+        Assert.Contains("Gemm", exd.Message);
+    }
+
+    [Fact]
+    public void NegativeDimension_ThrowsArgumentExceptionMentioningGemm()
+    {
+        var ex = Assert.ThrowsAny<ArgumentException>(() =>
+            Gemm.Multiply(new float[4], new float[4], new float[4], -1, 2, 2));
+        Assert.Contains("Gemm", ex.Message);
+    }
+
+    private static double[] Naive(double[] a, double[] b, double[] c0, int m, int k, int n,
+        bool transA, bool transB, bool accumulate)
+    {
+        var c = new double[m * n];
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                double sum = accumulate ? c0[i * n + j] : 0.0;
+                for (int p = 0; p < k; p++)
+                {
+                    double av = transA ? a[p * m + i] : a[i * k + p];
+                    double bv = transB ? b[j * k + p] : b[p * n + j];
+                    sum += av * bv;
+                }
+
+                c[i * n + j] = sum;
+            }
+        }
+
+        return c;
+    }
+
+    // Inputs lie in [-1, 1], so k·max|a|·max|b| ≤ k and the tolerance scales with k alone.
+    private static void AssertClose(double[] expected, double[] actual, double tol, string label)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            double err = Math.Abs(expected[i] - actual[i]);
+            Assert.True(err <= tol * (1 + Math.Abs(expected[i])),
+                $"{label}: element {i} expected {expected[i]} got {actual[i]} (err {err}, tol {tol})");
+        }
+    }
+
+    private static float[] RandomFloats(Random rng, int count)
+    {
+        var v = new float[count];
+        for (int i = 0; i < count; i++)
+        {
+            v[i] = (float)(rng.NextDouble() * 2 - 1);
+        }
+
+        return v;
+    }
+
+    private static double[] RandomDoubles(Random rng, int count)
+    {
+        var v = new double[count];
+        for (int i = 0; i < count; i++)
+        {
+            v[i] = rng.NextDouble() * 2 - 1;
+        }
+
+        return v;
+    }
+
+    private static double[] ToDouble(float[] v) => Array.ConvertAll(v, x => (double)x);
+}
