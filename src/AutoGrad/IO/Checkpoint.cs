@@ -117,8 +117,8 @@ public static class Checkpoint
             try { p.LoadState(state); done.Add((p, previous)); }
             catch (Exception e) when (e is ArgumentException or InvalidOperationException)
             {
+                // A LoadState that throws is taken to have changed nothing; the ones already loaded go back to their previous state.
                 foreach (var (q, prev) in done) if (prev is not null) q.LoadState(prev);
-                if (previous is not null) p.LoadState(previous);
                 throw new InvalidDataException($"{Path.GetFileName(source)}: preprocessing state rejected ({e.Message}); nothing was changed.", e);
             }
         }

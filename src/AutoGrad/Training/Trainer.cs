@@ -128,7 +128,7 @@ public sealed class Trainer
     public CheckpointInfo LoadCheckpoint(string path)
     {
         var content = Checkpoint.Read(path);
-        var history = content.Metadata.TryGetValue("history", out var json) ? History.FromJson(json, $"{Path.GetFileName(path)} history") : new History();
+        var history = content.Metadata.TryGetValue("user.history", out var json) ? History.FromJson(json, $"{Path.GetFileName(path)} history") : new History();
         var info = Checkpoint.Apply(content, Components, path);
         CompletedEpochs = info.Epoch;
         History = history;
