@@ -107,6 +107,13 @@ public sealed class Trainer
             for (int epoch = CompletedEpochs + 1; epoch <= FinalEpoch && !StopRequested; epoch++)
                 RunEpoch(train, epoch, validation);
         }
+        catch
+        {
+            // A live display must still release the terminal when training fails; the original exception is what matters.
+            try { Progress?.OnTrainEnd(this); } catch (Exception) { }
+            FinalEpoch = 0;
+            throw;
+        }
         finally { Model.Train(); }
         Each(c => c.OnTrainEnd(this));
         FinalEpoch = 0;
