@@ -33,9 +33,10 @@ public sealed class Trainer
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(loss);
         ArgumentNullException.ThrowIfNull(optimizer);
-        var own = model.Parameters();
-        if (optimizer.Parameters.Count != own.Count || optimizer.Parameters.Where((p, i) => !ReferenceEquals(p, own[i])).Any())
-            throw new ArgumentException("Trainer: the optimizer must be built over model.Parameters(), in order (rebuild it after model.To(dtype)).");
+        // A subset is allowed (frozen layers); a tensor from elsewhere means the optimizer would update something the model never reads.
+        var own = new HashSet<Tensor>(model.Parameters(), ReferenceEqualityComparer.Instance);
+        if (optimizer.Parameters.Any(p => !own.Contains(p)))
+            throw new ArgumentException("Trainer: the optimizer holds tensors that are not parameters of the model; build it over model.Parameters() (and rebuild it after model.To(dtype)).");
         (Model, Loss, Optimizer) = (model, loss, optimizer);
     }
 

@@ -164,6 +164,15 @@ public class TrainerTests
         var model = Mlp(1);
         var other = Mlp(2);
         var e = Assert.Throws<ArgumentException>(() => new Trainer(model, Objectives.SoftmaxCrossEntropy, new Sgd(other.Parameters(), 0.1)));
-        Assert.Contains("model.Parameters()", e.Message);
+        Assert.Contains("not parameters of the model", e.Message);
+        // A subset (frozen layers) is fine: only the first layer trains.
+        var (train, _) = Iris();
+        var frozen = new Trainer(model, Objectives.SoftmaxCrossEntropy, new Sgd(model.Parameters().Take(2), 0.1)) { Progress = null };
+        var last = model.Parameters()[3].ToDoubleArray();
+        var firstBefore = model.Parameters()[0].ToDoubleArray();
+        using var loader = new DataLoader(train, 40);
+        frozen.Fit(loader, 1);
+        Assert.Equal(last, model.Parameters()[3].ToDoubleArray());
+        Assert.NotEqual(firstBefore, model.Parameters()[0].ToDoubleArray());
     }
 }
