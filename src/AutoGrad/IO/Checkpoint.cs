@@ -1,0 +1,139 @@
+using System.Globalization;
+using AutoGrad.Data;
+using AutoGrad.NN;
+using AutoGrad.Optim;
+
+namespace AutoGrad.IO;
+
+/// <summary>What a full checkpoint saves and restores: a model, and optionally its optimizer, named random generators and named fitted preprocessors.</summary>
+/// <param name="Model">The model whose parameters and buffers are saved.</param>
+/// <param name="Optimizer">The optimizer whose state (moments, step count, learning rate) is saved, or null.</param>
+/// <param name="Generators">Random sources by name (data-loader shuffling, dropout, augmentation), or null.</param>
+/// <param name="Preprocessors">Fitted preprocessing by name (scalers), or null.</param>
+public sealed record CheckpointComponents(Module Model, Optimizer? Optimizer = null, IReadOnlyDictionary<string, Generator>? Generators = null,
+    IReadOnlyDictionary<string, IPreprocessor>? Preprocessors = null);
+
+/// <summary>The scalars of a checkpoint: the completed epoch, the optimizer step <c>t</c> and the caller's metadata.</summary>
+/// <param name="Epoch">Epochs completed when the checkpoint was written.</param>
+/// <param name="Step">Optimizer steps taken (0 when no optimizer was saved).</param>
+/// <param name="Metadata">The caller's string metadata (e.g. the training history as JSON).</param>
+public sealed record CheckpointInfo(int Epoch, long Step, IReadOnlyDictionary<string, string> Metadata);
+
+/// <summary>
+/// Full training checkpoints in one safetensors file, so training resumes bit for bit (also in a fresh process).
+/// </summary>
+/// <remarks>
+/// Layout (format version 1). Tensors: <c>model.{name}</c> for every parameter and buffer (as in <c>Module.StateDict</c>),
+/// <c>optim.{index}.{name}</c> for optimizer state, <c>pre.{name}.{key}</c> for preprocessing state. <c>__metadata__</c> (strings):
+/// <c>format = "autograd-checkpoint"</c> (the magic), <c>version = "1"</c>, <c>epoch</c>, <c>optimizer</c> (type name),
+/// <c>optim.scalar.{name}</c> (step, lr; round-trip decimal), <c>generator.{name}</c> (six hex words of <c>Generator.GetState</c>),
+/// <c>preprocessors</c> (comma-separated names), <c>user.{key}</c> (the caller's metadata). Model tensors are plain safetensors, so other
+/// tools can read the weights after stripping the <c>model.</c> prefix.
+/// Loading checks everything (format, version, names, shapes, dtypes, optimizer type, generator states) before writing anything: a bad file
+/// raises <see cref="InvalidDataException"/> naming the file and the fault, and leaves every component as it was.
+/// </remarks>
+public static class Checkpoint
+{
+    /// <summary>The value of <c>__metadata__["format"]</c> that marks an AutoGrad checkpoint.</summary>
+    public const string FormatMarker = "autograd-checkpoint";
+
+    /// <summary>The layout version written and read.</summary>
+    public const int Version = 1;
+
+    private const string ModelPrefix = "model.", OptimPrefix = "optim.", PrePrefix = "pre.", ScalarPrefix = "optim.scalar.", GeneratorPrefix = "generator.", UserPrefix = "user.";
+
+    /// <summary>Writes the state of <paramref name="components"/> after <paramref name="epoch"/> epochs to <paramref name="path"/> (atomically, via a temporary file).</summary>
+    public static void Save(string path, CheckpointComponents components, int epoch, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var tmp = path + ".tmp";
+        File.WriteAllBytes(tmp, Serialize(components, epoch, metadata));
+        File.Move(tmp, path, overwrite: true);   // a crash mid-write leaves the previous checkpoint intact
+    }
+
+    /// <summary>The checkpoint bytes (see the remarks of <see cref="Checkpoint"/> for the layout).</summary>
+    public static byte[] Serialize(CheckpointComponents components, int epoch, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        ArgumentNullException.ThrowIfNull(components);
+        ArgumentNullException.ThrowIfNull(components.Model);
+        if (epoch < 0) throw new ArgumentOutOfRangeException(nameof(epoch), $"Checkpoint.Save: epoch must be ≥ 0, got {epoch}.");
+        var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        var meta = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["format"] = FormatMarker,
+            ["version"] = Version.ToString(CultureInfo.InvariantCulture),
+            ["epoch"] = epoch.ToString(CultureInfo.InvariantCulture),
+        };
+        foreach (var (k, v) in components.Model.StateDict()) tensors[ModelPrefix + k] = v;
+        if (components.Optimizer is { } opt)
+        {
+            var s = opt.StateDict();
+            meta["optimizer"] = opt.GetType().Name;
+            foreach (var (k, v) in s.Tensors) tensors[OptimPrefix + k] = v;
+            foreach (var (k, v) in s.Scalars) meta[ScalarPrefix + k] = v.ToString("R", CultureInfo.InvariantCulture);
+        }
+        foreach (var (name, g) in components.Generators ?? new Dictionary<string, Generator>())
+        {
+            CheckName(name, "generator");
+            meta[GeneratorPrefix + name] = string.Join(',', g.GetState().Select(w => w.ToString("x16", CultureInfo.InvariantCulture)));
+        }
+        var pre = components.Preprocessors ?? new Dictionary<string, IPreprocessor>();
+        foreach (var (name, p) in pre)
+        {
+            CheckName(name, "preprocessor");
+            if (!p.IsFitted) throw new InvalidOperationException($"Checkpoint.Save: preprocessor '{name}' is not fitted; fit it on the training data first.");
+            foreach (var (k, v) in p.GetState()) tensors[$"{PrePrefix}{name}.{k}"] = v;
+        }
+        meta["preprocessors"] = string.Join(',', pre.Keys);
+        foreach (var (k, v) in metadata ?? new Dictionary<string, string>()) meta[UserPrefix + k] = v;
+        return SafeTensors.Serialize(tensors, meta);
+    }
+
+    /// <summary>Restores <paramref name="components"/> from the checkpoint at <paramref name="path"/>; on any error nothing is changed.</summary>
+    /// <exception cref="InvalidDataException">The file is malformed, not a checkpoint, or does not fit the components; the message names the file and every mismatch.</exception>
+    public static CheckpointInfo Load(string path, CheckpointComponents components) => Apply(Read(path), components, path);
+
+    /// <summary>Parses a checkpoint file without applying it (safetensors-level checks only).</summary>
+    public static SafeTensorsContent Read(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"Checkpoint: no file at '{path}'.", path);
+        return SafeTensors.Deserialize(File.ReadAllBytes(path), Path.GetFileName(path));
+    }
+
+    /// <summary>Checks <paramref name="content"/> against <paramref name="components"/> completely, then restores them; <paramref name="source"/> names the file in errors.</summary>
+    /// <exception cref="InvalidDataException">Any mismatch; nothing has been changed.</exception>
+    public static CheckpointInfo Apply(SafeTensorsContent content, CheckpointComponents components, string source = "checkpoint")
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(components);
+        var plan = CheckpointValidation.Validate(content, components, Path.GetFileName(source));
+
+        // Preprocessors first: their LoadState is the only step that may still throw, and they can be rolled back.
+        var done = new List<(IPreprocessor P, IReadOnlyDictionary<string, Tensor>? Previous)>();
+        foreach (var (p, state) in plan.Preprocessors)
+        {
+            var previous = p.IsFitted ? p.GetState() : null;
+            try { p.LoadState(state); done.Add((p, previous)); }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+            {
+                // A LoadState that throws is taken to have changed nothing; the ones already loaded go back to their previous state.
+                foreach (var (q, prev) in done) if (prev is not null) q.LoadState(prev);
+                throw new InvalidDataException($"{Path.GetFileName(source)}: preprocessing state rejected ({e.Message}); nothing was changed.", e);
+            }
+        }
+        components.Model.LoadStateDict(plan.Model);
+        if (components.Optimizer is { } opt) opt.LoadStateDict(plan.Optimizer!);
+        foreach (var (g, state) in plan.Generators) g.SetState(state);
+        return new CheckpointInfo(plan.Epoch, plan.Step, plan.User);
+    }
+
+    internal static void CheckName(string name, string what)
+    {
+        if (string.IsNullOrEmpty(name) || name.Contains(',') || name.Contains('.'))
+            throw new ArgumentException($"Checkpoint: {what} name '{name}' must be non-empty without ',' or '.'.");
+    }
+
+    internal static (string Model, string Optim, string Pre, string Scalar, string Generator, string User) Prefixes =>
+        (ModelPrefix, OptimPrefix, PrePrefix, ScalarPrefix, GeneratorPrefix, UserPrefix);
+}

@@ -1,0 +1,110 @@
+using System.Globalization;
+using AutoGrad.Data;
+using AutoGrad.Optim;
+
+namespace AutoGrad.IO;
+
+/// <summary>Everything a checkpoint will write, collected only after every check has passed.</summary>
+internal sealed record CheckpointPlan(int Epoch, long Step, Dictionary<string, Tensor> Model, OptimizerState? Optimizer,
+    List<(Generator Generator, ulong[] State)> Generators, List<(IPreprocessor Preprocessor, Dictionary<string, Tensor> State)> Preprocessors,
+    Dictionary<string, string> User);
+
+// Validation is separate from Checkpoint.Apply so that "check everything, then write" is visible in the structure: this file
+// reads only, and collects every problem so one error message lists them all.
+internal static class CheckpointValidation
+{
+    public static CheckpointPlan Validate(SafeTensorsContent content, CheckpointComponents components, string file)
+    {
+        var (modelP, optimP, preP, scalarP, generatorP, userP) = Checkpoint.Prefixes;
+        var meta = content.Metadata;
+        InvalidDataException Bad(string problem) => new($"{file}: {problem} Nothing was changed.");
+
+        if (!meta.TryGetValue("format", out var format) || format != Checkpoint.FormatMarker)
+            throw Bad($"not an AutoGrad checkpoint: __metadata__ has format '{format ?? "(none)"}', expected '{Checkpoint.FormatMarker}' (a plain weights file loads with SafeTensors.Load and Module.LoadStateDict).");
+        if (!meta.TryGetValue("version", out var version) || version != Checkpoint.Version.ToString(CultureInfo.InvariantCulture))
+            throw Bad($"checkpoint format version '{version ?? "(none)"}' is not supported (this library reads version {Checkpoint.Version}).");
+        if (!meta.TryGetValue("epoch", out var epochText) || !int.TryParse(epochText, NumberStyles.None, CultureInfo.InvariantCulture, out int epoch))
+            throw Bad($"the epoch '{epochText ?? "(none)"}' is not a non-negative integer.");
+
+        var errors = new List<string>();
+        var model = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        var optimTensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        var preTensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (var (k, v) in content.Tensors)
+        {
+            if (k.StartsWith(modelP, StringComparison.Ordinal)) model[k[modelP.Length..]] = v;
+            else if (k.StartsWith(optimP, StringComparison.Ordinal)) optimTensors[k[optimP.Length..]] = v;
+            else if (k.StartsWith(preP, StringComparison.Ordinal)) preTensors[k[preP.Length..]] = v;
+            else errors.Add($"unexpected tensor '{k}' (not model., optim. or pre.)");
+        }
+
+        // Model: the same names, shapes and dtypes, so a checkpoint of another architecture is refused as a whole.
+        var targets = components.Model.NamedParameters().Concat(components.Model.NamedBuffers()).ToList();
+        foreach (var (k, t) in targets)
+        {
+            if (!model.TryGetValue(k, out var s)) errors.Add($"the model's '{k}' ({t.DType.Name()} {t.Shape}) is missing from the checkpoint");
+            else if (s.Shape != t.Shape || s.DType != t.DType) errors.Add($"'{k}' is {s.DType.Name()} {s.Shape} in the checkpoint but {t.DType.Name()} {t.Shape} in the model");
+        }
+        var known = targets.Select(t => t.Key).ToHashSet(StringComparer.Ordinal);
+        errors.AddRange(model.Keys.Where(k => !known.Contains(k)).Select(k => $"the checkpoint's '{k}' is not in the model"));
+
+        OptimizerState? optimState = null;
+        long step = 0;
+        if (components.Optimizer is { } opt)
+        {
+            meta.TryGetValue("optimizer", out var type);
+            if (type != opt.GetType().Name) errors.Add($"the checkpoint's optimizer is '{type ?? "(none)"}' but the optimizer given is '{opt.GetType().Name}'");
+            optimState = new OptimizerState();
+            foreach (var (k, v) in meta.Where(m => m.Key.StartsWith(scalarP, StringComparison.Ordinal)))
+            {
+                if (double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)) optimState.Scalars[k[scalarP.Length..]] = d;
+                else errors.Add($"optimizer scalar '{k}' = '{v}' is not a number");
+            }
+            foreach (var s in (string[])["step", "lr"])
+                if (!optimState.Scalars.ContainsKey(s)) errors.Add($"the optimizer scalar '{s}' is missing");
+            if (optimState.Scalars.TryGetValue("step", out var st))
+            {
+                if (st < 0 || st != Math.Floor(st) || st > int.MaxValue) errors.Add($"the optimizer step {st} is not a non-negative integer");
+                else step = (long)st;
+            }
+            foreach (var (k, v) in optimTensors)
+            {
+                int dot = k.IndexOf('.');
+                if (dot < 0 || !int.TryParse(k[..dot], NumberStyles.None, CultureInfo.InvariantCulture, out int i) || i >= opt.Parameters.Count)
+                    errors.Add($"optimizer state 'optim.{k}' does not name one of the {opt.Parameters.Count} parameters");
+                else if (v.Shape != opt.Parameters[i].Shape || v.DType != opt.Parameters[i].DType)
+                    errors.Add($"optimizer state 'optim.{k}' is {v.DType.Name()} {v.Shape} but parameter {i} is {opt.Parameters[i].DType.Name()} {opt.Parameters[i].Shape}");
+                else optimState.Tensors[k] = v;
+            }
+        }
+
+        var generators = new List<(Generator, ulong[])>();
+        foreach (var (name, g) in components.Generators ?? new Dictionary<string, Generator>())
+        {
+            if (!meta.TryGetValue(generatorP + name, out var text)) { errors.Add($"generator '{name}' is not in the checkpoint"); continue; }
+            var words = text.Split(',');
+            var state = new ulong[words.Length];
+            bool ok = words.Length == 6;
+            for (int i = 0; ok && i < words.Length; i++) ok = ulong.TryParse(words[i], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out state[i]);
+            if (ok) generators.Add((g, state));
+            else errors.Add($"generator '{name}' state '{text}' is not six hexadecimal words");
+        }
+
+        var preprocessors = new List<(IPreprocessor, Dictionary<string, Tensor>)>();
+        var savedPre = (meta.TryGetValue("preprocessors", out var list) ? list : "").Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+        foreach (var (name, p) in components.Preprocessors ?? new Dictionary<string, IPreprocessor>())
+        {
+            if (!savedPre.Contains(name)) { errors.Add($"preprocessor '{name}' is not in the checkpoint"); continue; }
+            var state = preTensors.Where(t => t.Key.StartsWith(name + ".", StringComparison.Ordinal)).ToDictionary(t => t.Key[(name.Length + 1)..], t => t.Value);
+            if (p.IsFitted)
+                foreach (var (k, v) in p.GetState())
+                    if (!state.TryGetValue(k, out var s)) errors.Add($"preprocessor '{name}' state '{k}' is missing");
+                    else if (s.Shape != v.Shape || s.DType != v.DType) errors.Add($"preprocessor '{name}' state '{k}' is {s.DType.Name()} {s.Shape} in the checkpoint but {v.DType.Name()} {v.Shape} now");
+            preprocessors.Add((p, state));
+        }
+
+        if (errors.Count > 0) throw Bad($"the checkpoint does not fit: {string.Join("; ", errors)}.");
+        var user = meta.Where(m => m.Key.StartsWith(userP, StringComparison.Ordinal)).ToDictionary(m => m.Key[userP.Length..], m => m.Value);
+        return new CheckpointPlan(epoch, step, model, optimState, generators, preprocessors, user);
+    }
+}
