@@ -2,8 +2,8 @@ using System.Globalization;
 using OptimizersExample;
 
 // SGD, momentum, Nesterov, RMSProp and Adam on two 2-D surfaces; trajectories drawn to SVG (notes 003 shows such a figure
-// without numbers). Usage: dotnet run --project examples/Optimizers [output folder, default: the current folder]
-string folder = args.Length > 0 ? args[0] : ".";
+// without numbers). Usage: dotnet run --project examples/Optimizers [output folder, default: artifacts/optimizers]
+string folder = args.Length > 0 ? args[0] : Path.Combine("artifacts", "optimizers");
 Directory.CreateDirectory(folder);
 foreach (var (surface, steps, file) in new[]
 {
