@@ -1,0 +1,58 @@
+using System.Xml.Linq;
+using OptimizersExample;
+
+namespace AutoGrad.Tests.Examples;
+
+public class OptimizersTests
+{
+    private static readonly RaceResult Quadratic = Race.Run(Surface.ElongatedQuadratic, 100);
+
+    [Fact]
+    public void Every_optimizer_leaves_the_start_and_records_each_step()
+    {
+        Assert.Equal(5, Quadratic.Trajectories.Count);
+        double start = Surface.ElongatedQuadratic.At(-9, 1.2);
+        foreach (var t in Quadratic.Trajectories)
+        {
+            Assert.Equal(101, t.Points.Count);
+            Assert.Equal((-9.0, 1.2), t.Points[0]);
+            Assert.True(double.IsFinite(t.FinalLoss) && t.FinalLoss < start / 10, $"{t.Optimizer}: final loss {t.FinalLoss} from {start}");
+        }
+    }
+
+    [Fact]
+    public void Momentum_nesterov_and_adam_beat_plain_sgd_on_the_elongated_quadratic()
+    {
+        double sgd = Quadratic.FinalLoss("SGD");
+        // SGD's η is capped by the steep direction (curvature 10), so it crawls along the flat one (curvature 0.1):
+        // x shrinks by (1 − 0.012) per step, f ≈ 0.05·(9·0.988¹⁰⁰)² ≈ 0.36.
+        Assert.Equal(0.05 * Math.Pow(9 * Math.Pow(1 - 0.12 * 0.1, 100), 2), sgd, 6);
+        foreach (var name in new[] { "momentum 0.9", "Nesterov 0.9", "Adam" })
+            Assert.True(Quadratic.FinalLoss(name) < sgd / 100, $"{name}: {Quadratic.FinalLoss(name)} vs SGD {sgd}");
+        Assert.True(Quadratic.FinalLoss("RMSProp") < sgd, $"RMSProp {Quadratic.FinalLoss("RMSProp")} vs SGD {sgd}");
+    }
+
+    [Fact]
+    public void On_rosenbrock_momentum_and_adam_reach_the_minimum_and_sgd_does_not()
+    {
+        var race = Race.Run(Surface.Rosenbrock, 2000);
+        Assert.True(race.FinalLoss("SGD") > 0.05, $"SGD {race.FinalLoss("SGD")}");
+        foreach (var name in new[] { "momentum 0.9", "Nesterov 0.9", "Adam" })
+        {
+            var end = race.Trajectories.Single(t => t.Optimizer == name).Points[^1];
+            Assert.True(Math.Abs(end.X - 1) < 1e-2 && Math.Abs(end.Y - 1) < 1e-2, $"{name} ended at {end}");
+        }
+    }
+
+    [Fact]
+    public void The_svg_has_one_named_trajectory_per_optimizer_and_the_final_losses()
+    {
+        var doc = XDocument.Parse(TrajectorySvg.Render(Quadratic));
+        XNamespace ns = "http://www.w3.org/2000/svg";
+        var lines = doc.Descendants(ns + "polyline").Where(e => (string?)e.Attribute("class") == "trajectory").ToList();
+        Assert.Equal(Quadratic.Trajectories.Select(t => t.Optimizer), lines.Select(e => (string)e.Attribute("data-name")!));
+        Assert.All(lines, e => Assert.True(((string)e.Attribute("points")!).Split(' ').Length >= 2));
+        var texts = doc.Descendants(ns + "text").Select(e => e.Value).ToList();
+        Assert.Contains(texts, t => t.StartsWith("SGD: 3.62e-1", StringComparison.Ordinal));
+    }
+}
