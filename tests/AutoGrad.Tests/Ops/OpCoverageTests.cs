@@ -42,10 +42,25 @@ public class OpCoverageTests
         Assert.True(missing.Length == 0, "Operators without a row: " + string.Join(", ", missing));
     }
 
+    // Layers are differentiable too: every public module type except the step function needs a row named after it.
+    private static IEnumerable<Type> PublicLayers() =>
+        typeof(Tensor).Assembly.GetExportedTypes()
+            .Where(t => t.IsSubclassOf(typeof(AutoGrad.NN.Module)) && !t.IsAbstract && t != typeof(AutoGrad.NN.Step));
+
+    [Fact]
+    public void Every_layer_has_a_row_in_the_op_table()
+    {
+        var rows = OpTable.All.Select(c => c.Name).ToHashSet();
+        var missing = PublicLayers().Where(t => !rows.Contains(t.Name)).Select(t => t.Name).Order().ToArray();
+        Assert.True(missing.Length == 0, "Layers without a row in OpTable: " + string.Join(", ", missing));
+        Assert.Contains(PublicLayers(), t => t.Name == "Linear");
+    }
+
     [Fact]
     public void Table_rows_name_existing_public_methods()
     {
         var names = PublicStaticOps().Select(m => m.Name)
+            .Concat(PublicLayers().Select(t => t.Name))
             .Concat(typeof(Tensor).GetMethods(BindingFlags.Public | BindingFlags.Static).Select(m => m.Name)).ToHashSet();
         var unknown = OpTable.All.Where(c => !names.Contains(c.Name)).Select(c => c.Label).ToArray();
         Assert.True(unknown.Length == 0, "Rows naming no public method: " + string.Join(", ", unknown));
