@@ -58,6 +58,12 @@ internal static class Engine
         return gradient;
     }
 
+    // Note [Gradient hooks]
+    // A hook sees the complete gradient of one backward pass, as PyTorch's tensor hooks do: for a non-leaf that is
+    // the moment its node is reached (every consumer has added its share, Note [Tape order]); for a leaf it is
+    // after the walk, before the sum is added to .Grad. Hooks run with the same recording state as the rules, so
+    // with createGraph a hook's arithmetic is differentiable too.
+
     // Note [Gradient accumulation]
     // A tensor used by several ops (x * x, a diamond, a shared weight) receives one gradient per use; they
     // are summed, never assigned. The map below holds the running sum for every tensor reached so far. By
@@ -74,6 +80,7 @@ internal static class Engine
         foreach (var node in nodes)
         {
             if (!grads.TryGetValue(node.Output, out var g)) continue;
+            if (node.Output.HasHooks) grads[node.Output] = g = node.Output.RunHooks(g);
             if (node.Output.RetainsGrad)
                 node.Output.Grad = node.Output.Grad is null ? (createGraph ? g : g.Clone()) : Accumulate(node.Output.Grad, g, createGraph);
             var inputGrads = node.Rule!(g);
@@ -92,6 +99,8 @@ internal static class Engine
         }
         if (!retainGraph)
             foreach (var node in nodes) node.Release();
+        foreach (var x in grads.Keys.ToList())
+            if (x.IsLeaf && x.HasHooks) grads[x] = x.RunHooks(grads[x]);
         return grads;
     }
 
