@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using AutoGrad.Autograd;
+using AutoGrad.Optim;
 
 namespace AutoGrad.Tests.Autograd;
 
@@ -60,5 +61,19 @@ public class InPlaceTests
         using (Tape.NoGrad()) w.Fill(7);
         (x * w).Sum().Backward();                             // the old graph is dropped, the new one saved version 1
         Assert.Equal(new[] { 1.0, 2.0 }, w.Grad!.ToDoubleArray());
+    }
+
+    [Fact]
+    public void An_optimizer_step_before_backward_names_the_users_step_line()
+    {
+        var x = V(1, 2).Reshape(1, 2);
+        var w = V(1, -1, 0.5, 2).Reshape(2, 2).RequireGrad();
+        var loss = x.MatMul(w).Tanh().Sum();
+        loss.Backward(retainGraph: true);
+        var opt = new Sgd([w], learningRate: 0.1);
+        var (_, line) = (0, Line()); opt.Step();
+        var e = Assert.Throws<InvalidOperationException>(() => loss.Backward());
+        Assert.Contains("Backward of 'MatMul'", e.Message);
+        Assert.Contains($"last by Step at InPlaceTests.cs:{line}", e.Message);
     }
 }
