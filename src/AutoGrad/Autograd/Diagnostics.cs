@@ -85,19 +85,13 @@ public static class Diagnostics
     /// <summary>An <see cref="ArgumentException"/> for an op whose operands do not fit: the message, where the op was called, and where each operand was made.</summary>
     internal static ArgumentException OperandError(string op, string message, Tensor a, Tensor b, Exception? inner = null)
     {
-        // The message starts "<op>: …"; put the user's line after the op's name.
-        var here = Here(op);
-        if (message.StartsWith(op + ":", StringComparison.Ordinal)) message = here + message[op.Length..];
-        else message = here + ": " + message;
-        return new ArgumentException($"{message}\n  {Operand("a", a)}\n  {Operand("b", b)}", inner);
+        // The op's own message stays first and unchanged ("<op>: …"); where it was called and where each operand was
+        // made follow on their own lines.
+        var site = CallSite.Resolve(CallSite.Current);
+        var at = site.IsKnown ? $"\n  {op} called at {site}" : "";
+        return new ArgumentException($"{message}{at}\n  {Operand("a", a)}\n  {Operand("b", b)}", inner);
     }
 
-    /// <summary>Prefix naming the op now running and the user's line, for shape errors: <c>"Add at Model.cs:50: "</c>.</summary>
-    internal static string Here(string op)
-    {
-        var site = CallSite.Resolve(CallSite.Current);
-        return site.IsKnown ? $"{op} at {site}" : op;
-    }
 }
 
 /// <summary>Summary statistics of a tensor's values: min, max and mean of the finite ones, and counts of NaN and ±∞.</summary>
