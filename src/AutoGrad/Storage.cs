@@ -11,6 +11,7 @@ internal sealed class Storage
 {
     public readonly Array Data;   // float[] or double[]
     public int Version;
+    public Autograd.CallSite LastWriter;   // the user's line of the latest in-place write, for Note [Saved values]
 
     public Storage(Array data) => Data = data;
 

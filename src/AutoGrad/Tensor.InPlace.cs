@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AutoGrad.Autograd;
 
 namespace AutoGrad;
@@ -11,8 +12,9 @@ public sealed partial class Tensor
     /// converted. Bumps <see cref="Version"/>, so a backward rule that saved the old values can tell
     /// (Note [Saved values] in Autograd/Node.cs).
     /// </remarks>
-    public void CopyFrom(Tensor source)
+    public void CopyFrom(Tensor source, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         ArgumentNullException.ThrowIfNull(source);
         CheckWritable("CopyFrom");
         if (source.Shape != Shape)
@@ -21,14 +23,17 @@ public sealed partial class Tensor
         var s = source.DType == DType ? source : source.Detach().To(DType);
         if (DType == DType.Float32) s.F32.CopyTo(F32); else s.F64.CopyTo(F64);
         BumpVersion();
+        Storage.LastWriter = CallSite.Current;
     }
 
     /// <summary>Sets every element to <paramref name="value"/>, in place (same rules as <see cref="CopyFrom"/>).</summary>
-    public void Fill(double value)
+    public void Fill(double value, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         CheckWritable("Fill");
         if (DType == DType.Float32) F32.Fill((float)value); else F64.Fill(value);
         BumpVersion();
+        Storage.LastWriter = CallSite.Current;
     }
 
     private void CheckWritable(string op)

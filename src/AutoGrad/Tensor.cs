@@ -9,7 +9,7 @@ namespace AutoGrad;
 /// </summary>
 /// <remarks>
 /// Tensors are compared by reference (element-wise comparison is a named op such as
-/// <see cref="ComparisonOps.Equal(Tensor, Tensor)"/>), which keeps them usable as keys in gradient maps.
+/// <see cref="ComparisonOps.Equal(Tensor, Tensor, string, int)"/>), which keeps them usable as keys in gradient maps.
 /// </remarks>
 public sealed partial class Tensor
 {
@@ -68,6 +68,9 @@ public sealed partial class Tensor
 
     internal bool RetainsGrad { get; private set; }
 
+    // Where the op that made this tensor was called, also when it was not recorded (see Note [Call sites]).
+    internal CallSite Site { get; set; }
+
     /// <summary>Asks a non-leaf tensor to keep its gradient in <see cref="Grad"/> during backward.</summary>
     public Tensor RetainGrad()
     {
@@ -120,7 +123,7 @@ public sealed partial class Tensor
     internal static void CheckSameDType(string op, Tensor a, Tensor b)
     {
         if (a.DType != b.DType)
-            throw new ArgumentException($"{op}: dtypes differ ({a.DType.Name()} {a.Shape} and {b.DType.Name()} {b.Shape}); convert one with To(DType) first.");
+            throw Diagnostics.OperandError(op, $"{op}: dtypes differ ({a.DType.Name()} {a.Shape} and {b.DType.Name()} {b.Shape}); convert one with To(DType) first.", a, b);
     }
 
     internal static T Cast<T>(double v) where T : IFloatingPointIeee754<T> => T.CreateTruncating(v);

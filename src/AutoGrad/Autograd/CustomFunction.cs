@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace AutoGrad.Autograd;
 
 /// <summary>
@@ -11,8 +13,10 @@ namespace AutoGrad.Autograd;
 public static class CustomFunction
 {
     /// <summary>Applies a one-input op: <c>y = forward(x)</c>, with <c>∂L/∂x = backward(x, y, ∂L/∂y)</c>.</summary>
-    public static Tensor Apply(string name, Tensor x, Func<Tensor, Tensor> forward, Func<Tensor, Tensor, Tensor, Tensor> backward)
+    public static Tensor Apply(string name, Tensor x, Func<Tensor, Tensor> forward, Func<Tensor, Tensor, Tensor, Tensor> backward,
+        [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         ArgumentNullException.ThrowIfNull(forward);
         ArgumentNullException.ThrowIfNull(backward);
         Tensor y;
@@ -25,8 +29,9 @@ public static class CustomFunction
     /// for an input that gets no gradient.
     /// </summary>
     public static Tensor Apply(string name, Tensor a, Tensor b, Func<Tensor, Tensor, Tensor> forward,
-        Func<Tensor, Tensor, Tensor, Tensor, (Tensor? A, Tensor? B)> backward)
+        Func<Tensor, Tensor, Tensor, Tensor, (Tensor? A, Tensor? B)> backward, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         ArgumentNullException.ThrowIfNull(forward);
         ArgumentNullException.ThrowIfNull(backward);
         Tensor y;

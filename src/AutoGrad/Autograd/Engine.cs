@@ -58,6 +58,12 @@ internal static class Engine
         return gradient;
     }
 
+    // Note [Gradient hooks]
+    // A hook sees the complete gradient of one backward pass, as PyTorch's tensor hooks do: for a non-leaf that is
+    // the moment its node is reached (every consumer has added its share, Note [Tape order]); for a leaf it is
+    // after the walk, before the sum is added to .Grad. Hooks run with the same recording state as the rules, so
+    // with createGraph a hook's arithmetic is differentiable too.
+
     // Note [Gradient accumulation]
     // A tensor used by several ops (x * x, a diamond, a shared weight) receives one gradient per use; they
     // are summed, never assigned. The map below holds the running sum for every tensor reached so far. By
@@ -74,11 +80,14 @@ internal static class Engine
         foreach (var node in nodes)
         {
             if (!grads.TryGetValue(node.Output, out var g)) continue;
+            if (node.Output.HasHooks) grads[node.Output] = g = node.Output.RunHooks(g);
             if (node.Output.RetainsGrad)
                 node.Output.Grad = node.Output.Grad is null ? (createGraph ? g : g.Clone()) : Accumulate(node.Output.Grad, g, createGraph);
-            var inputGrads = node.Rule!(g);
+            CheckSaved(node);
+            var inputGrads = RunRule(node, g);
             if (inputGrads.Length != node.Inputs.Count)
-                throw new InvalidOperationException($"Backward of '{node.Op}' returned {inputGrads.Length} gradients for {node.Inputs.Count} inputs.");
+                throw new InvalidOperationException($"Backward of '{node.Op}'{At(node)} returned {inputGrads.Length} gradients for {node.Inputs.Count} inputs.");
+            Diagnostics.CheckBackward(node, g, inputGrads);
             for (int i = 0; i < inputGrads.Length; i++)
             {
                 var x = node.Inputs[i];
@@ -92,6 +101,8 @@ internal static class Engine
         }
         if (!retainGraph)
             foreach (var node in nodes) node.Release();
+        foreach (var x in grads.Keys.ToList())
+            if (x.IsLeaf && x.HasHooks) grads[x] = x.RunHooks(grads[x]);
         return grads;
     }
 
@@ -103,8 +114,45 @@ internal static class Engine
         if (gi.Shape == x.Shape) return gi;
         if (!x.Shape.CanBroadcastTo(gi.Shape))
             throw new InvalidOperationException(
-                $"Backward of '{node.Op}' returned a gradient of shape {gi.Shape} for input {i} of shape {x.Shape}, which cannot be summed down to it.");
+                $"Backward of '{node.Op}'{At(node)} returned a gradient of shape {gi.Shape} for input {i} of shape {x.Shape}, which cannot be summed down to it.");
         return gi.SumTo(x.Shape);
+    }
+
+    private static string At(Node node) => node.Site.IsKnown ? $" recorded at {node.Site}" : "";
+
+    // The rule runs with its node's site current, so nodes it records (createGraph) point at the user's line too.
+    private static Tensor?[] RunRule(Node node, Tensor g)
+    {
+        using var site = CallSite.Push(node.Site);
+        using var rule = Diagnostics.EnterBackwardRule();
+        try
+        {
+            return node.Rule!(g);
+        }
+        catch (Exception e) when (e is not AnomalyException && !e.Message.StartsWith("In the backward of ", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"In the backward of {node.Op}{At(node)}: {e.Message}", e);
+        }
+    }
+
+    // see Note [Saved values] in Node.cs
+    private static void CheckSaved(Node node)
+    {
+        for (int i = 0; i < node.Saved.Length; i++)
+        {
+            var t = node.Saved[i];
+            if (t.Version == node.SavedVersions[i]) continue;
+            int input = -1;
+            for (int k = 0; k < node.Inputs.Count && input < 0; k++) if (ReferenceEquals(node.Inputs[k], t)) input = k;
+            string what = input >= 0 ? $"its input {input}" : ReferenceEquals(t, node.Output) ? "its output" : "a saved tensor";
+            string name = t.Name is { } n ? $" '{n}'" : "";
+            var writer = t.Storage.LastWriter;
+            string by = writer.IsKnown ? $", last by {writer.Member} at {writer}" : "";
+            throw new InvalidOperationException(
+                $"Backward of '{node.Op}'{At(node)} needs the value of {what}{name} {t.Shape} as it was when the op ran (version {node.SavedVersions[i]}), " +
+                $"but it has been modified in place since (now version {t.Version}){by}. Run the forward pass again after the in-place update, " +
+                "or update a Clone() instead.");
+        }
     }
 
     private static Tensor Accumulate(Tensor a, Tensor b, bool createGraph) =>

@@ -3,53 +3,11 @@ using System.Text;
 
 namespace AutoGrad.Autograd;
 
-/// <summary>Tolerances and switches for <see cref="GradCheck"/>; the defaults are PyTorch's <c>gradcheck</c> defaults.</summary>
-/// <param name="Eps">Finite-difference step ε: <c>(f(x + ε) − f(x − ε)) / 2ε</c>.</param>
-/// <param name="Atol">Absolute tolerance.</param>
-/// <param name="Rtol">Relative tolerance: an element passes when <c>|analytical − numerical| ≤ atol + rtol·|numerical|</c>.</param>
-/// <param name="CheckReentrant">Run backward twice and require bit-identical gradients.</param>
-/// <param name="CheckZeroSeed">Require that a zero output gradient gives zero input gradients.</param>
-public sealed record GradCheckOptions(double Eps = 1e-6, double Atol = 1e-5, double Rtol = 1e-3, bool CheckReentrant = true, bool CheckZeroSeed = true);
-
-/// <summary>The outcome of a gradient check; <see cref="Report"/> explains a failure.</summary>
-public sealed class GradCheckResult
-{
-    internal GradCheckResult(bool passed, string report, int input, int element, int output, double analytical, double numerical)
-    {
-        Passed = passed; Report = report; InputIndex = input; ElementIndex = element; OutputIndex = output;
-        Analytical = analytical; Numerical = numerical;
-    }
-
-    /// <summary>True when every Jacobian entry is within tolerance and the reentrancy and zero-seed checks hold.</summary>
-    public bool Passed { get; }
-
-    /// <summary>A readable account: the worst element with both values and the Jacobian column around it.</summary>
-    public string Report { get; }
-
-    /// <summary>Which input holds the worst element (−1 when no element was compared).</summary>
-    public int InputIndex { get; }
-
-    /// <summary>Flat index of the worst element within its input.</summary>
-    public int ElementIndex { get; }
-
-    /// <summary>Flat index of the output element whose derivative was worst.</summary>
-    public int OutputIndex { get; }
-
-    /// <summary>The analytical (backward) value <c>∂yₒ/∂xₑ</c> at the worst element.</summary>
-    public double Analytical { get; }
-
-    /// <summary>The central-difference value at the worst element.</summary>
-    public double Numerical { get; }
-
-    /// <inheritdoc/>
-    public override string ToString() => Report;
-}
-
 /// <summary>
 /// Compares the gradients the tape computes with central finite differences, in float64 — the test oracle for
 /// every op in this library and a public tool for checking your own functions.
 /// </summary>
-public static class GradCheck
+public static partial class GradCheck
 {
     /// <summary>
     /// Checks <c>∂f/∂inputs</c> at the given point. Inputs with <c>RequiresGrad</c> set are checked (all of them if none is set);
@@ -70,6 +28,13 @@ public static class GradCheck
         if (y.DType != DType.Float64)
             return Fail($"GradCheck: f returned a {y.DType.Name()} tensor for float64 inputs; the check needs f to keep float64 throughout.");
         int m = y.Size;
+        if (o.Fast)
+        {
+            var fast = FastCheck(f, xs, checkedInputs, y, o);
+            if (fast is not null) return fast;
+            var full = Check(f, inputs, o with { Fast = false });
+            return full.WithPrefix("GradCheck fast mode: the vᵀJu comparison failed, so the full Jacobian was checked. ");
+        }
 
         // Analytical Jacobian, one row per output element: the vector-Jacobian product with a one-hot seed.
         var analytical = new double[checkedInputs.Length][,];
@@ -98,8 +63,10 @@ public static class GradCheck
         }
 
         // Numerical Jacobian, one column per input element, by central differences.
-        double worstExcess = double.NegativeInfinity;
+        double worstExcess = double.NegativeInfinity, worstKinkExcess = double.NegativeInfinity;
         (int c, int e, int j, double a, double n) worst = (-1, -1, -1, 0, 0);
+        Kink? kink = null;
+        var at = y.ToDoubleArray();
         var numerical = new double[checkedInputs.Length][,];
         // Not under NoGrad: f may itself differentiate (GradGradCheck checks x ↦ ∂f/∂x this way).
         {
@@ -122,14 +89,24 @@ public static class GradCheck
                         double a = analytical[c][j, e];
                         double excess = Math.Abs(a - n) - (o.Atol + o.Rtol * Math.Abs(n));
                         if (double.IsNaN(a) != double.IsNaN(n)) excess = double.PositiveInfinity;
+                        if (excess > 0 && IsKink(plus[j], at[j], minus[j], o, out var left, out var right))
+                        {
+                            // see Note [Kinks]: not a wrong gradient unless some smooth element also fails
+                            if (excess > worstKinkExcess) { worstKinkExcess = excess; kink = new Kink(checkedInputs[c], e, j, a, n, left, right); }
+                            continue;
+                        }
                         if (excess > worstExcess) { worstExcess = excess; worst = (checkedInputs[c], e, j, a, n); }
                     }
                 }
             }
         }
         bool passed = worstExcess <= 0 || worst.c < 0;
+        if (passed && kink is { } k)
+            return new GradCheckResult(false, DescribeKink(o, xs, k), k.Input, k.Element, k.Output, k.Analytical, k.Numerical,
+                GradCheckKind.Kink, k.Left, k.Right);
         var report = Describe(passed, o, xs, worst, checkedInputs, analytical, numerical);
-        return new GradCheckResult(passed, report, worst.c, worst.e, worst.j, worst.a, worst.n);
+        return new GradCheckResult(passed, report, worst.c, worst.e, worst.j, worst.a, worst.n,
+            passed ? GradCheckKind.Passed : GradCheckKind.WrongGradient, double.NaN, double.NaN);
     }
 
     /// <summary>Like <see cref="Check"/> but throws <see cref="GradCheckException"/> with the report when the check fails.</summary>
@@ -160,7 +137,8 @@ public static class GradCheck
         return t;
     }
 
-    private static GradCheckResult Fail(string message) => new(false, message, -1, -1, -1, double.NaN, double.NaN);
+    private static GradCheckResult Fail(string message) =>
+        new(false, message, -1, -1, -1, double.NaN, double.NaN, GradCheckKind.Failed, double.NaN, double.NaN);
 
     private static string Describe(bool passed, GradCheckOptions o, Tensor[] xs, (int c, int e, int j, double a, double n) w,
         int[] checkedInputs, double[][,] analytical, double[][,] numerical)
@@ -184,18 +162,11 @@ public static class GradCheck
         return sb.ToString();
     }
 
-    private static string Index(Shape s, int flat)
+    internal static string Index(Shape s, int flat)
     {
         if (s.Rank == 0) return "";
         var idx = new int[s.Rank];
         for (int i = s.Rank - 1; i >= 0; i--) { idx[i] = flat % s[i]; flat /= s[i]; }
         return " [" + string.Join(", ", idx) + "]";
     }
-}
-
-/// <summary>Thrown by <see cref="GradCheck.Assert"/> when analytical and numerical gradients disagree.</summary>
-public sealed class GradCheckException(GradCheckResult result) : Exception(result.Report)
-{
-    /// <summary>The failed check, with the worst element's values.</summary>
-    public GradCheckResult Result { get; } = result;
 }

@@ -20,15 +20,23 @@ public sealed class Node
 {
     private static long s_nextStamp;
 
-    internal Node(string op, Tensor output, Tensor[] inputs, BackwardRule rule)
+    internal Node(string op, Tensor output, Tensor[] inputs, BackwardRule rule, Tensor[]? saved, CallSite site)
     {
         Op = op;
         Output = output;
         Inputs = inputs;
         Rule = rule;
+        Site = site;
         Stamp = Interlocked.Increment(ref s_nextStamp);
-        InputVersions = new int[inputs.Length];
-        for (int i = 0; i < inputs.Length; i++) InputVersions[i] = inputs[i].Version;
+        if (saved is null)
+        {
+            saved = new Tensor[inputs.Length + 1];
+            inputs.CopyTo(saved, 0);
+            saved[^1] = output;
+        }
+        Saved = saved;
+        SavedVersions = new int[saved.Length];
+        for (int i = 0; i < saved.Length; i++) SavedVersions[i] = saved[i].Version;
     }
 
     /// <summary>The op's name, for example <c>Multiply</c>.</summary>
@@ -39,6 +47,9 @@ public sealed class Node
 
     /// <summary>The op's tensor inputs, in order.</summary>
     public IReadOnlyList<Tensor> Inputs { get; }
+
+    /// <summary>Where the user called the op that recorded this node (see Note [Call sites] in CallSite.cs).</summary>
+    public CallSite Site { get; }
 
     /// <summary>Position on the tape: larger stamps were recorded later.</summary>
     public long Stamp { get; }
@@ -51,8 +62,12 @@ public sealed class Node
     // Note [Saved values]
     // A rule captures the tensors it needs (inputs or the output). If one of them is written in place
     // after the op ran, the rule would silently compute a wrong gradient; the storage's version counter,
-    // copied here at record time, lets the engine refuse instead.
-    internal int[] InputVersions { get; }
+    // copied here at record time, lets the engine refuse instead. Only the tensors the rule reads are listed
+    // (all inputs and the output unless the op says otherwise), so that updating a weight used only by an Add
+    // is not a false alarm. The engine checks them just before the rule runs.
+    internal Tensor[] Saved { get; }
+
+    internal int[] SavedVersions { get; }
 
     internal void Release() => Rule = null;
 

@@ -49,15 +49,34 @@ public static class Tape
     /// Records <paramref name="output"/> as made by <paramref name="op"/> from <paramref name="inputs"/>, when recording is
     /// on and some input requires gradients; returns <paramref name="output"/>.
     /// </summary>
-    public static Tensor Record(string op, Tensor output, Tensor[] inputs, BackwardRule rule)
+    /// <param name="op">The op's name, shown in errors and graph views.</param>
+    /// <param name="output">The op's result.</param>
+    /// <param name="inputs">The op's tensor inputs.</param>
+    /// <param name="rule">Maps <c>∂L/∂output</c> to the inputs' gradients.</param>
+    /// <param name="saved">
+    /// The tensors whose values <paramref name="rule"/> reads (default: every input and the output); an in-place write to one
+    /// of them before backward is an error. Pass an empty array for rules that read no values (Add, Reshape, Sum).
+    /// </param>
+    public static Tensor Record(string op, Tensor output, Tensor[] inputs, BackwardRule rule, Tensor[]? saved = null)
     {
-        if (t_noGradDepth != 0) return output;
+        if (t_noGradDepth != 0) return Unrecorded(op, output, inputs);
         bool any = false;
         foreach (var x in inputs) any |= x.RequiresGrad;
-        if (!any) return output;
-        output.GradFn = new Node(op, output, inputs, rule);
+        if (!any) return Unrecorded(op, output, inputs);
+        var site = CallSite.ForRecord();
+        output.Site = site;
+        Diagnostics.CheckForward(op, output, inputs, site);
+        output.GradFn = new Node(op, output, inputs, rule, saved, site);
         output.RequiresGrad = true;
         t_recorded++;
+        return output;
+    }
+
+    // Not recorded, but the site is still worth keeping for shape errors about this tensor later (one field copy).
+    private static Tensor Unrecorded(string op, Tensor output, Tensor[] inputs)
+    {
+        output.Site = CallSite.Current;
+        Diagnostics.CheckForward(op, output, inputs, output.Site);
         return output;
     }
 }

@@ -1,3 +1,5 @@
+using AutoGrad.Autograd;
+using System.Runtime.CompilerServices;
 namespace AutoGrad.Losses;
 
 /// <summary>
@@ -10,23 +12,26 @@ public static class LossFunctions
     public const double ProbabilityEpsilon = 1e-7;
 
     /// <summary>Mean squared error <c>ℓᵢ = (yᵢ − ŷᵢ)²</c>, averaged over every element by default (notes 000, 001, 002).</summary>
-    public static Tensor MseLoss(this Tensor prediction, Tensor target, Reduction reduction = Reduction.Mean)
+    public static Tensor MseLoss(this Tensor prediction, Tensor target, Reduction reduction = Reduction.Mean, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         CheckSameShape("MseLoss", prediction, target);
         return Reduce((prediction - target).Square(), reduction);
     }
 
     /// <summary>Mean absolute error <c>ℓᵢ = |yᵢ − ŷᵢ|</c>.</summary>
     /// <remarks>The subgradient at <c>ŷ = y</c> is 0 (notes 000). ∂ℓ/∂ŷ = −sign(y − ŷ): notes 000 print the opposite sign (catalog E36).</remarks>
-    public static Tensor MaeLoss(this Tensor prediction, Tensor target, Reduction reduction = Reduction.Mean)
+    public static Tensor MaeLoss(this Tensor prediction, Tensor target, Reduction reduction = Reduction.Mean, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         CheckSameShape("MaeLoss", prediction, target);
         return Reduce((prediction - target).Abs(), reduction);
     }
 
     /// <summary>Huber loss <c>ℓᵢ = ½e²</c> if <c>|e| &lt; δ</c>, else <c>δ|e| − ½δ²</c>, with <c>e = ŷ − y</c> (notes 001; δ = 1 by default, which the notes leave open).</summary>
-    public static Tensor HuberLoss(this Tensor prediction, Tensor target, double delta = 1.0, Reduction reduction = Reduction.Mean)
+    public static Tensor HuberLoss(this Tensor prediction, Tensor target, double delta = 1.0, Reduction reduction = Reduction.Mean, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         CheckSameShape("HuberLoss", prediction, target);
         if (!(delta > 0)) throw new ArgumentOutOfRangeException(nameof(delta), $"HuberLoss: delta must be positive, got {delta}.");
         // With a = min(|e|, δ): ½a² + δ(|e| − a) is ½e² inside and δ|e| − ½δ² outside, with no unused branch.
@@ -40,8 +45,9 @@ public static class LossFunctions
     /// <c>[1e-7, 1 − 1e-7]</c> (notes 000).
     /// </summary>
     /// <remarks>Where clipping is active the gradient is 0. Prefer <see cref="BinaryCrossEntropyWithLogits"/> after a sigmoid.</remarks>
-    public static Tensor BinaryCrossEntropy(this Tensor prediction, Tensor target, Reduction reduction = Reduction.Mean)
+    public static Tensor BinaryCrossEntropy(this Tensor prediction, Tensor target, Reduction reduction = Reduction.Mean, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         CheckSameShape("BinaryCrossEntropy", prediction, target);
         var p = prediction.Clamp(ProbabilityEpsilon, 1 - ProbabilityEpsilon);
         return Reduce(-(target * p.Log() + (1.0 - target) * (1.0 - p).Log()), reduction);
@@ -51,8 +57,9 @@ public static class LossFunctions
     /// Binary cross-entropy on logits <c>ℓᵢ = BCE(σ(zᵢ), yᵢ)</c>, computed stably as <c>max(z, 0) − z·y + ln(1 + e^{−|z|})</c>;
     /// its gradient is <c>σ(z) − y</c> (notes 003).
     /// </summary>
-    public static Tensor BinaryCrossEntropyWithLogits(this Tensor logits, Tensor target, Reduction reduction = Reduction.Mean)
+    public static Tensor BinaryCrossEntropyWithLogits(this Tensor logits, Tensor target, Reduction reduction = Reduction.Mean, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         CheckSameShape("BinaryCrossEntropyWithLogits", logits, target);
         // max's tie rule halves the gradient at z = 0, which makes the total gradient there exactly σ(0) − y.
         var l = logits.Maximum(Tensor.Scalar(0, logits.DType)) - logits * target + ((-logits.Abs()).Exp() + 1.0).Log();
@@ -64,8 +71,9 @@ public static class LossFunctions
     /// (notes 000). The target is one-hot (same shape as the prediction) or class indices (the prediction's shape without the last axis).
     /// </summary>
     /// <remarks>Reduction applies to the per-sample losses <c>Lᵢ</c> (so Mean is <c>(1/N)ΣLᵢ</c>, notes 002/003).</remarks>
-    public static Tensor CategoricalCrossEntropy(this Tensor prediction, Tensor target, Reduction reduction = Reduction.Mean)
+    public static Tensor CategoricalCrossEntropy(this Tensor prediction, Tensor target, Reduction reduction = Reduction.Mean, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         var y = Targets("CategoricalCrossEntropy", prediction, target);
         var p = prediction.Clamp(ProbabilityEpsilon, 1 - ProbabilityEpsilon);
         return Reduce(-(y * p.Log()).Sum(-1), reduction);
@@ -75,15 +83,17 @@ public static class LossFunctions
     /// Softmax cross-entropy from logits <c>Lᵢ = −Σⱼ yᵢⱼ log softmax(zᵢ)ⱼ</c>, computed with <see cref="ReductionOps.LogSoftmax"/> so it never
     /// overflows; its gradient is <c>softmax(z) − y</c> per sample (notes 000, 002, 003). Targets as in <see cref="CategoricalCrossEntropy"/>.
     /// </summary>
-    public static Tensor SoftmaxCrossEntropy(this Tensor logits, Tensor target, Reduction reduction = Reduction.Mean)
+    public static Tensor SoftmaxCrossEntropy(this Tensor logits, Tensor target, Reduction reduction = Reduction.Mean, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         var y = Targets("SoftmaxCrossEntropy", logits, target);
         return Reduce(-(y * logits.LogSoftmax(-1)).Sum(-1), reduction);
     }
 
     /// <summary>Negative log-likelihood <c>Lᵢ = −logProbᵢ[classᵢ]</c> from log-probabilities (N, C) and class indices (N).</summary>
-    public static Tensor NllLoss(this Tensor logProbabilities, Tensor classes, Reduction reduction = Reduction.Mean)
+    public static Tensor NllLoss(this Tensor logProbabilities, Tensor classes, Reduction reduction = Reduction.Mean, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         if (logProbabilities.Rank < 1 || classes.Rank != logProbabilities.Rank - 1)
             throw new ArgumentException($"NllLoss: expected log-probabilities (…, C) and class indices (…), got {logProbabilities.Shape} and {classes.Shape}.");
         var idx = classes.Detach().To(logProbabilities.DType).Unsqueeze(-1);
@@ -91,8 +101,9 @@ public static class LossFunctions
     }
 
     /// <summary>The quadratic cost <c>C = (1/2n) Σₓ ‖y(x) − a‖²</c> over the <c>n</c> samples on axis 0 (notes 003, Nielsen).</summary>
-    public static Tensor QuadraticCost(this Tensor prediction, Tensor target)
+    public static Tensor QuadraticCost(this Tensor prediction, Tensor target, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         CheckSameShape("QuadraticCost", prediction, target);
         int n = prediction.Rank == 0 ? 1 : prediction.Shape[0];
         return (target - prediction).Square().Sum() * (0.5 / n);

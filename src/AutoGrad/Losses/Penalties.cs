@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using AutoGrad.Autograd;
+
 namespace AutoGrad.Losses;
 
 /// <summary>Regularisation terms over a parameter list (notes 000: <c>Q = L + L₁ + L₂</c>), added to the data loss.</summary>
@@ -5,10 +8,18 @@ namespace AutoGrad.Losses;
 public static class Penalties
 {
     /// <summary>L1 penalty <c>λ Σ_m |θ_m|</c> (subgradient 0 at θ = 0).</summary>
-    public static Tensor L1(IEnumerable<Tensor> parameters, double lambda) => Sum("L1", parameters, p => p.Abs().Sum()) * lambda;
+    public static Tensor L1(IEnumerable<Tensor> parameters, double lambda, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        using var site = CallSite.Enter(callerFile, callerLine);
+        return Sum("L1", parameters, p => p.Abs().Sum()) * lambda;
+    }
 
     /// <summary>L2 penalty <c>λ Σ_m θ_m²</c>; its gradient is <c>2λθ</c>.</summary>
-    public static Tensor L2(IEnumerable<Tensor> parameters, double lambda) => Sum("L2", parameters, p => p.Square().Sum()) * lambda;
+    public static Tensor L2(IEnumerable<Tensor> parameters, double lambda, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        using var site = CallSite.Enter(callerFile, callerLine);
+        return Sum("L2", parameters, p => p.Square().Sum()) * lambda;
+    }
 
     private static Tensor Sum(string op, IEnumerable<Tensor> parameters, Func<Tensor, Tensor> term)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AutoGrad.Autograd;
 
 namespace AutoGrad.NN;
@@ -14,61 +15,104 @@ public static class Activations
 
     /// <summary>Leaky ReLU <c>y = x</c> for <c>x &gt; 0</c>, <c>αx</c> otherwise.</summary>
     /// <remarks>The derivative at 0 is <c>α</c>, as notes 002 write it (<c>θ'(z) = α for z ≤ 0</c>).</remarks>
-    public static Tensor LeakyRelu(this Tensor x, double alpha = 0.01) =>
-        CombineOps.Where(x.Greater(0), x, x * alpha);
+    public static Tensor LeakyRelu(this Tensor x, double alpha = 0.01, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        using var site = CallSite.Enter(callerFile, callerLine);
+        return CombineOps.Where(x.Greater(0), x, x * alpha);
+    }
 
     /// <summary>PReLU <c>y = x</c> for <c>x &gt; 0</c>, <c>αx</c> otherwise, with a learnable <c>α</c> broadcast against <paramref name="x"/>.</summary>
-    public static Tensor PRelu(this Tensor x, Tensor alpha) =>
-        CombineOps.Where(x.Greater(0), x, x * alpha);
+    public static Tensor PRelu(this Tensor x, Tensor alpha, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        using var site = CallSite.Enter(callerFile, callerLine);
+        return CombineOps.Where(x.Greater(0), x, x * alpha);
+    }
 
     /// <summary>ELU <c>y = x</c> for <c>x &gt; 0</c>, <c>α(eˣ − 1)</c> otherwise (notes 003).</summary>
     /// <remarks>Computed as <c>relu(x) + α(e^{min(x,0)} − 1)</c> so no unused branch can overflow to ∞ and poison the gradient with NaN.</remarks>
-    public static Tensor Elu(this Tensor x, double alpha = 1.0) =>
-        x.Relu() + (x.Clamp(max: 0).Exp() - 1.0) * alpha;
+    public static Tensor Elu(this Tensor x, double alpha = 1.0, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        using var site = CallSite.Enter(callerFile, callerLine);
+        return x.Relu() + (x.Clamp(max: 0).Exp() - 1.0) * alpha;
+    }
 
     /// <summary>SELU <c>y = λ·ELU(x, α)</c> with the self-normalising constants <see cref="SeluScale"/> and <see cref="SeluAlpha"/>.</summary>
-    public static Tensor Selu(this Tensor x) => x.Elu(SeluAlpha) * SeluScale;
+    public static Tensor Selu(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        using var site = CallSite.Enter(callerFile, callerLine);
+        return x.Elu(SeluAlpha) * SeluScale;
+    }
 
     /// <summary>GELU <c>y = x·Φ(x)</c>, exact or approximated (notes 003).</summary>
-    public static Tensor Gelu(this Tensor x, GeluApproximation approximation = GeluApproximation.None) => approximation switch
+    public static Tensor Gelu(this Tensor x, GeluApproximation approximation = GeluApproximation.None, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
-        GeluApproximation.None => x * ((x * (1 / Math.Sqrt(2))).Erf() + 1.0) * 0.5,
-        GeluApproximation.Sigmoid => x * (x * 1.702).Sigmoid(),
-        GeluApproximation.Tanh => x * (((x + x.Pow(3) * 0.044715) * Math.Sqrt(2 / Math.PI)).Tanh() + 1.0) * 0.5,
-        _ => throw new ArgumentOutOfRangeException(nameof(approximation), $"Gelu: unknown approximation {approximation}."),
-    };
+        using var site = CallSite.Enter(callerFile, callerLine);
+        return approximation switch
+        {
+            GeluApproximation.None => x * ((x * (1 / Math.Sqrt(2))).Erf() + 1.0) * 0.5,
+            GeluApproximation.Sigmoid => x * (x * 1.702).Sigmoid(),
+            GeluApproximation.Tanh => x * (((x + x.Pow(3) * 0.044715) * Math.Sqrt(2 / Math.PI)).Tanh() + 1.0) * 0.5,
+            _ => throw new ArgumentOutOfRangeException(nameof(approximation), $"Gelu: unknown approximation {approximation}."),
+        };
+    }
 
     /// <summary>SiLU/Swish with fixed <c>β</c>: <c>y = x·σ(βx)</c> (notes 003; β = 1 is SiLU).</summary>
-    public static Tensor Silu(this Tensor x, double beta = 1.0) => x * (beta == 1.0 ? x : x * beta).Sigmoid();
+    public static Tensor Silu(this Tensor x, double beta = 1.0, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        using var site = CallSite.Enter(callerFile, callerLine);
+        return x * (beta == 1.0 ? x : x * beta).Sigmoid();
+    }
 
     /// <summary>Swish with a learnable <c>β</c>: <c>y = x·σ(βx)</c>, β broadcast against <paramref name="x"/>.</summary>
-    public static Tensor Swish(this Tensor x, Tensor beta) => x * (x * beta).Sigmoid();
+    public static Tensor Swish(this Tensor x, Tensor beta, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        using var site = CallSite.Enter(callerFile, callerLine);
+        return x * (x * beta).Sigmoid();
+    }
 
     /// <summary>Softplus <c>y = (1/β)·ln(1 + e^{βx})</c>, computed stably as <c>(max(βx, 0) + ln(1 + e^{−|βx|}))/β</c>.</summary>
     /// <remarks>The max's tie rule (half the gradient to each side) gives the exact derivative ½ at 0.</remarks>
-    public static Tensor Softplus(this Tensor x, double beta = 1.0)
+    public static Tensor Softplus(this Tensor x, double beta = 1.0, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         var z = beta == 1.0 ? x : x * beta;
         var y = z.Maximum(Tensor.Scalar(0, x.DType)) + ((-z.Abs()).Exp() + 1.0).Log();
         return beta == 1.0 ? y : y * (1.0 / beta);
     }
 
     /// <summary>Mish <c>y = x·tanh(softplus(x))</c>.</summary>
-    public static Tensor Mish(this Tensor x) => x * x.Softplus().Tanh();
+    public static Tensor Mish(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        using var site = CallSite.Enter(callerFile, callerLine);
+        return x * x.Softplus().Tanh();
+    }
 
     /// <summary>ReLU6 <c>y = min(max(0, x), 6)</c>.</summary>
     /// <remarks>The gradient passes at the bounds 0 and 6 (the <see cref="MathOps.Clamp"/> convention).</remarks>
-    public static Tensor Relu6(this Tensor x) => x.Clamp(0, 6);
+    public static Tensor Relu6(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        using var site = CallSite.Enter(callerFile, callerLine);
+        return x.Clamp(0, 6);
+    }
 
     /// <summary>Hard sigmoid <c>y = ReLU6(x + 3)/6</c>.</summary>
-    public static Tensor HardSigmoid(this Tensor x) => (x + 3.0).Relu6() * (1.0 / 6);
+    public static Tensor HardSigmoid(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        using var site = CallSite.Enter(callerFile, callerLine);
+        return (x + 3.0).Relu6() * (1.0 / 6);
+    }
 
     /// <summary>Hard swish <c>y = x·ReLU6(x + 3)/6</c>.</summary>
-    public static Tensor HardSwish(this Tensor x) => x * x.HardSigmoid();
+    public static Tensor HardSwish(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        using var site = CallSite.Enter(callerFile, callerLine);
+        return x * x.HardSigmoid();
+    }
 
     /// <summary>Gated linear unit: split <paramref name="x"/> in halves <c>a, b</c> along <paramref name="axis"/>; <c>y = a ⊙ σ(b)</c>.</summary>
-    public static Tensor Glu(this Tensor x, int axis = -1)
+    public static Tensor Glu(this Tensor x, int axis = -1, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         int d = x.Shape[axis];
         if (d % 2 != 0) throw new ArgumentException($"Glu: axis {axis} of shape {x.Shape} has odd length {d}; it must split in halves.");
         var parts = x.Split([d / 2, d / 2], axis);
@@ -77,8 +121,9 @@ public static class Activations
 
     /// <summary>Maxout over groups: the last axis of length <c>k·m</c> is cut into <c>m</c> groups of <paramref name="pieces"/> = k; <c>yⱼ = max over group j</c>.</summary>
     /// <remarks>The gradient goes to the first maximal element of each group.</remarks>
-    public static Tensor Maxout(this Tensor x, int pieces)
+    public static Tensor Maxout(this Tensor x, int pieces, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         int d = x.Shape[-1];
         if (pieces <= 0 || d % pieces != 0)
             throw new ArgumentException($"Maxout: the last axis ({d}, shape {x.Shape}) must be a positive multiple of pieces ({pieces}).");
@@ -88,12 +133,17 @@ public static class Activations
     }
 
     /// <summary>The identity (linear activation) <c>y = x</c> (notes 000, 003).</summary>
-    public static Tensor Identity(this Tensor x) => x;
+    public static Tensor Identity(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        using var site = CallSite.Enter(callerFile, callerLine);
+        return x;
+    }
 
     /// <summary>The perceptron's step function <c>y = 1 if x &gt; 0 else 0</c> (notes 002, 003); piecewise constant, so it carries no gradient.</summary>
     [NoGradient]
-    public static Tensor Step(this Tensor x)
+    public static Tensor Step(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         using (Tape.NoGrad()) return x.Detach().Greater(0);
     }
 }

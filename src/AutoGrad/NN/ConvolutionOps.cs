@@ -1,3 +1,5 @@
+using AutoGrad.Autograd;
+using System.Runtime.CompilerServices;
 namespace AutoGrad.NN;
 
 /// <summary>
@@ -14,8 +16,9 @@ public static class ConvolutionOps
     /// Unfolds every <c>kh × kw</c> window of an (N, C, H, W) input (already padded) with stride <paramref name="stride"/>
     /// into rows: the result is (N·OH·OW, C·kh·kw), row <c>(n, i, j)</c> holding the window at <c>(i·s, j·s)</c> in (c, u, v) order.
     /// </summary>
-    public static Tensor Im2Col(this Tensor x, int kernelHeight, int kernelWidth, int stride = 1)
+    public static Tensor Im2Col(this Tensor x, int kernelHeight, int kernelWidth, int stride = 1, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         var (n, c, oh, ow) = WindowShape("Im2Col", x, kernelHeight, kernelWidth, stride);
         int h = x.Shape[2], w = x.Shape[3];
         var view = x.AsStrided(new Shape(n, oh, ow, c, kernelHeight, kernelWidth),
@@ -27,20 +30,25 @@ public static class ConvolutionOps
     /// 2-D cross-correlation <c>y[n, o, i, j] = b[o] + Σ_{c,u,v} W[o, c, u, v]·x[n, c, i·s + u − p, j·s + v − p]</c> with zero padding
     /// <paramref name="padding"/> on each side; <paramref name="weight"/> is (out, in, kh, kw), <paramref name="bias"/> is (out) or null.
     /// </summary>
-    public static Tensor Conv2d(this Tensor x, Tensor weight, Tensor? bias = null, int stride = 1, int padding = 0) =>
-        Conv2d(x, weight, bias, stride, (padding, padding, padding, padding));
-
-    /// <summary>2-D cross-correlation as <see cref="Conv2d(Tensor, Tensor, Tensor?, int, int)"/> with valid or same padding.</summary>
-    public static Tensor Conv2d(this Tensor x, Tensor weight, Tensor? bias, int stride, PaddingMode padding)
+    public static Tensor Conv2d(this Tensor x, Tensor weight, Tensor? bias = null, int stride = 1, int padding = 0, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
+        return Conv2d(x, weight, bias, stride, (padding, padding, padding, padding));
+    }
+
+    /// <summary>2-D cross-correlation as <see cref="Conv2d(Tensor, Tensor, Tensor?, int, int, string, int)"/> with valid or same padding.</summary>
+    public static Tensor Conv2d(this Tensor x, Tensor weight, Tensor? bias, int stride, PaddingMode padding, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        using var site = CallSite.Enter(callerFile, callerLine);
         if (weight.Rank != 4) throw new ArgumentException($"Conv2d: weight must be (out, in, kh, kw), got {weight.Shape}.");
         return Conv2d(x, weight, bias, stride, PaddingFor(padding, weight.Shape[2], weight.Shape[3]));
     }
 
     /// <summary>Max pooling: <c>y[n, c, i, j] = max over the k×k window at (i·s, j·s)</c>; stride defaults to the kernel size.</summary>
     /// <remarks>Padding counts as −∞. The gradient goes to the first maximal element of each window.</remarks>
-    public static Tensor MaxPool2d(this Tensor x, int kernelSize, int? stride = null, int padding = 0)
+    public static Tensor MaxPool2d(this Tensor x, int kernelSize, int? stride = null, int padding = 0, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         CheckRank4("MaxPool2d", x);
         var padded = padding == 0 ? x : x.Pad([(0, 0), (0, 0), (padding, padding), (padding, padding)], double.NegativeInfinity);
         return Windows("MaxPool2d", padded, kernelSize, stride ?? kernelSize).Max(-1);
@@ -48,8 +56,9 @@ public static class ConvolutionOps
 
     /// <summary>Average pooling: <c>y[n, c, i, j] = mean of the k×k window at (i·s, j·s)</c>; stride defaults to the kernel size.</summary>
     /// <remarks>Zero padding is counted in the mean (PyTorch's default <c>count_include_pad</c>).</remarks>
-    public static Tensor AvgPool2d(this Tensor x, int kernelSize, int? stride = null, int padding = 0)
+    public static Tensor AvgPool2d(this Tensor x, int kernelSize, int? stride = null, int padding = 0, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         CheckRank4("AvgPool2d", x);
         var padded = padding == 0 ? x : x.Pad([(0, 0), (0, 0), (padding, padding), (padding, padding)]);
         return Windows("AvgPool2d", padded, kernelSize, stride ?? kernelSize).Mean(-1);

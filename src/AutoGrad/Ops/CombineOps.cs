@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AutoGrad.Autograd;
 using AutoGrad.Kernels;
 
@@ -7,8 +8,9 @@ namespace AutoGrad;
 public static class CombineOps
 {
     /// <summary>Joins tensors of equal shape except along <paramref name="axis"/>.</summary>
-    public static Tensor Concat(IReadOnlyList<Tensor> tensors, int axis = 0)
+    public static Tensor Concat(IReadOnlyList<Tensor> tensors, int axis = 0, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         ArgumentNullException.ThrowIfNull(tensors);
         if (tensors.Count == 0) throw new ArgumentException("Concat: no tensors given.");
         var first = tensors[0];
@@ -44,12 +46,13 @@ public static class CombineOps
             int s = 0;
             for (int i = 0; i < sizes.Length; i++) { parts[i] = tensors[i].RequiresGrad ? g.Slice(a, s, s + sizes[i]) : null; s += sizes[i]; }
             return parts;
-        });
+        }, saved: []);
     }
 
     /// <summary>Stacks tensors of equal shape along a new axis <paramref name="axis"/>.</summary>
-    public static Tensor Stack(IReadOnlyList<Tensor> tensors, int axis = 0)
+    public static Tensor Stack(IReadOnlyList<Tensor> tensors, int axis = 0, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         ArgumentNullException.ThrowIfNull(tensors);
         if (tensors.Count == 0) throw new ArgumentException("Stack: no tensors given.");
         foreach (var t in tensors)
@@ -59,8 +62,9 @@ public static class CombineOps
     }
 
     /// <summary>Splits along <paramref name="axis"/> into consecutive parts of the given sizes (which must add up to the axis length).</summary>
-    public static Tensor[] Split(this Tensor x, int[] sizes, int axis = 0)
+    public static Tensor[] Split(this Tensor x, int[] sizes, int axis = 0, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         ArgumentNullException.ThrowIfNull(sizes);
         int a = x.Shape.NormalizeAxis(axis, "Split");
         if (sizes.Any(s => s < 0) || sizes.Sum() != x.Shape[a])
@@ -71,8 +75,9 @@ public static class CombineOps
     }
 
     /// <summary>Splits along <paramref name="axis"/> into parts of <paramref name="size"/> elements (the last may be shorter).</summary>
-    public static Tensor[] Split(this Tensor x, int size, int axis = 0)
+    public static Tensor[] Split(this Tensor x, int size, int axis = 0, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         if (size <= 0) throw new ArgumentException($"Split: size must be positive, got {size}.");
         int d = x.Shape[axis];
         var sizes = Enumerable.Range(0, (d + size - 1) / size).Select(i => Math.Min(size, d - i * size)).ToArray();
@@ -80,8 +85,9 @@ public static class CombineOps
     }
 
     /// <summary>Pads with a constant: <paramref name="widths"/>[i] = (before, after) elements added on axis i, as in NumPy's <c>pad</c>.</summary>
-    public static Tensor Pad(this Tensor x, (int Before, int After)[] widths, double value = 0)
+    public static Tensor Pad(this Tensor x, (int Before, int After)[] widths, double value = 0, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         ArgumentNullException.ThrowIfNull(widths);
         if (widths.Length != x.Rank) throw new ArgumentException($"Pad: {widths.Length} (before, after) pairs given for shape {x.Shape} of rank {x.Rank}.");
         if (widths.Any(w => w.Before < 0 || w.After < 0)) throw new ArgumentException("Pad: widths must be ≥ 0.");
@@ -103,12 +109,13 @@ public static class CombineOps
             }
         }
         var inShape = x.Shape;
-        return Tape.Record("Pad", y, [x], g => [g.AsStrided(inShape, strides, offset, "Pad")]);
+        return Tape.Record("Pad", y, [x], g => [g.AsStrided(inShape, strides, offset, "Pad")], saved: []);
     }
 
     /// <summary><c>y = cond ≠ 0 ? a : b</c> element-wise, all three broadcast together.</summary>
-    public static Tensor Where(Tensor condition, Tensor a, Tensor b)
+    public static Tensor Where(Tensor condition, Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         Tensor.CheckSameDType("Where", a, b);
         var shape = Shape.Broadcast(Shape.Broadcast(condition.Shape, a.Shape, "Where"), b.Shape, "Where");
         var mask = Dispatch.Expand(condition, shape);
@@ -123,8 +130,9 @@ public static class CombineOps
 
     /// <summary>One-hot rows: <c>y[…, c] = 1(indices[…] = c)</c> for classes <c>0 … numClasses−1</c>.</summary>
     [NoGradient]
-    public static Tensor OneHot(this Tensor indices, int numClasses)
+    public static Tensor OneHot(this Tensor indices, int numClasses, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         if (numClasses <= 0) throw new ArgumentException($"OneHot: numClasses must be positive, got {numClasses}.");
         var idx = IndexingOps.ToIndices("OneHot", indices);
         var y = Tensor.Empty(new Shape([.. indices.Shape.Dims, numClasses]), indices.DType);

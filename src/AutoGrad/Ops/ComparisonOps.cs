@@ -1,3 +1,5 @@
+using AutoGrad.Autograd;
+using System.Runtime.CompilerServices;
 using AutoGrad.Kernels;
 
 namespace AutoGrad;
@@ -7,45 +9,89 @@ public static class ComparisonOps
 {
     /// <summary><c>1(a &gt; b)</c>.</summary>
     [NoGradient]
-    public static Tensor Greater(this Tensor a, Tensor b) => Dispatch.Map2("Greater", a, b, new CompareKernel(Comparison.Greater));
+    public static Tensor Greater(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        using var site = CallSite.Enter(callerFile, callerLine);
+        return Dispatch.Map2("Greater", a, b, new CompareKernel(Comparison.Greater));
+    }
 
     /// <summary><c>1(a ≥ b)</c>.</summary>
     [NoGradient]
-    public static Tensor GreaterEqual(this Tensor a, Tensor b) => Dispatch.Map2("GreaterEqual", a, b, new CompareKernel(Comparison.GreaterEqual));
+    public static Tensor GreaterEqual(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        using var site = CallSite.Enter(callerFile, callerLine);
+        return Dispatch.Map2("GreaterEqual", a, b, new CompareKernel(Comparison.GreaterEqual));
+    }
 
     /// <summary><c>1(a &lt; b)</c>.</summary>
     [NoGradient]
-    public static Tensor Less(this Tensor a, Tensor b) => Dispatch.Map2("Less", a, b, new CompareKernel(Comparison.Less));
+    public static Tensor Less(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        using var site = CallSite.Enter(callerFile, callerLine);
+        return Dispatch.Map2("Less", a, b, new CompareKernel(Comparison.Less));
+    }
 
     /// <summary><c>1(a ≤ b)</c>.</summary>
     [NoGradient]
-    public static Tensor LessEqual(this Tensor a, Tensor b) => Dispatch.Map2("LessEqual", a, b, new CompareKernel(Comparison.LessEqual));
+    public static Tensor LessEqual(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        using var site = CallSite.Enter(callerFile, callerLine);
+        return Dispatch.Map2("LessEqual", a, b, new CompareKernel(Comparison.LessEqual));
+    }
 
     /// <summary><c>1(a = b)</c>.</summary>
     [NoGradient]
-    public static Tensor Equal(this Tensor a, Tensor b) => Dispatch.Map2("Equal", a, b, new CompareKernel(Comparison.Equal));
+    public static Tensor Equal(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        using var site = CallSite.Enter(callerFile, callerLine);
+        return Dispatch.Map2("Equal", a, b, new CompareKernel(Comparison.Equal));
+    }
 
     /// <summary><c>1(a ≠ b)</c>.</summary>
     [NoGradient]
-    public static Tensor NotEqual(this Tensor a, Tensor b) => Dispatch.Map2("NotEqual", a, b, new CompareKernel(Comparison.NotEqual));
+    public static Tensor NotEqual(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        using var site = CallSite.Enter(callerFile, callerLine);
+        return Dispatch.Map2("NotEqual", a, b, new CompareKernel(Comparison.NotEqual));
+    }
 
     /// <summary><c>1(x &gt; c)</c> against a constant.</summary>
     [NoGradient]
-    public static Tensor Greater(this Tensor x, double c) => x.Greater(Tensor.Scalar(c, x.DType));
+    public static Tensor Greater(this Tensor x, double c, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        using var site = CallSite.Enter(callerFile, callerLine);
+        return x.Greater(Tensor.Scalar(c, x.DType));
+    }
 
     /// <summary><c>1(x &lt; c)</c> against a constant.</summary>
     [NoGradient]
-    public static Tensor Less(this Tensor x, double c) => x.Less(Tensor.Scalar(c, x.DType));
+    public static Tensor Less(this Tensor x, double c, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        using var site = CallSite.Enter(callerFile, callerLine);
+        return x.Less(Tensor.Scalar(c, x.DType));
+    }
 
     /// <summary><c>1(x ≥ c)</c> against a constant.</summary>
     [NoGradient]
-    public static Tensor GreaterEqual(this Tensor x, double c) => x.GreaterEqual(Tensor.Scalar(c, x.DType));
+    public static Tensor GreaterEqual(this Tensor x, double c, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        using var site = CallSite.Enter(callerFile, callerLine);
+        return x.GreaterEqual(Tensor.Scalar(c, x.DType));
+    }
 
     /// <summary><c>1(x ≤ c)</c> against a constant.</summary>
     [NoGradient]
-    public static Tensor LessEqual(this Tensor x, double c) => x.LessEqual(Tensor.Scalar(c, x.DType));
+    public static Tensor LessEqual(this Tensor x, double c, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        using var site = CallSite.Enter(callerFile, callerLine);
+        return x.LessEqual(Tensor.Scalar(c, x.DType));
+    }
 
     /// <summary><c>1(x = c)</c> against a constant.</summary>
     [NoGradient]
-    public static Tensor Equal(this Tensor x, double c) => x.Equal(Tensor.Scalar(c, x.DType));
+    public static Tensor Equal(this Tensor x, double c, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        using var site = CallSite.Enter(callerFile, callerLine);
+        return x.Equal(Tensor.Scalar(c, x.DType));
+    }
 }

@@ -16,7 +16,9 @@ internal static class Dispatch
     public static Tensor Map2<K>(string op, Tensor a, Tensor b, K k = default) where K : struct, IBinaryKernel
     {
         Tensor.CheckSameDType(op, a, b);
-        var shape = Shape.Broadcast(a.Shape, b.Shape, op);
+        Shape shape;
+        try { shape = Shape.Broadcast(a.Shape, b.Shape, op); }
+        catch (ArgumentException e) { throw Autograd.Diagnostics.OperandError(op, e.Message, a, b, e); }
         var y = Tensor.Empty(shape, a.DType);
         if (a.DType == DType.Float32) Run<float, K>(a, b, y, k);
         else Run<double, K>(a, b, y, k);

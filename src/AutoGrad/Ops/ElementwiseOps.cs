@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AutoGrad.Autograd;
 using AutoGrad.Kernels;
 
@@ -8,44 +9,66 @@ namespace AutoGrad;
 public static class ElementwiseOps
 {
     /// <summary><c>y = a + b</c>, broadcast.</summary>
-    public static Tensor Add(this Tensor a, Tensor b) =>
-        Tape.Record("Add", Dispatch.Map2<AddKernel>("Add", a, b), [a, b], g => [g, g]);
+    public static Tensor Add(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        using var site = CallSite.Enter(callerFile, callerLine);
+        return Tape.Record("Add", Dispatch.Map2<AddKernel>("Add", a, b), [a, b], g => [g, g], saved: []);
+    }
 
     /// <summary><c>y = a − b</c>, broadcast.</summary>
-    public static Tensor Subtract(this Tensor a, Tensor b) =>
-        Tape.Record("Subtract", Dispatch.Map2<SubtractKernel>("Subtract", a, b), [a, b], g => [g, b.RequiresGrad ? -g : null]);
+    public static Tensor Subtract(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        using var site = CallSite.Enter(callerFile, callerLine);
+        return Tape.Record("Subtract", Dispatch.Map2<SubtractKernel>("Subtract", a, b), [a, b], g => [g, b.RequiresGrad ? -g : null], saved: []);
+    }
 
     /// <summary><c>y = a ⊙ b</c> (Hadamard product), broadcast.</summary>
-    public static Tensor Multiply(this Tensor a, Tensor b) =>
-        Tape.Record("Multiply", Dispatch.Map2<MultiplyKernel>("Multiply", a, b), [a, b],
+    public static Tensor Multiply(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        using var site = CallSite.Enter(callerFile, callerLine);
+        return Tape.Record("Multiply", Dispatch.Map2<MultiplyKernel>("Multiply", a, b), [a, b],
             g => [a.RequiresGrad ? g * b : null, b.RequiresGrad ? g * a : null]);
+    }
 
     /// <summary><c>y = a / b</c>, broadcast.</summary>
-    public static Tensor Divide(this Tensor a, Tensor b) =>
-        Tape.Record("Divide", Dispatch.Map2<DivideKernel>("Divide", a, b), [a, b],
+    public static Tensor Divide(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        using var site = CallSite.Enter(callerFile, callerLine);
+        return Tape.Record("Divide", Dispatch.Map2<DivideKernel>("Divide", a, b), [a, b],
             g => [a.RequiresGrad ? g / b : null, b.RequiresGrad ? -g * a / (b * b) : null]);   // ∂(a/b)/∂b = −a/b²
+    }
 
     /// <summary><c>y = aᵇ</c>, broadcast.</summary>
     /// <remarks>∂y/∂b = y·ln a is NaN for a &lt; 0; it is computed only when <paramref name="b"/> requires gradients.</remarks>
-    public static Tensor Pow(this Tensor a, Tensor b)
+    public static Tensor Pow(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         var y = Dispatch.Map2<PowKernel>("Pow", a, b);
         return Tape.Record("Pow", y, [a, b],
             g => [a.RequiresGrad ? g * b * a.Pow(b - 1.0) : null, b.RequiresGrad ? g * a.Pow(b) * a.Log() : null]);
     }
 
     /// <summary><c>y = xᵖ</c> for a constant exponent <paramref name="p"/>.</summary>
-    public static Tensor Pow(this Tensor x, double p) =>
-        Tape.Record("PowScalar", Dispatch.Map(x, new PowScalarKernel(p)), [x],
+    public static Tensor Pow(this Tensor x, double p, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        using var site = CallSite.Enter(callerFile, callerLine);
+        return Tape.Record("PowScalar", Dispatch.Map(x, new PowScalarKernel(p)), [x],
             g => [p == 0 ? g * 0.0 : p == 1 ? g : g * p * x.Pow(p - 1)]);
+    }
 
     /// <summary><c>y = x + c</c>.</summary>
-    public static Tensor Add(this Tensor x, double c) =>
-        Tape.Record("AddScalar", Dispatch.Map(x, new AddScalarKernel(c)), [x], g => [g]);
+    public static Tensor Add(this Tensor x, double c, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        using var site = CallSite.Enter(callerFile, callerLine);
+        return Tape.Record("AddScalar", Dispatch.Map(x, new AddScalarKernel(c)), [x], g => [g], saved: []);
+    }
 
     /// <summary><c>y = c·x</c>.</summary>
-    public static Tensor Multiply(this Tensor x, double c) =>
-        Tape.Record("MultiplyScalar", Dispatch.Map(x, new MultiplyScalarKernel(c)), [x], g => [g * c]);
+    public static Tensor Multiply(this Tensor x, double c, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        using var site = CallSite.Enter(callerFile, callerLine);
+        return Tape.Record("MultiplyScalar", Dispatch.Map(x, new MultiplyScalarKernel(c)), [x], g => [g * c], saved: []);
+    }
 
     /// <summary>Element-wise <c>max(a, b)</c>, broadcast.</summary>
     /// <remarks>
@@ -53,8 +76,9 @@ public static class ElementwiseOps
     /// <c>∂max(x,y)/∂x = 1(x ≥ y)</c>, which gives both inputs the whole gradient at a tie, so that
     /// <c>max(x, x)</c> would have derivative 2 instead of 1.
     /// </remarks>
-    public static Tensor Maximum(this Tensor a, Tensor b)
+    public static Tensor Maximum(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         var y = Dispatch.Map2<MaximumKernel>("Maximum", a, b);
         return Tape.Record("Maximum", y, [a, b], g =>
         {
@@ -64,8 +88,9 @@ public static class ElementwiseOps
     }
 
     /// <summary>Element-wise <c>min(a, b)</c>, broadcast; ties split the gradient in half, as in <see cref="Maximum"/>.</summary>
-    public static Tensor Minimum(this Tensor a, Tensor b)
+    public static Tensor Minimum(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         var y = Dispatch.Map2<MinimumKernel>("Minimum", a, b);
         return Tape.Record("Minimum", y, [a, b], g =>
         {

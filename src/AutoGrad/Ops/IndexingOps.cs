@@ -1,14 +1,16 @@
+using System.Runtime.CompilerServices;
 using AutoGrad.Autograd;
 using AutoGrad.Kernels;
 
 namespace AutoGrad;
 
 /// <summary>Selecting parts of a tensor: slices with steps, single indices, gather and scatter-add along an axis.</summary>
-public static class IndexingOps
+public static partial class IndexingOps
 {
     /// <summary>Elements <c>start, start + step, …</c> (before <paramref name="end"/>) along <paramref name="axis"/>; negative bounds count from the end.</summary>
-    public static Tensor Slice(this Tensor x, int axis, int start, int end, int step = 1)
+    public static Tensor Slice(this Tensor x, int axis, int start, int end, int step = 1, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         int a = x.Shape.NormalizeAxis(axis, "Slice");
         if (step <= 0) throw new ArgumentException($"Slice: step must be positive, got {step}.");
         int d = x.Shape[a];
@@ -24,8 +26,9 @@ public static class IndexingOps
     }
 
     /// <summary>A slice by C# ranges, one per leading axis: <c>x.Slice(.., 1..3)</c>.</summary>
-    public static Tensor Slice(this Tensor x, params Range[] ranges)
+    public static Tensor Slice(this Tensor x, Range[] ranges, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         ArgumentNullException.ThrowIfNull(ranges);
         if (ranges.Length > x.Rank) throw new ArgumentException($"Slice: {ranges.Length} ranges given for shape {x.Shape} of rank {x.Rank}.");
         var y = x;
@@ -38,8 +41,9 @@ public static class IndexingOps
     }
 
     /// <summary>The sub-tensor at <paramref name="index"/> along <paramref name="axis"/>, that axis removed.</summary>
-    public static Tensor Select(this Tensor x, int axis, int index)
+    public static Tensor Select(this Tensor x, int axis, int index, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         int a = x.Shape.NormalizeAxis(axis, "Select");
         int d = x.Shape[a];
         int i = index < 0 ? index + d : index;
@@ -54,8 +58,9 @@ public static class IndexingOps
     /// <c>y[…, i, …] = x[…, index[…, i, …], …]</c> along <paramref name="axis"/> (PyTorch's <c>gather</c>); <paramref name="index"/> has
     /// the input's rank, holds integer values, and its other axes may be no longer than the input's.
     /// </summary>
-    public static Tensor Gather(this Tensor x, int axis, Tensor index)
+    public static Tensor Gather(this Tensor x, int axis, Tensor index, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         int a = x.Shape.NormalizeAxis(axis, "Gather");
         var (idx, offsets) = Positions("Gather", x.Shape, a, index);
         var y = Tensor.Empty(index.Shape, x.DType);
@@ -68,8 +73,9 @@ public static class IndexingOps
     /// A copy of <paramref name="x"/> with <paramref name="source"/> added at <c>[…, index[…, i, …], …]</c> along <paramref name="axis"/>
     /// (PyTorch's <c>scatter_add</c>); repeated indices accumulate.
     /// </summary>
-    public static Tensor ScatterAdd(this Tensor x, int axis, Tensor index, Tensor source)
+    public static Tensor ScatterAdd(this Tensor x, int axis, Tensor index, Tensor source, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         int a = x.Shape.NormalizeAxis(axis, "ScatterAdd");
         Tensor.CheckSameDType("ScatterAdd", x, source);
         if (source.Shape != index.Shape)
@@ -81,8 +87,9 @@ public static class IndexingOps
     }
 
     /// <summary>The slices of <paramref name="x"/> at the given positions along <paramref name="axis"/>, in that order.</summary>
-    public static Tensor IndexSelect(this Tensor x, int axis, int[] indices)
+    public static Tensor IndexSelect(this Tensor x, int axis, int[] indices, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         ArgumentNullException.ThrowIfNull(indices);
         int a = x.Shape.NormalizeAxis(axis, "IndexSelect");
         int d = x.Shape[a];
@@ -100,8 +107,9 @@ public static class IndexingOps
     }
 
     /// <summary>The slices along <paramref name="axis"/> at the positions held in a 1-D tensor of integer values.</summary>
-    public static Tensor IndexSelect(this Tensor x, int axis, Tensor indices)
+    public static Tensor IndexSelect(this Tensor x, int axis, Tensor indices, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         if (indices.Rank != 1) throw new ArgumentException($"IndexSelect: indices must be 1-D, got shape {indices.Shape}.");
         return x.IndexSelect(axis, ToIndices("IndexSelect", indices));
     }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AutoGrad.Autograd;
 using AutoGrad.Kernels;
 
@@ -10,10 +11,11 @@ public static class LinearAlgebraOps
     /// Matrix product with NumPy's <c>matmul</c> rules: <c>[…, m, k]·[…, k, n] → […, m, n]</c> with broadcast batch axes;
     /// a 1-D left operand is a row vector and a 1-D right operand a column vector, their axis removed afterwards.
     /// </summary>
-    public static Tensor MatMul(this Tensor a, Tensor b)
+    public static Tensor MatMul(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         if (a.Rank == 0 || b.Rank == 0)
-            throw new ArgumentException($"MatMul: operands must have rank ≥ 1, got shapes {a.Shape} and {b.Shape}; use Multiply for scalars.");
+            throw Diagnostics.OperandError("MatMul", $"MatMul: operands must have rank ≥ 1, got shapes {a.Shape} and {b.Shape}; use Multiply for scalars.", a, b);
         if (a.Rank == 1 && b.Rank == 1) return a.Dot(b);
         if (a.Rank == 1) return a.Unsqueeze(0).MatMul(b).Squeeze(-2);
         if (b.Rank == 1) return a.MatMul(b.Unsqueeze(1)).Squeeze(-1);
@@ -21,18 +23,20 @@ public static class LinearAlgebraOps
     }
 
     /// <summary>Inner product <c>Σᵢ aᵢbᵢ</c> of two vectors of equal length.</summary>
-    public static Tensor Dot(this Tensor a, Tensor b)
+    public static Tensor Dot(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         if (a.Rank != 1 || b.Rank != 1 || a.Size != b.Size)
-            throw new ArgumentException($"Dot: needs two 1-D tensors of equal length, got shapes {a.Shape} and {b.Shape}.");
+            throw Diagnostics.OperandError("Dot", $"Dot: needs two 1-D tensors of equal length, got shapes {a.Shape} and {b.Shape}.", a, b);
         return (a * b).Sum();
     }
 
     /// <summary>Outer product <c>yᵢⱼ = aᵢbⱼ</c> of two vectors.</summary>
-    public static Tensor Outer(this Tensor a, Tensor b)
+    public static Tensor Outer(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         if (a.Rank != 1 || b.Rank != 1)
-            throw new ArgumentException($"Outer: needs two 1-D tensors, got shapes {a.Shape} and {b.Shape}.");
+            throw Diagnostics.OperandError("Outer", $"Outer: needs two 1-D tensors, got shapes {a.Shape} and {b.Shape}.", a, b);
         return a.Unsqueeze(1) * b.Unsqueeze(0);
     }
 
@@ -45,8 +49,8 @@ public static class LinearAlgebraOps
         int m = transA ? a.Shape[-1] : a.Shape[-2], k = transA ? a.Shape[-2] : a.Shape[-1];
         int kb = transB ? b.Shape[-1] : b.Shape[-2], n = transB ? b.Shape[-2] : b.Shape[-1];
         if (k != kb)
-            throw new ArgumentException(
-                $"MatMul: inner dimensions differ: shapes {a.Shape} and {b.Shape} give [{m}×{k}]·[{kb}×{n}]; the left operand's last axis must equal the right operand's second-to-last.");
+            throw Diagnostics.OperandError("MatMul",
+                $"MatMul: inner dimensions differ: shapes {a.Shape} and {b.Shape} give [{m}×{k}]·[{kb}×{n}]; the left operand's last axis must equal the right operand's second-to-last.", a, b);
         var batchA = new Shape(a.Shape.Dims[..^2]);
         var batchB = new Shape(b.Shape.Dims[..^2]);
         var batch = Shape.Broadcast(batchA, batchB, "MatMul (batch axes)");

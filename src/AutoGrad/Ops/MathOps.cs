@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AutoGrad.Autograd;
 using AutoGrad.Kernels;
 
@@ -7,74 +8,103 @@ namespace AutoGrad;
 public static class MathOps
 {
     /// <summary><c>y = −x</c>.</summary>
-    public static Tensor Negate(this Tensor x) =>
-        Tape.Record("Negate", Dispatch.Map<NegateKernel>(x), [x], g => [-g]);
+    public static Tensor Negate(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        using var site = CallSite.Enter(callerFile, callerLine);
+        return Tape.Record("Negate", Dispatch.Map<NegateKernel>(x), [x], g => [-g], saved: []);
+    }
 
     /// <summary><c>y = eˣ</c>.</summary>
-    public static Tensor Exp(this Tensor x)
+    public static Tensor Exp(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         var y = Dispatch.Map<ExpKernel>(x);
         return Tape.Record("Exp", y, [x], g => [g * y]);   // d/dx eˣ = eˣ
     }
 
     /// <summary>Natural logarithm <c>y = ln x</c>.</summary>
-    public static Tensor Log(this Tensor x) =>
-        Tape.Record("Log", Dispatch.Map<LogKernel>(x), [x], g => [g / x]);
+    public static Tensor Log(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        using var site = CallSite.Enter(callerFile, callerLine);
+        return Tape.Record("Log", Dispatch.Map<LogKernel>(x), [x], g => [g / x]);
+    }
 
     /// <summary><c>y = √x</c>.</summary>
-    public static Tensor Sqrt(this Tensor x)
+    public static Tensor Sqrt(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         var y = Dispatch.Map<SqrtKernel>(x);
         return Tape.Record("Sqrt", y, [x], g => [g / (y * 2.0)]);
     }
 
     /// <summary><c>y = x²</c>.</summary>
-    public static Tensor Square(this Tensor x) => x.Pow(2);
+    public static Tensor Square(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        using var site = CallSite.Enter(callerFile, callerLine);
+        return x.Pow(2);
+    }
 
     /// <summary><c>y = |x|</c>.</summary>
     /// <remarks>Subgradient 0 at x = 0 (sign(0) = 0), as the notes' MAE and L1 derivatives use.</remarks>
-    public static Tensor Abs(this Tensor x) =>
-        Tape.Record("Abs", Dispatch.Map<AbsKernel>(x), [x], g => [g * x.Sign()]);
+    public static Tensor Abs(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        using var site = CallSite.Enter(callerFile, callerLine);
+        return Tape.Record("Abs", Dispatch.Map<AbsKernel>(x), [x], g => [g * x.Sign()]);
+    }
 
     /// <summary><c>y = sign(x)</c> ∈ {−1, 0, 1}; piecewise constant, so it carries no gradient.</summary>
     [NoGradient]
-    public static Tensor Sign(this Tensor x) => Dispatch.Map<SignKernel>(x);
+    public static Tensor Sign(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        using var site = CallSite.Enter(callerFile, callerLine);
+        return Dispatch.Map<SignKernel>(x);
+    }
 
     /// <summary><c>y = tanh x</c>.</summary>
-    public static Tensor Tanh(this Tensor x)
+    public static Tensor Tanh(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         var y = Dispatch.Map<TanhKernel>(x);
         return Tape.Record("Tanh", y, [x], g => [g * (1.0 - y * y)]);   // tanh' = 1 − tanh²
     }
 
     /// <summary>Logistic sigmoid <c>σ(x) = 1/(1 + e^{−x})</c>, stable for large |x|.</summary>
-    public static Tensor Sigmoid(this Tensor x)
+    public static Tensor Sigmoid(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         var y = Dispatch.Map<SigmoidKernel>(x);
         return Tape.Record("Sigmoid", y, [x], g => [g * y * (1.0 - y)]);   // σ' = σ(1 − σ)
     }
 
     /// <summary>Rectified linear unit <c>y = max(0, x)</c>.</summary>
     /// <remarks>ReLU'(0) = 0, as in the notes (003: <c>1(x &gt; 0)</c>).</remarks>
-    public static Tensor Relu(this Tensor x) =>
-        Tape.Record("Relu", Dispatch.Map<ReluKernel>(x), [x], g => [g * Dispatch.Map<PositiveMaskKernel>(x)]);
+    public static Tensor Relu(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        using var site = CallSite.Enter(callerFile, callerLine);
+        return Tape.Record("Relu", Dispatch.Map<ReluKernel>(x), [x], g => [g * Dispatch.Map<PositiveMaskKernel>(x)]);
+    }
 
     /// <summary>Clips each element to <c>[min, max]</c>.</summary>
     /// <remarks>The gradient passes where <c>min ≤ x ≤ max</c> (bounds included, as in PyTorch) and is 0 outside.</remarks>
-    public static Tensor Clamp(this Tensor x, double min = double.NegativeInfinity, double max = double.PositiveInfinity)
+    public static Tensor Clamp(this Tensor x, double min = double.NegativeInfinity, double max = double.PositiveInfinity, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         if (min > max) throw new ArgumentException($"Clamp: min ({min}) is greater than max ({max}).");
         return Tape.Record("Clamp", Dispatch.Map(x, new ClampKernel(min, max)), [x],
             g => [g * Dispatch.Map(x, new InRangeMaskKernel(min, max))]);
     }
 
     /// <summary>The error function <c>erf(x) = (2/√π)∫₀ˣ e^{−t²} dt</c>.</summary>
-    public static Tensor Erf(this Tensor x) =>
-        Tape.Record("Erf", Dispatch.Map<ErfKernel>(x), [x], g => [g * (x * x).Negate().Exp() * (2 / Math.Sqrt(Math.PI))]);
+    public static Tensor Erf(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        using var site = CallSite.Enter(callerFile, callerLine);
+        return Tape.Record("Erf", Dispatch.Map<ErfKernel>(x), [x], g => [g * (x * x).Negate().Exp() * (2 / Math.Sqrt(Math.PI))]);
+    }
 
     /// <summary>Converts to another element type; the gradient is converted back.</summary>
-    public static Tensor To(this Tensor x, DType dtype)
+    public static Tensor To(this Tensor x, DType dtype, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         if (x.DType == dtype) return x;
         var y = Tensor.Empty(x.Shape, dtype);
         if (dtype == DType.Float64) for (int i = 0; i < x.Size; i++) y.F64[i] = x.F32[i];

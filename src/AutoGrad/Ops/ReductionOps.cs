@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using AutoGrad.Autograd;
 using AutoGrad.Kernels;
@@ -8,14 +9,23 @@ namespace AutoGrad;
 public static class ReductionOps
 {
     /// <summary><c>Σᵢ xᵢ</c> over every element (a scalar).</summary>
-    public static Tensor Sum(this Tensor x) => x.Sum(AllAxes(x), keepDims: false);
+    public static Tensor Sum(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        using var site = CallSite.Enter(callerFile, callerLine);
+        return x.Sum(AllAxes(x), keepDims: false);
+    }
 
     /// <summary><c>Σ</c> along <paramref name="axis"/>.</summary>
-    public static Tensor Sum(this Tensor x, int axis, bool keepDims = false) => x.Sum([axis], keepDims);
+    public static Tensor Sum(this Tensor x, int axis, bool keepDims = false, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        using var site = CallSite.Enter(callerFile, callerLine);
+        return x.Sum([axis], keepDims);
+    }
 
     /// <summary><c>Σ</c> along the given axes (an empty list sums nothing).</summary>
-    public static Tensor Sum(this Tensor x, int[] axes, bool keepDims = false)
+    public static Tensor Sum(this Tensor x, int[] axes, bool keepDims = false, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         var ax = Normalize("Sum", x, axes);
         var kept = KeptShape(x.Shape, ax);
         Tensor y;
@@ -33,25 +43,35 @@ public static class ReductionOps
         var outShape = keepDims ? kept : DroppedShape(x.Shape, ax);
         y = new Tensor(y.Storage, outShape, x.DType);
         var inShape = x.Shape;
-        return Tape.Record("Sum", y, [x], g => [g.Reshape(kept).BroadcastTo(inShape)]);
+        return Tape.Record("Sum", y, [x], g => [g.Reshape(kept).BroadcastTo(inShape)], saved: []);
     }
 
     /// <summary>Arithmetic mean over every element.</summary>
-    public static Tensor Mean(this Tensor x) => x.Sum() / x.Size;   // NaN for an empty tensor, as in NumPy
+    public static Tensor Mean(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        using var site = CallSite.Enter(callerFile, callerLine);
+        return x.Sum() / x.Size;   // NaN for an empty tensor, as in NumPy
+    }
 
     /// <summary>Arithmetic mean along <paramref name="axis"/>.</summary>
-    public static Tensor Mean(this Tensor x, int axis, bool keepDims = false) => x.Mean([axis], keepDims);
+    public static Tensor Mean(this Tensor x, int axis, bool keepDims = false, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        using var site = CallSite.Enter(callerFile, callerLine);
+        return x.Mean([axis], keepDims);
+    }
 
     /// <summary>Arithmetic mean along the given axes.</summary>
-    public static Tensor Mean(this Tensor x, int[] axes, bool keepDims = false)
+    public static Tensor Mean(this Tensor x, int[] axes, bool keepDims = false, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         int n = Normalize("Mean", x, axes).Aggregate(1, (p, a) => p * x.Shape.Dims[a]);
         return x.Sum(axes, keepDims) / n;
     }
 
     /// <summary>Variance <c>Σ(x − x̄)²/(n − ddof)</c> along the axes (all if null); <paramref name="unbiased"/> uses n − 1.</summary>
-    public static Tensor Var(this Tensor x, int[]? axes = null, bool unbiased = false, bool keepDims = false)
+    public static Tensor Var(this Tensor x, int[]? axes = null, bool unbiased = false, bool keepDims = false, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         var ax = axes ?? AllAxes(x);
         int n = Normalize("Var", x, ax).Aggregate(1, (p, a) => p * x.Shape.Dims[a]);
         int denom = unbiased ? n - 1 : n;
@@ -60,33 +80,61 @@ public static class ReductionOps
     }
 
     /// <summary>Standard deviation <c>√Var</c> along the axes (all if null).</summary>
-    public static Tensor Std(this Tensor x, int[]? axes = null, bool unbiased = false, bool keepDims = false) =>
-        x.Var(axes, unbiased, keepDims).Sqrt();
+    public static Tensor Std(this Tensor x, int[]? axes = null, bool unbiased = false, bool keepDims = false, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        using var site = CallSite.Enter(callerFile, callerLine);
+        return x.Var(axes, unbiased, keepDims).Sqrt();
+    }
 
     /// <summary>Maximum over every element.</summary>
     /// <remarks>The gradient goes to the first element attaining the maximum (the one ArgMax picks).</remarks>
-    public static Tensor Max(this Tensor x) => x.Reshape(-1).Max(0);
+    public static Tensor Max(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        using var site = CallSite.Enter(callerFile, callerLine);
+        return x.Reshape(-1).Max(0);
+    }
 
     /// <summary>Maximum along <paramref name="axis"/>; the gradient goes to the first maximal element.</summary>
-    public static Tensor Max(this Tensor x, int axis, bool keepDims = false) => Extreme(x, axis, keepDims, max: true);
+    public static Tensor Max(this Tensor x, int axis, bool keepDims = false, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        using var site = CallSite.Enter(callerFile, callerLine);
+        return Extreme(x, axis, keepDims, max: true);
+    }
 
     /// <summary>Minimum over every element; the gradient goes to the first minimal element.</summary>
-    public static Tensor Min(this Tensor x) => x.Reshape(-1).Min(0);
+    public static Tensor Min(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        using var site = CallSite.Enter(callerFile, callerLine);
+        return x.Reshape(-1).Min(0);
+    }
 
     /// <summary>Minimum along <paramref name="axis"/>; the gradient goes to the first minimal element.</summary>
-    public static Tensor Min(this Tensor x, int axis, bool keepDims = false) => Extreme(x, axis, keepDims, max: false);
+    public static Tensor Min(this Tensor x, int axis, bool keepDims = false, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        using var site = CallSite.Enter(callerFile, callerLine);
+        return Extreme(x, axis, keepDims, max: false);
+    }
 
     /// <summary>Index of the first maximum along <paramref name="axis"/> (over the flattened tensor if null), as values of the input's dtype.</summary>
     [NoGradient]
-    public static Tensor ArgMax(this Tensor x, int? axis = null, bool keepDims = false) => ArgExtreme(x, axis, keepDims, max: true);
+    public static Tensor ArgMax(this Tensor x, int? axis = null, bool keepDims = false, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        using var site = CallSite.Enter(callerFile, callerLine);
+        return ArgExtreme(x, axis, keepDims, max: true);
+    }
 
     /// <summary>Index of the first minimum along <paramref name="axis"/> (over the flattened tensor if null).</summary>
     [NoGradient]
-    public static Tensor ArgMin(this Tensor x, int? axis = null, bool keepDims = false) => ArgExtreme(x, axis, keepDims, max: false);
+    public static Tensor ArgMin(this Tensor x, int? axis = null, bool keepDims = false, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        using var site = CallSite.Enter(callerFile, callerLine);
+        return ArgExtreme(x, axis, keepDims, max: false);
+    }
 
     /// <summary><c>log Σ exp(x)</c> along <paramref name="axis"/>, computed as <c>m + log Σ exp(x − m)</c> with <c>m = max x</c> so nothing overflows.</summary>
-    public static Tensor LogSumExp(this Tensor x, int axis = -1, bool keepDims = false)
+    public static Tensor LogSumExp(this Tensor x, int axis = -1, bool keepDims = false, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         // m is a constant shift: the terms it adds and subtracts cancel in the derivative, which stays softmax(x).
         var m = FiniteOrZero(x.Detach().Max(axis, keepDims: true));
         var y = (x - m).Exp().Sum(axis, keepDims: true).Log() + m;
@@ -94,14 +142,19 @@ public static class ReductionOps
     }
 
     /// <summary>Softmax <c>eˣⁱ / Σⱼ eˣʲ</c> along <paramref name="axis"/>, shifted by the maximum for stability (notes 000).</summary>
-    public static Tensor Softmax(this Tensor x, int axis = -1)
+    public static Tensor Softmax(this Tensor x, int axis = -1, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         var e = (x - x.Detach().Max(axis, keepDims: true)).Exp();
         return e / e.Sum(axis, keepDims: true);
     }
 
     /// <summary>Log-softmax <c>x − logsumexp(x)</c> along <paramref name="axis"/>.</summary>
-    public static Tensor LogSoftmax(this Tensor x, int axis = -1) => x - x.LogSumExp(axis, keepDims: true);
+    public static Tensor LogSoftmax(this Tensor x, int axis = -1, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        using var site = CallSite.Enter(callerFile, callerLine);
+        return x - x.LogSumExp(axis, keepDims: true);
+    }
 
     private static Tensor Extreme(Tensor x, int axis, bool keepDims, bool max)
     {

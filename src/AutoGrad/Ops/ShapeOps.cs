@@ -1,26 +1,33 @@
+using System.Runtime.CompilerServices;
 using AutoGrad.Autograd;
 
 namespace AutoGrad;
 
 /// <summary>Ops that change how values are arranged: reshape, squeeze, broadcast, transpose, permute.</summary>
-public static class ShapeOps
+public static partial class ShapeOps
 {
     /// <summary>The same values in a new shape with as many elements; one dimension may be −1 (inferred).</summary>
-    public static Tensor Reshape(this Tensor x, params int[] shape)
+    public static Tensor Reshape(this Tensor x, int[] shape, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         var target = InferShape("Reshape", x.Shape, shape);
         if (target == x.Shape) return x;
         var y = new Tensor(x.Storage, target, x.DType);   // shares the buffer: contiguous row-major either way
         var inShape = x.Shape;
-        return Tape.Record("Reshape", y, [x], g => [g.Reshape(inShape.Dims)]);
+        return Tape.Record("Reshape", y, [x], g => [g.Reshape(inShape.Dims)], saved: []);
     }
 
     /// <summary>The same values in the given shape.</summary>
-    public static Tensor Reshape(this Tensor x, Shape shape) => x.Reshape(shape.Dims);
+    public static Tensor Reshape(this Tensor x, Shape shape, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        using var site = CallSite.Enter(callerFile, callerLine);
+        return x.Reshape(shape.Dims);
+    }
 
     /// <summary>Merges axes <paramref name="startAxis"/>..<paramref name="endAxis"/> into one.</summary>
-    public static Tensor Flatten(this Tensor x, int startAxis = 0, int endAxis = -1)
+    public static Tensor Flatten(this Tensor x, int startAxis = 0, int endAxis = -1, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         if (x.Rank == 0) return x.Reshape(1);
         int s = x.Shape.NormalizeAxis(startAxis, "Flatten"), e = x.Shape.NormalizeAxis(endAxis, "Flatten");
         if (s > e) throw new ArgumentException($"Flatten: startAxis {startAxis} comes after endAxis {endAxis} for shape {x.Shape}.");
@@ -31,8 +38,9 @@ public static class ShapeOps
     }
 
     /// <summary>Removes all axes of size 1, or only <paramref name="axis"/> (which must have size 1).</summary>
-    public static Tensor Squeeze(this Tensor x, int? axis = null)
+    public static Tensor Squeeze(this Tensor x, int? axis = null, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         if (axis is int a)
         {
             int n = x.Shape.NormalizeAxis(a, "Squeeze");
@@ -43,25 +51,28 @@ public static class ShapeOps
     }
 
     /// <summary>Inserts an axis of size 1 at <paramref name="axis"/> (in <c>[−r−1, r]</c>).</summary>
-    public static Tensor Unsqueeze(this Tensor x, int axis)
+    public static Tensor Unsqueeze(this Tensor x, int axis, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         int n = Shape.NormalizeAxis(axis, x.Rank + 1, "Unsqueeze", x.Shape);
         return x.Reshape([.. x.Shape.Dims[..n], 1, .. x.Shape.Dims[n..]]);
     }
 
     /// <summary>Repeats values along axes of size 1 (and new leading axes) to reach <paramref name="shape"/>.</summary>
-    public static Tensor BroadcastTo(this Tensor x, Shape shape)
+    public static Tensor BroadcastTo(this Tensor x, Shape shape, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         if (x.Shape == shape) return x;
         if (!x.Shape.CanBroadcastTo(shape))
             throw new ArgumentException($"BroadcastTo: shape {x.Shape} cannot be broadcast to {shape}: aligned from the right, each dimension must equal the target's or be 1.");
         var inShape = x.Shape;
-        return Tape.Record("BroadcastTo", Dispatch.Expand(x, shape), [x], g => [g.SumTo(inShape)]);
+        return Tape.Record("BroadcastTo", Dispatch.Expand(x, shape), [x], g => [g.SumTo(inShape)], saved: []);
     }
 
     /// <summary>Sums over the axes that broadcasting to this tensor's shape from <paramref name="shape"/> would repeat: the adjoint of <see cref="BroadcastTo"/>.</summary>
-    public static Tensor SumTo(this Tensor x, Shape shape)
+    public static Tensor SumTo(this Tensor x, Shape shape, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         if (x.Shape == shape) return x;
         if (!shape.CanBroadcastTo(x.Shape))
             throw new ArgumentException($"SumTo: shape {x.Shape} cannot be summed down to {shape}: {shape} does not broadcast to {x.Shape}.");
@@ -73,8 +84,9 @@ public static class ShapeOps
     }
 
     /// <summary>Swaps two axes (the last two by default): <c>yᵀ</c> for a matrix.</summary>
-    public static Tensor Transpose(this Tensor x, int axis0 = -2, int axis1 = -1)
+    public static Tensor Transpose(this Tensor x, int axis0 = -2, int axis1 = -1, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         if (x.Rank < 2 && axis0 == -2 && axis1 == -1) return x;
         int a = x.Shape.NormalizeAxis(axis0, "Transpose"), b = x.Shape.NormalizeAxis(axis1, "Transpose");
         var perm = Enumerable.Range(0, x.Rank).ToArray();
@@ -83,8 +95,9 @@ public static class ShapeOps
     }
 
     /// <summary>Reorders axes: output axis <c>i</c> is input axis <c>perm[i]</c>.</summary>
-    public static Tensor Permute(this Tensor x, params int[] perm)
+    public static Tensor Permute(this Tensor x, int[] perm, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         ArgumentNullException.ThrowIfNull(perm);
         if (perm.Length != x.Rank)
             throw new ArgumentException($"Permute: {perm.Length} axes given for shape {x.Shape} of rank {x.Rank}.");

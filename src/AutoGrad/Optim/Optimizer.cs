@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AutoGrad.Autograd;
 
 namespace AutoGrad.Optim;
@@ -41,8 +42,10 @@ public abstract class Optimizer
     public int StepCount { get; private set; }
 
     /// <summary>Applies one update to every parameter with a gradient.</summary>
-    public void Step()
+    /// <remarks>The caller's line is recorded as the parameters' last in-place writer, for Note [Saved values] errors.</remarks>
+    public void Step([CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
+        using var site = CallSite.Enter(callerFile, callerLine);
         using (Tape.NoGrad())
         {
             for (int i = 0; i < _parameters.Count; i++)

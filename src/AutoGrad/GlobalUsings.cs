@@ -1,0 +1,2 @@
+// System.Runtime.CompilerServices (imported for [CallerFilePath]) has a DLR type named CallSite; ours wins everywhere.
+global using CallSite = AutoGrad.Autograd.CallSite;
