@@ -86,6 +86,18 @@ public class OpPropertyTests
         });
     }
 
+    // PyTorch's gradgradcheck: GradCheck of (x, v) ↦ vᵀ∂f/∂x with a random v, through the public GradGradCheck.
+    [Theory, MemberData(nameof(OpTable.Labels), MemberType = typeof(OpTable))]
+    public void GradGradCheck_passes(string label)
+    {
+        var op = OpTable.Get(label);
+        Generators.ForAll(op.Samples, 5, "gradgradcheck " + label, s =>
+        {
+            var r = GradGradCheck.Check(s.Apply, s.Inputs, seed: 5, op.GradCheckOptions);
+            Assert.True(r.Passed, $"{s}\n{r.Report}");
+        });
+    }
+
     [Theory, MemberData(nameof(OpTable.Labels), MemberType = typeof(OpTable))]
     public void Float32_forward_agrees_with_float64(string label)
     {
