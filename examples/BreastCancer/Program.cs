@@ -36,7 +36,7 @@ Console.WriteLine($"pooled out-of-fold: TP {c.TruePositives}, FN {c.FalseNegativ
 
 Directory.CreateDirectory(output);
 var roc = Path.Combine(output, "roc.svg");
-File.WriteAllText(roc, SvgPlots.Roc([("pooled out-of-fold", r.Roc), .. r.Folds.Select(f => ($"fold {f.Index + 1}", f.Roc))], "Breast cancer, ROC (positive = malignant)"));
+File.WriteAllText(roc, SvgPlots.Roc([("pooled", r.Roc), .. r.Folds.Select(f => ($"fold {f.Index + 1}", f.Roc))], "Breast cancer, ROC (positive = malignant)"));
 var curves = Path.Combine(output, "loss.svg");
 File.WriteAllText(curves, SvgPlots.LearningCurves(
     [.. r.Folds.SelectMany(f => new[] { new PlotSeries($"fold {f.Index + 1} train", f.History.Series("train_loss")), new PlotSeries($"fold {f.Index + 1} validation", f.History.Series("val_loss")) })],

@@ -48,9 +48,12 @@ public static class FashionTraining
     /// </summary>
     public static TrainTestPair Load(bool images, int? trainCount = null, int? testCount = null, string? folder = null)
     {
-        var pair = Datasets.FashionMnist(folder);
-        return new TrainTestPair(Prepare(pair.Train, images, trainCount), Prepare(pair.Test, images, testCount));
+        return Prepare(Datasets.FashionMnist(folder), images, trainCount, testCount);
     }
+
+    /// <summary>The same preparation applied to an already loaded Fashion-MNIST pair (pixels ÷ 255, rows or images, optional first-N subsets).</summary>
+    public static TrainTestPair Prepare(TrainTestPair raw, bool images, int? trainCount = null, int? testCount = null) =>
+        new(Prepare(raw.Train, images, trainCount), Prepare(raw.Test, images, testCount));
 
     /// <summary>Trains the MLP (or the CNN) for <paramref name="epochs"/> epochs, validating on the test set after each, and evaluates it.</summary>
     public static FashionResult Train(TrainTestPair data, bool cnn, int epochs, ulong seed = 1, ITrainingCallback? progress = null, int batchSize = 128)
