@@ -29,7 +29,7 @@ int n = epochs ?? (cnn ? 2 : 10);
 var data = FashionTraining.Load(images: cnn, trainCount, folder: folder);
 string name = cnn ? "cnn" : "mlp";
 Console.WriteLine($"Fashion-MNIST: {data.Train.Count} training, {data.Test.Count} test images; {(cnn ? "CNN conv3×3×16-pool-conv3×3×32-pool-dense10" : "MLP 784-128-128-10")}, " +
-                  $"Adam η₀ = {FashionTraining.LearningRate}, decay {FashionTraining.Decay}/step, batch 128, {n} epochs");
+                  $"Adam η₀ = {FashionTraining.LearningRate}, decay {(cnn ? FashionTraining.CnnDecay : FashionTraining.Decay)}/step, batch 128, {n} epochs");
 var r = FashionTraining.Train(data, cnn, n, progress: TrainingProgress.ForConsole());
 var folderOut = Path.Combine(output, name);
 var (loss, acc) = r.History.SavePlots(folderOut);
