@@ -81,14 +81,21 @@ public static class SvgPlots
         int k = matrix.ClassCount;
         double cell = Math.Clamp(440.0 / k, 12, 60);
         int left = 110, top = 60;
-        int width = (int)(left + k * cell + 30), height = (int)(top + k * cell + 60);
+        // Column labels wider than a cell (e.g. "Ankle boot") are drawn slanted, with room below for the longest one.
+        int longest = matrix.ClassNames.Max(n => n.Length);
+        bool slant = longest * 6.5 > cell;
+        int labelDepth = slant ? (int)(longest * 6.5 * 0.7) + 10 : 16;
+        int width = (int)(left + k * cell + 30), height = (int)(top + k * cell + labelDepth + 44);
         var canvas = new SvgCanvas(width, height, title);
         long max = 1;
         for (int i = 0; i < k; i++) for (int j = 0; j < k; j++) max = Math.Max(max, matrix[i, j]);
         for (int i = 0; i < k; i++)
         {
             canvas.Text(left - 6, top + (i + 0.5) * cell + 4, matrix.ClassNames[i], anchor: "end", cssClass: "row-label");
-            canvas.Text(left + (i + 0.5) * cell, top + k * cell + 16, matrix.ClassNames[i], anchor: "middle", cssClass: "column-label");
+            if (slant)
+                canvas.Text(left + (i + 0.5) * cell, top + k * cell + 12, matrix.ClassNames[i], anchor: "end", cssClass: "column-label", rotate: -45);
+            else
+                canvas.Text(left + (i + 0.5) * cell, top + k * cell + 16, matrix.ClassNames[i], anchor: "middle", cssClass: "column-label");
             for (int j = 0; j < k; j++)
             {
                 double t = (double)matrix[i, j] / max;
@@ -99,7 +106,7 @@ public static class SvgPlots
                         anchor: "middle", size: Math.Min(12, cell / 3), cssClass: "count", fill: t > 0.5 ? "white" : "black");
             }
         }
-        canvas.Text(left + k * cell / 2, top + k * cell + 40, "predicted class", anchor: "middle", cssClass: "axis-label");
+        canvas.Text(left + k * cell / 2, top + k * cell + labelDepth + 24, "predicted class", anchor: "middle", cssClass: "axis-label");
         canvas.Text(18, top + k * cell / 2, "actual class", anchor: "middle", cssClass: "axis-label", rotate: -90);
         return canvas.ToString();
     }
