@@ -43,7 +43,17 @@ public static class ConvolutionOps
     {
         CheckRank4("MaxPool2d", x);
         var padded = padding == 0 ? x : x.Pad([(0, 0), (0, 0), (padding, padding), (padding, padding)], double.NegativeInfinity);
-        return Windows("MaxPool2d", padded, kernelSize, stride ?? kernelSize).Max(-1);
+        int s = stride ?? kernelSize;
+        var (n, c, oh, ow) = WindowShape("MaxPool2d", padded, kernelSize, kernelSize, s);
+        // Primitive because: the window view plus Max copied every window (k² times the output) and its backward
+        // scattered a routed copy back; this reads the input once and routes the gradient straight to the maxima.
+        var y = Tensor.Empty(new Shape(n, c, oh, ow), x.DType);
+        var pos = new int[y.Size];
+        int h = padded.Shape[2], w = padded.Shape[3];
+        if (x.DType == DType.Float32) Kernels.MaskKernels.MaxPool<float>(padded.F32, y.F32, pos, n * c, h, w, kernelSize, s, oh, ow);
+        else Kernels.MaskKernels.MaxPool<double>(padded.F64, y.F64, pos, n * c, h, w, kernelSize, s, oh, ow);
+        var inShape = padded.Shape;
+        return Autograd.Tape.Record("MaxPool2d", y, [padded], g => [g.RouteTo(pos, inShape)]);
     }
 
     /// <summary>Average pooling: <c>y[n, c, i, j] = mean of the k×k window at (i·s, j·s)</c>; stride defaults to the kernel size.</summary>
@@ -76,10 +86,11 @@ public static class ConvolutionOps
         if (pad.Top < 0 || pad.Bottom < 0 || pad.Left < 0 || pad.Right < 0) throw new ArgumentException("Conv2d: padding must be ≥ 0.");
         var padded = pad == (0, 0, 0, 0) ? x : x.Pad([(0, 0), (0, 0), (pad.Top, pad.Bottom), (pad.Left, pad.Right)]);
         var (n, _, oh, ow) = WindowShape("Conv2d", padded, kh, kw, stride);
-        var cols = padded.Im2Col(kh, kw, stride);                               // (N·OH·OW, C·kh·kw)
-        var y = cols.MatMul(weight.Reshape(outC, inC * kh * kw).Transpose());   // (N·OH·OW, out)
-        if (bias is not null) y += bias;
-        return y.Reshape(n, oh, ow, outC).Permute(0, 3, 1, 2);
+        var cols = padded.Im2Col(kh, kw, stride).Reshape(n, oh * ow, inC * kh * kw);   // (N, OH·OW, C·kh·kw)
+        // W·colsₙᵀ per sample lands in NCHW order directly: no permuted copy of the output, nor of its gradient.
+        var y = LinearAlgebraOps.MatMul(weight.Reshape(outC, inC * kh * kw), cols, false, true);   // (N, out, OH·OW)
+        if (bias is not null) y += bias.Reshape(outC, 1);
+        return y.Reshape(n, outC, oh, ow);
     }
 
     private static Tensor Windows(string op, Tensor x, int k, int stride)

@@ -44,9 +44,57 @@ internal static class Dispatch
             for (int o = 0; o < dst.Length; o += as_.Length) k.Apply<T>(as_, src.Slice(o, as_.Length), dst.Slice(o, as_.Length));
             return;
         }
-        var ea = a.Shape == shape ? a : Expand(a, shape);
-        var eb = b.Shape == shape ? b : Expand(b, shape);
-        k.Apply<T>(ea.Span<T>(), eb.Span<T>(), y.Span<T>());
+        if (y.Size < 256)
+        {
+            var ea = a.Shape == shape ? a : Expand(a, shape);
+            var eb = b.Shape == shape ? b : Expand(b, shape);
+            k.Apply<T>(ea.Span<T>(), eb.Span<T>(), y.Span<T>());
+            return;
+        }
+        RunRows<T, K>(a, b, y, k);
+    }
+
+    // General broadcast (a per-channel bias (C, 1) on (N, C, L), an outer sum): walks the output row by row in the
+    // jointly collapsed layout (see Note [Collapsed axes] in Kernels/Strided.cs). A row that repeats one value is
+    // written once into a scratch row instead of expanding the whole operand.
+    private static void RunRows<T, K>(Tensor a, Tensor b, Tensor y, K k)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+        where K : struct, IBinaryKernel
+    {
+        var dims = y.Shape.Dims;
+        var sa = Strided.BroadcastStrides(a.Shape.Dims, dims);
+        var sb = Strided.BroadcastStrides(b.Shape.Dims, dims);
+        Span<int> d = stackalloc int[dims.Length], pa = stackalloc int[dims.Length], pb = stackalloc int[dims.Length];
+        int r = 0;
+        for (int i = 0; i < dims.Length; i++)
+        {
+            if (dims[i] == 1) continue;
+            if (r > 0 && pa[r - 1] == sa[i] * dims[i] && pb[r - 1] == sb[i] * dims[i]) { d[r - 1] *= dims[i]; pa[r - 1] = sa[i]; pb[r - 1] = sb[i]; }
+            else { d[r] = dims[i]; pa[r] = sa[i]; pb[r] = sb[i]; r++; }
+        }
+        int n1 = d[r - 1];
+        bool aRow = pa[r - 1] != 0, bRow = pb[r - 1] != 0;
+        var scratch = System.Buffers.ArrayPool<T>.Shared.Rent(n1);
+        var fill = scratch.AsSpan(0, n1);
+        ReadOnlySpan<T> src1 = a.Span<T>(), src2 = b.Span<T>();
+        var dst = y.Span<T>();
+        Span<int> idx = stackalloc int[r];
+        int oa = 0, ob = 0;
+        for (int o = 0; o < dst.Length; o += n1)
+        {
+            ReadOnlySpan<T> ra, rb;
+            if (aRow) ra = src1.Slice(oa, n1); else { fill.Fill(src1[oa]); ra = fill; }
+            if (bRow) rb = src2.Slice(ob, n1); else { fill.Fill(src2[ob]); rb = fill; }
+            k.Apply<T>(ra, rb, dst.Slice(o, n1));
+            for (int ax = r - 2; ax >= 0; ax--)
+            {
+                oa += pa[ax]; ob += pb[ax];
+                if (++idx[ax] < d[ax]) break;
+                oa -= idx[ax] * pa[ax]; ob -= idx[ax] * pb[ax];
+                idx[ax] = 0;
+            }
+        }
+        System.Buffers.ArrayPool<T>.Shared.Return(scratch);
     }
 
     // True when `s`, without leading 1s, equals the trailing dimensions of `full` and holds at least 16 elements

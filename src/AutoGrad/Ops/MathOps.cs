@@ -57,7 +57,7 @@ public static class MathOps
     /// <summary>Rectified linear unit <c>y = max(0, x)</c>.</summary>
     /// <remarks>ReLU'(0) = 0, as in the notes (003: <c>1(x &gt; 0)</c>).</remarks>
     public static Tensor Relu(this Tensor x) =>
-        Tape.Record("Relu", Dispatch.Map<ReluKernel>(x), [x], g => [g * Dispatch.Map<PositiveMaskKernel>(x)]);
+        Tape.Record("Relu", Dispatch.Map<ReluKernel>(x), [x], g => [g.PassWherePositive(x)]);
 
     /// <summary>Clips each element to <c>[min, max]</c>.</summary>
     /// <remarks>The gradient passes where <c>min ≤ x ≤ max</c> (bounds included, as in PyTorch) and is 0 outside.</remarks>

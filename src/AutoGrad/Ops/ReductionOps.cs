@@ -118,10 +118,10 @@ public static class ReductionOps
         var inShape = x.Shape;
         return Tape.Record(op, y, [x], g =>
         {
-            var mask = Tensor.Empty(inShape, x.DType);
+            var pos = new int[arg.Length];
             for (int o = 0; o < outer; o++)
-                for (int i = 0; i < inner; i++) mask.SetFlat((o * n + arg[o * inner + i]) * inner + i, 1);
-            return [g.Reshape(kept).BroadcastTo(inShape) * mask];
+                for (int i = 0; i < inner; i++) pos[o * inner + i] = (o * n + arg[o * inner + i]) * inner + i;
+            return [g.RouteTo(pos, inShape)];
         });
     }
 

@@ -1,0 +1,42 @@
+using AutoGrad.Autograd;
+using AutoGrad.Kernels;
+
+namespace AutoGrad;
+
+/// <summary>
+/// Linear ops that backward rules use to send a gradient through a fixed pattern: a positivity mask (ReLU) and the
+/// positions of the extremes of a max or min. Each one's rule is itself a routing op, so gradients of every order work.
+/// </summary>
+// Primitive because: these run in every training step's backward pass; written as Multiply by a mask tensor
+// (built element by element, then broadcast) they allocated and walked two or three extra full-size buffers.
+internal static class RoutingOps
+{
+    /// <summary><c>y = g ⊙ 1(x &gt; 0)</c> for <paramref name="g"/> and <paramref name="x"/> of one shape; <paramref name="x"/> is a constant.</summary>
+    public static Tensor PassWherePositive(this Tensor g, Tensor x)
+    {
+        var y = Tensor.Empty(g.Shape, g.DType);
+        if (g.DType == DType.Float32) MaskKernels.PassWherePositive<float>(g.F32, x.F32, y.F32);
+        else MaskKernels.PassWherePositive<double>(g.F64, x.F64, y.F64);
+        return Tape.Record("PassWherePositive", y, [g], gg => [gg.PassWherePositive(x)]);
+    }
+
+    /// <summary>Zeros of <paramref name="full"/> with <c>g[k]</c> added at flat position <c>pos[k]</c> (<paramref name="g"/> has <c>pos.Length</c> elements).</summary>
+    public static Tensor RouteTo(this Tensor g, int[] pos, Shape full)
+    {
+        var y = Tensor.Empty(full, g.DType);
+        if (g.DType == DType.Float32) MaskKernels.Route<float>(g.F32, pos, y.F32);
+        else MaskKernels.Route<double>(g.F64, pos, y.F64);
+        var gShape = g.Shape;
+        return Tape.Record("RouteTo", y, [g], gg => [gg.PickAt(pos, gShape)]);
+    }
+
+    /// <summary>The elements of <paramref name="h"/> at flat positions <paramref name="pos"/>, in <paramref name="shape"/>: the adjoint of <see cref="RouteTo"/>.</summary>
+    public static Tensor PickAt(this Tensor h, int[] pos, Shape shape)
+    {
+        var y = Tensor.Empty(shape, h.DType);
+        if (h.DType == DType.Float32) MaskKernels.Pick<float>(h.F32, pos, y.F32);
+        else MaskKernels.Pick<double>(h.F64, pos, y.F64);
+        var full = h.Shape;
+        return Tape.Record("PickAt", y, [h], gg => [gg.RouteTo(pos, full)]);
+    }
+}
