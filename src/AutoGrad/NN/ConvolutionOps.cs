@@ -44,16 +44,8 @@ public static class ConvolutionOps
         CheckRank4("MaxPool2d", x);
         var padded = padding == 0 ? x : x.Pad([(0, 0), (0, 0), (padding, padding), (padding, padding)], double.NegativeInfinity);
         int s = stride ?? kernelSize;
-        var (n, c, oh, ow) = WindowShape("MaxPool2d", padded, kernelSize, kernelSize, s);
-        // Primitive because: the window view plus Max copied every window (k² times the output) and its backward
-        // scattered a routed copy back; this reads the input once and routes the gradient straight to the maxima.
-        var y = Tensor.Empty(new Shape(n, c, oh, ow), x.DType);
-        var pos = new int[y.Size];
-        int h = padded.Shape[2], w = padded.Shape[3];
-        if (x.DType == DType.Float32) Kernels.MaskKernels.MaxPool<float>(padded.F32, y.F32, pos, n * c, h, w, kernelSize, s, oh, ow);
-        else Kernels.MaskKernels.MaxPool<double>(padded.F64, y.F64, pos, n * c, h, w, kernelSize, s, oh, ow);
-        var inShape = padded.Shape;
-        return Autograd.Tape.Record("MaxPool2d", y, [padded], g => [g.RouteTo(pos, inShape)]);
+        WindowShape("MaxPool2d", padded, kernelSize, kernelSize, s);
+        return padded.MaxPoolRouted(kernelSize, s);
     }
 
     /// <summary>Average pooling: <c>y[n, c, i, j] = mean of the k×k window at (i·s, j·s)</c>; stride defaults to the kernel size.</summary>

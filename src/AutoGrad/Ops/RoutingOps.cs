@@ -39,4 +39,22 @@ internal static class RoutingOps
         var full = h.Shape;
         return Tape.Record("PickAt", y, [h], gg => [gg.RouteTo(pos, full)]);
     }
+
+    /// <summary>
+    /// Max pooling of an NCHW tensor (already padded, geometry checked by the caller) with a k×k window and stride s; the
+    /// gradient goes to the first maximal element of each window (NaN wins), added where windows overlap.
+    /// </summary>
+    // Primitive because: the window view plus Max copied every window (k² times the output) and its backward scattered a
+    // routed copy back; this reads the input once and routes the gradient straight to the maxima.
+    public static Tensor MaxPoolRouted(this Tensor x, int k, int s)
+    {
+        int n = x.Shape[0], c = x.Shape[1], h = x.Shape[2], w = x.Shape[3];
+        int oh = (h - k) / s + 1, ow = (w - k) / s + 1;
+        var y = Tensor.Empty(new Shape(n, c, oh, ow), x.DType);
+        var pos = new int[y.Size];
+        if (x.DType == DType.Float32) MaskKernels.MaxPool<float>(x.F32, y.F32, pos, n * c, h, w, k, s, oh, ow);
+        else MaskKernels.MaxPool<double>(x.F64, y.F64, pos, n * c, h, w, k, s, oh, ow);
+        var inShape = x.Shape;
+        return Tape.Record("MaxPool2d", y, [x], g => [g.RouteTo(pos, inShape)]);
+    }
 }
