@@ -80,8 +80,7 @@ public static class ConvolutionOps
         var (n, _, oh, ow) = WindowShape("Conv2d", padded, kh, kw, stride);
         var cols = padded.Im2Col(kh, kw, stride).Reshape(n, oh * ow, inC * kh * kw);   // (N, OH·OW, C·kh·kw)
         // W·colsₙᵀ per sample lands in NCHW order directly: no permuted copy of the output, nor of its gradient.
-        var y = LinearAlgebraOps.MatMul(weight.Reshape(outC, inC * kh * kw), cols, false, true);   // (N, out, OH·OW)
-        if (bias is not null) y += bias.Reshape(outC, 1);
+        var y = LinearAlgebraOps.MatMul(weight.Reshape(outC, inC * kh * kw), cols, false, true, bias?.Reshape(outC, 1));   // (N, out, OH·OW)
         return y.Reshape(n, outC, oh, ow);
     }
 

@@ -23,6 +23,14 @@ internal static class Dispatch
         return y;
     }
 
+    /// <summary><c>y ← y + b</c> in place, <paramref name="b"/> broadcast to <paramref name="y"/>'s shape (no tape).</summary>
+    public static void AddInPlace(Tensor y, Tensor b)
+    {
+        // Every path of Run reads a row of its first operand at the offset it writes, so y can be operand and output.
+        if (y.DType == DType.Float32) Run<float, AddKernel>(y, b, y, default);
+        else Run<double, AddKernel>(y, b, y, default);
+    }
+
     private static void Run<T, K>(Tensor a, Tensor b, Tensor y, K k)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
         where K : struct, IBinaryKernel
