@@ -62,14 +62,19 @@ internal static class MaskKernels
                 {
                     int start = p * h * w + i * s * w + j * s, best = start;
                     T bv = Unsafe.Add(ref rx, start);
-                    bool nan = false;
+                    // Branch-free: on random data "is this the new maximum?" mispredicts half the time. best moves to
+                    // the element only when it is strictly greater, so ties keep the first; NaN is handled after.
                     for (int u = 0, row = start; u < k; u++, row += w)
                         for (int v = 0; v < k; v++)
                         {
                             T c = Unsafe.Add(ref rx, row + v);
-                            nan |= T.IsNaN(c);
-                            if (c > bv) { bv = c; best = row + v; }
+                            bool gt = c > bv;
+                            int take = Unsafe.As<bool, byte>(ref gt);
+                            best += take * (row + v - best);
+                            bv = T.Max(bv, c);
                         }
+                    bool nan = T.IsNaN(bv);
+                    bv = Unsafe.Add(ref rx, best);
                     if (nan) (bv, best) = FirstNaN(x, start, w, k);
                     y[o] = bv;
                     pos[o] = best;

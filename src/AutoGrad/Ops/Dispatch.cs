@@ -7,7 +7,7 @@ internal static class Dispatch
 {
     public static Tensor Map<K>(Tensor x, K k = default) where K : struct, IUnaryKernel
     {
-        var y = Tensor.Empty(x.Shape, x.DType);
+        var y = Tensor.Uninitialized(x.Shape, x.DType);
         if (x.DType == DType.Float32) k.Apply<float>(x.F32, y.F32);
         else k.Apply<double>(x.F64, y.F64);
         return y;
@@ -17,7 +17,7 @@ internal static class Dispatch
     {
         Tensor.CheckSameDType(op, a, b);
         var shape = Shape.Broadcast(a.Shape, b.Shape, op);
-        var y = Tensor.Empty(shape, a.DType);
+        var y = Tensor.Uninitialized(shape, a.DType);
         if (a.DType == DType.Float32) Run<float, K>(a, b, y, k);
         else Run<double, K>(a, b, y, k);
         return y;
@@ -123,7 +123,7 @@ internal static class Dispatch
     /// <summary>A new contiguous tensor holding <paramref name="x"/> broadcast to <paramref name="shape"/> (no tape).</summary>
     public static Tensor Expand(Tensor x, Shape shape)
     {
-        var y = Tensor.Empty(shape, x.DType);
+        var y = Tensor.Uninitialized(shape, x.DType);
         var strides = Strided.BroadcastStrides(x.Shape.Dims, shape.Dims);
         if (x.DType == DType.Float32) Strided.Gather<float>(x.F32, strides, 0, y.F32, shape.Dims);
         else Strided.Gather<double>(x.F64, strides, 0, y.F64, shape.Dims);

@@ -55,7 +55,7 @@ public static class LinearAlgebraOps
         var batchA = new Shape(a.Shape.Dims[..^2]);
         var batchB = new Shape(b.Shape.Dims[..^2]);
         var batch = Shape.Broadcast(batchA, batchB, "MatMul (batch axes)");
-        var y = Tensor.Empty(new Shape([.. batch.Dims, m, n]), a.DType);
+        var y = Tensor.Uninitialized(new Shape([.. batch.Dims, m, n]), a.DType);
         var sa = Strided.BroadcastStrides(batchA.Dims, batch.Dims);
         var sb = Strided.BroadcastStrides(batchB.Dims, batch.Dims);
         int count = batch.Size, mk = m * k, kn = k * n, mn = m * n;

@@ -120,7 +120,7 @@ public static class ReductionOps
 
     private static Tensor RowKernel(Tensor x, bool softmax)
     {
-        var y = Tensor.Empty(x.Shape, x.DType);
+        var y = Tensor.Uninitialized(x.Shape, x.DType);
         int n = x.Shape[-1];
         if (x.DType == DType.Float32)
         {

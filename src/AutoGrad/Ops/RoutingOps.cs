@@ -14,7 +14,7 @@ internal static class RoutingOps
     /// <summary><c>y = g ⊙ 1(x &gt; 0)</c> for <paramref name="g"/> and <paramref name="x"/> of one shape; <paramref name="x"/> is a constant.</summary>
     public static Tensor PassWherePositive(this Tensor g, Tensor x)
     {
-        var y = Tensor.Empty(g.Shape, g.DType);
+        var y = Tensor.Uninitialized(g.Shape, g.DType);
         if (g.DType == DType.Float32) MaskKernels.PassWherePositive<float>(g.F32, x.F32, y.F32);
         else MaskKernels.PassWherePositive<double>(g.F64, x.F64, y.F64);
         return Tape.Record("PassWherePositive", y, [g], gg => [gg.PassWherePositive(x)]);
@@ -33,7 +33,7 @@ internal static class RoutingOps
     /// <summary>The elements of <paramref name="h"/> at flat positions <paramref name="pos"/>, in <paramref name="shape"/>: the adjoint of <see cref="RouteTo"/>.</summary>
     public static Tensor PickAt(this Tensor h, int[] pos, Shape shape)
     {
-        var y = Tensor.Empty(shape, h.DType);
+        var y = Tensor.Uninitialized(shape, h.DType);
         if (h.DType == DType.Float32) MaskKernels.Pick<float>(h.F32, pos, y.F32);
         else MaskKernels.Pick<double>(h.F64, pos, y.F64);
         var full = h.Shape;
@@ -50,7 +50,7 @@ internal static class RoutingOps
     {
         int n = x.Shape[0], c = x.Shape[1], h = x.Shape[2], w = x.Shape[3];
         int oh = (h - k) / s + 1, ow = (w - k) / s + 1;
-        var y = Tensor.Empty(new Shape(n, c, oh, ow), x.DType);
+        var y = Tensor.Uninitialized(new Shape(n, c, oh, ow), x.DType);
         var pos = new int[y.Size];
         if (x.DType == DType.Float32) MaskKernels.MaxPool<float>(x.F32, y.F32, pos, n * c, h, w, k, s, oh, ow);
         else MaskKernels.MaxPool<double>(x.F64, y.F64, pos, n * c, h, w, k, s, oh, ow);
