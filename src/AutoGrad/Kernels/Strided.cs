@@ -21,6 +21,16 @@ internal static class Strided
         int rOuter = Math.Max(r - 2, 0);
         Span<int> idx = stackalloc int[rOuter + 1];
         int blocks = dst.Length / (n1 * n2), baseOff = srcOffset, o = 0;
+        if (s2 == 1 && s1 != 1 && n1 >= 16 && n2 >= 16)
+        {
+            // A transpose in the last two axes: row-by-row reads would touch a new cache line per element.
+            for (int b = 0; b < blocks; b++, o += n1 * n2)
+            {
+                TransposeTiles(src, baseOff, s1, dst.Slice(o, n1 * n2), n1, n2);
+                baseOff = Advance(idx, d, s, rOuter, baseOff);
+            }
+            return;
+        }
         for (int b = 0; b < blocks; b++)
         {
             int off = baseOff;
@@ -44,6 +54,25 @@ internal static class Strided
                 else for (int k = 0, q = off; k < n1; k++, q += s1) row[k] = src[q];
             }
             baseOff = Advance(idx, d, s, rOuter, baseOff);
+        }
+    }
+
+    // dst[j, k] = src[off + j + k·s1] for a (n2, n1) destination, in 32×32 tiles so both sides stay in cache.
+    private static void TransposeTiles<T>(ReadOnlySpan<T> src, int off, int s1, Span<T> dst, int n1, int n2) where T : unmanaged
+    {
+        const int B = 32;
+        for (int j0 = 0; j0 < n2; j0 += B)
+        {
+            int j1 = Math.Min(j0 + B, n2);
+            for (int k0 = 0; k0 < n1; k0 += B)
+            {
+                int k1 = Math.Min(k0 + B, n1);
+                for (int j = j0; j < j1; j++)
+                {
+                    var row = dst.Slice(j * n1, n1);
+                    for (int k = k0, q = off + j + k0 * s1; k < k1; k++, q += s1) row[k] = src[q];
+                }
+            }
         }
     }
 

@@ -62,9 +62,9 @@ internal static class Dispatch
         RunRows<T, K>(a, b, y, k);
     }
 
-    // General broadcast (a per-channel bias (C, 1) on (N, C, L), an outer sum): walks the output row by row in the
-    // jointly collapsed layout (see Note [Collapsed axes] in Kernels/Strided.cs). A row that repeats one value is
-    // written once into a scratch row instead of expanding the whole operand.
+    // General broadcast (a scalar tensor, a per-channel bias (C, 1) on (N, C, L), an outer sum): walks the output row
+    // by row in the jointly collapsed layout (see Note [Collapsed axes] in Kernels/Strided.cs). A row that repeats one
+    // value goes to the kernel's scalar form instead of an expanded copy.
     private static void RunRows<T, K>(Tensor a, Tensor b, Tensor y, K k)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
         where K : struct, IBinaryKernel
@@ -82,18 +82,15 @@ internal static class Dispatch
         }
         int n1 = d[r - 1];
         bool aRow = pa[r - 1] != 0, bRow = pb[r - 1] != 0;
-        var scratch = System.Buffers.ArrayPool<T>.Shared.Rent(n1);
-        var fill = scratch.AsSpan(0, n1);
         ReadOnlySpan<T> src1 = a.Span<T>(), src2 = b.Span<T>();
         var dst = y.Span<T>();
         Span<int> idx = stackalloc int[r];
         int oa = 0, ob = 0;
         for (int o = 0; o < dst.Length; o += n1)
         {
-            ReadOnlySpan<T> ra, rb;
-            if (aRow) ra = src1.Slice(oa, n1); else { fill.Fill(src1[oa]); ra = fill; }
-            if (bRow) rb = src2.Slice(ob, n1); else { fill.Fill(src2[ob]); rb = fill; }
-            k.Apply<T>(ra, rb, dst.Slice(o, n1));
+            if (!aRow) k.Apply<T>(src1[oa], src2.Slice(ob, n1), dst.Slice(o, n1));
+            else if (!bRow) k.Apply<T>(src1.Slice(oa, n1), src2[ob], dst.Slice(o, n1));
+            else k.Apply<T>(src1.Slice(oa, n1), src2.Slice(ob, n1), dst.Slice(o, n1));
             for (int ax = r - 2; ax >= 0; ax--)
             {
                 oa += pa[ax]; ob += pb[ax];
@@ -102,7 +99,6 @@ internal static class Dispatch
                 idx[ax] = 0;
             }
         }
-        System.Buffers.ArrayPool<T>.Shared.Return(scratch);
     }
 
     // True when `s`, without leading 1s, equals the trailing dimensions of `full` and holds at least 16 elements
