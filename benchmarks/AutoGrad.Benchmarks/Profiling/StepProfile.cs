@@ -17,7 +17,9 @@ internal static class StepProfile
         int steps = args.Length > 1 ? int.Parse(args[1]) : 200;
         var (model, x, y) = Build(w);
         var opt = new Sgd(model.Parameters(), 0.01);
-        for (int i = 0; i < 20; i++) Step(model, opt, x, y);   // warm-up: JIT tiers, GC budgets
+        // Warm-up for 2 s: tiered compilation re-JITs hot methods only after ~100 ms without new tier-0 code.
+        var warm = Stopwatch.StartNew();
+        do Step(model, opt, x, y); while (warm.Elapsed.TotalSeconds < 2);
         var proc = Process.GetCurrentProcess();
         int g0 = GC.CollectionCount(0), g1 = GC.CollectionCount(1), g2 = GC.CollectionCount(2);
         long bytes = GC.GetAllocatedBytesForCurrentThread();
