@@ -55,6 +55,11 @@ internal static class MaskKernels
         if (x.Length < planes * h * w || y.Length < planes * oh * ow || pos.Length < y.Length || (oh - 1) * s + k > h || (ow - 1) * s + k > w)
             throw new ArgumentException("MaxPool: buffers do not match the geometry.");
         ref T rx = ref MemoryMarshal.GetReference(x);
+        if (k == 2)
+        {
+            MaxPool2x2(x, y, pos, planes, h, w, s, oh, ow);
+            return;
+        }
         int o = 0;
         for (int p = 0; p < planes; p++)
             for (int i = 0; i < oh; i++)
@@ -79,6 +84,31 @@ internal static class MaskKernels
                     y[o] = bv;
                     pos[o] = best;
                 }
+    }
+
+    // The common 2×2 window unrolled: the same strictly-greater, first-wins and NaN rules as the general loop.
+    private static void MaxPool2x2<T>(ReadOnlySpan<T> x, Span<T> y, Span<int> pos, int planes, int h, int w, int s, int oh, int ow)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ref T rx = ref MemoryMarshal.GetReference(x);
+        int o = 0;
+        for (int p = 0; p < planes; p++)
+            for (int i = 0; i < oh; i++)
+            {
+                int r0 = p * h * w + i * s * w, r1 = r0 + w;
+                for (int j = 0, c0 = r0, c1 = r1; j < ow; j++, o++, c0 += s, c1 += s)
+                {
+                    T a = Unsafe.Add(ref rx, c0), b = Unsafe.Add(ref rx, c0 + 1), c = Unsafe.Add(ref rx, c1), d = Unsafe.Add(ref rx, c1 + 1);
+                    bool gab = b > a, gcd = d > c;
+                    int top = c0 + Unsafe.As<bool, byte>(ref gab), bottom = c1 + Unsafe.As<bool, byte>(ref gcd);
+                    T mt = T.Max(a, b), mb = T.Max(c, d);
+                    bool gb = mb > mt;
+                    int best = top + Unsafe.As<bool, byte>(ref gb) * (bottom - top);
+                    if (T.IsNaN(T.Max(mt, mb))) (_, best) = FirstNaN(x, c0, w, 2);
+                    y[o] = Unsafe.Add(ref rx, best);
+                    pos[o] = best;
+                }
+            }
     }
 
     private static (T, int) FirstNaN<T>(ReadOnlySpan<T> x, int start, int w, int k) where T : unmanaged, IFloatingPointIeee754<T>
