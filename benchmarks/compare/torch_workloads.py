@@ -64,5 +64,8 @@ if __name__ == "__main__":
     name = sys.argv[1]
     reps = int(sys.argv[2]) if len(sys.argv) > 2 else 5
     unit, f = WORKLOADS[name]
-    f()  # warm-up
+    t0 = time.perf_counter()  # warm-up for 2 s, as the .NET side does (its JIT needs it)
+    f()
+    while time.perf_counter() - t0 < 2:
+        f()
     print(f"{name} {unit} {statistics.median(f() for _ in range(reps)):.3f}")

@@ -17,4 +17,8 @@ internal sealed class Storage
 
     public static Storage Allocate(DType dtype, int size) =>
         new(dtype == DType.Float32 ? new float[size] : new double[size]);
+
+    // For outputs a kernel overwrites completely: skips the runtime's zeroing of reused heap memory (large buffers).
+    public static Storage AllocateUninitialized(DType dtype, int size) =>
+        new(dtype == DType.Float32 ? GC.AllocateUninitializedArray<float>(size) : GC.AllocateUninitializedArray<double>(size));
 }

@@ -23,7 +23,6 @@ public sealed partial class Tensor
         var s = source.DType == DType ? source : source.Detach().To(DType);
         if (DType == DType.Float32) s.F32.CopyTo(F32); else s.F64.CopyTo(F64);
         BumpVersion();
-        Storage.LastWriter = CallSite.Current;
     }
 
     /// <summary>Sets every element to <paramref name="value"/>, in place (same rules as <see cref="CopyFrom"/>).</summary>
@@ -33,7 +32,6 @@ public sealed partial class Tensor
         CheckWritable("Fill");
         if (DType == DType.Float32) F32.Fill((float)value); else F64.Fill(value);
         BumpVersion();
-        Storage.LastWriter = CallSite.Current;
     }
 
     private void CheckWritable(string op)

@@ -118,7 +118,12 @@ public sealed partial class Tensor
         return y;
     }
 
-    internal void BumpVersion() => Storage.Version++;
+    // Every in-place write comes through here, so the version and the writer's site stay together (Note [Saved values]).
+    internal void BumpVersion()
+    {
+        Storage.Version++;
+        Storage.LastWriter = Autograd.CallSite.Current;
+    }
 
     internal static void CheckSameDType(string op, Tensor a, Tensor b)
     {

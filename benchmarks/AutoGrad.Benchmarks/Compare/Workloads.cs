@@ -31,7 +31,10 @@ internal static class Workloads
 
     private static double Median(int reps, Func<double> f)
     {
-        f();   // warm-up: JIT, pools
+        // Warm-up for 2 s, as the PyTorch side does: tiered compilation recompiles hot methods with full optimisation
+        // only after ~100 ms without new tier-0 code, so one warm-up call left the timed runs partly in tier-0 code.
+        var warm = Stopwatch.StartNew();
+        do f(); while (warm.Elapsed.TotalSeconds < 2);
         var xs = Enumerable.Range(0, reps).Select(_ => f()).Order().ToArray();
         return xs[xs.Length / 2];
     }

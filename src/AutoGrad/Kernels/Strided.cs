@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 
 namespace AutoGrad.Kernels;
 
@@ -11,30 +12,98 @@ internal static class Strided
     /// </summary>
     public static void Gather<T>(ReadOnlySpan<T> src, int[] srcStrides, int srcOffset, Span<T> dst, int[] dstDims) where T : unmanaged
     {
-        int rank = dstDims.Length;
         if (dst.Length == 0) return;
-        if (rank == 0) { dst[0] = src[srcOffset]; return; }
-        int inner = dstDims[rank - 1];
-        int innerStride = srcStrides[rank - 1];
-        var idx = new int[rank];
-        int outer = dst.Length / Math.Max(inner, 1);
-        int srcBase = srcOffset;
-        for (int o = 0; o < outer; o++)
+        Span<int> d = stackalloc int[dstDims.Length], s = stackalloc int[dstDims.Length];
+        int r = Collapse(dstDims, srcStrides, d, s);
+        if (r == 0) { dst[0] = src[srcOffset]; return; }
+        int n1 = d[r - 1], s1 = s[r - 1];
+        int n2 = r >= 2 ? d[r - 2] : 1, s2 = r >= 2 ? s[r - 2] : 0;
+        int rOuter = Math.Max(r - 2, 0);
+        Span<int> idx = stackalloc int[rOuter + 1];
+        int blocks = dst.Length / (n1 * n2), baseOff = srcOffset, o = 0;
+        if (s2 == 1 && s1 != 1 && n1 >= 16 && n2 >= 16)
         {
-            var row = dst.Slice(o * inner, inner);
-            if (innerStride == 1) src.Slice(srcBase, inner).CopyTo(row);
-            else if (innerStride == 0) row.Fill(src[srcBase]);
-            else for (int j = 0, s = srcBase; j < inner; j++, s += innerStride) row[j] = src[s];
-            // advance the odometer over the outer axes
-            for (int ax = rank - 2; ax >= 0; ax--)
+            // A transpose in the last two axes: row-by-row reads would touch a new cache line per element.
+            for (int b = 0; b < blocks; b++, o += n1 * n2)
             {
-                idx[ax]++;
-                srcBase += srcStrides[ax];
-                if (idx[ax] < dstDims[ax]) break;
-                srcBase -= idx[ax] * srcStrides[ax];
-                idx[ax] = 0;
+                TransposeTiles(src, baseOff, s1, dst.Slice(o, n1 * n2), n1, n2);
+                baseOff = Advance(idx, d, s, rOuter, baseOff);
+            }
+            return;
+        }
+        for (int b = 0; b < blocks; b++)
+        {
+            int off = baseOff;
+            if (n1 < 16)
+            {
+                // Short rows (im2col's kernel width): one flat loop over the last two axes, no per-row slicing.
+                for (int j = 0; j < n2; j++, off += s2)
+                    for (int k = 0, q = off; k < n1; k++, q += s1) dst[o++] = src[q];
+                baseOff = Advance(idx, d, s, rOuter, baseOff);
+                continue;
+            }
+            for (int j = 0; j < n2; j++, off += s2, o += n1)
+            {
+                var row = dst.Slice(o, n1);
+                if (s1 == 1)
+                {
+                    if (n1 >= 16) src.Slice(off, n1).CopyTo(row);
+                    else for (int k = 0; k < n1; k++) row[k] = src[off + k];
+                }
+                else if (s1 == 0) row.Fill(src[off]);
+                else for (int k = 0, q = off; k < n1; k++, q += s1) row[k] = src[q];
+            }
+            baseOff = Advance(idx, d, s, rOuter, baseOff);
+        }
+    }
+
+    // dst[j, k] = src[off + j + k·s1] for a (n2, n1) destination, in 32×32 tiles so both sides stay in cache.
+    private static void TransposeTiles<T>(ReadOnlySpan<T> src, int off, int s1, Span<T> dst, int n1, int n2) where T : unmanaged
+    {
+        const int B = 32;
+        for (int j0 = 0; j0 < n2; j0 += B)
+        {
+            int j1 = Math.Min(j0 + B, n2);
+            for (int k0 = 0; k0 < n1; k0 += B)
+            {
+                int k1 = Math.Min(k0 + B, n1);
+                for (int j = j0; j < j1; j++)
+                {
+                    var row = dst.Slice(j * n1, n1);
+                    for (int k = k0, q = off + j + k0 * s1; k < k1; k++, q += s1) row[k] = src[q];
+                }
             }
         }
+    }
+
+    // Note [Collapsed axes]
+    // Strided copies run an odometer over the outer axes and tight loops over the last two. Dropping size-1 axes
+    // and merging neighbours that are also contiguous in the strided operand (stride[i] = stride[i+1]·dims[i+1])
+    // leaves as few and as long axes as possible: a permuted 4-D tensor often becomes a 2-D transpose, an
+    // im2col view keeps its 5-wide rows but loses the channel axis when there is one channel.
+    private static int Collapse(int[] dims, int[] strides, Span<int> d, Span<int> s)
+    {
+        int r = 0;
+        for (int i = 0; i < dims.Length; i++)
+        {
+            if (dims[i] == 1) continue;
+            if (r > 0 && s[r - 1] == strides[i] * dims[i]) { d[r - 1] *= dims[i]; s[r - 1] = strides[i]; }
+            else { d[r] = dims[i]; s[r] = strides[i]; r++; }
+        }
+        return r;
+    }
+
+    // Moves the odometer over axes 0..rOuter−1 one step; returns the new base offset.
+    private static int Advance(Span<int> idx, Span<int> d, Span<int> s, int rOuter, int baseOff)
+    {
+        for (int ax = rOuter - 1; ax >= 0; ax--)
+        {
+            baseOff += s[ax];
+            if (++idx[ax] < d[ax]) break;
+            baseOff -= idx[ax] * s[ax];
+            idx[ax] = 0;
+        }
+        return baseOff;
     }
 
     /// <summary>Strides for reading a contiguous <paramref name="srcDims"/> array as if broadcast to <paramref name="dstDims"/>.</summary>
@@ -63,22 +132,28 @@ internal static class Strided
     }
 
     /// <summary>Adds <paramref name="src"/> (shape <paramref name="srcDims"/>) into <paramref name="dst"/> at positions given by <paramref name="dstStrides"/> and offset.</summary>
+    /// <remarks>Elements are added in the source's row-major order, so overlapping windows (col2im) sum deterministically.</remarks>
     public static void ScatterAdd<T>(ReadOnlySpan<T> src, int[] srcDims, Span<T> dst, int[] dstStrides, int dstOffset) where T : unmanaged, INumber<T>
     {
-        int rank = srcDims.Length;
         if (src.Length == 0) return;
-        if (rank == 0) { dst[dstOffset] += src[0]; return; }
-        var idx = new int[rank];
-        for (int k = 0; k < src.Length; k++)
+        Span<int> d = stackalloc int[srcDims.Length], s = stackalloc int[srcDims.Length];
+        int r = Collapse(srcDims, dstStrides, d, s);   // see Note [Collapsed axes]
+        if (r == 0) { dst[dstOffset] += src[0]; return; }
+        int n1 = d[r - 1], s1 = s[r - 1];
+        int n2 = r >= 2 ? d[r - 2] : 1, s2 = r >= 2 ? s[r - 2] : 0;
+        int rOuter = Math.Max(r - 2, 0);
+        Span<int> idx = stackalloc int[rOuter + 1];
+        int blocks = src.Length / (n1 * n2), baseOff = dstOffset, k = 0;
+        for (int b = 0; b < blocks; b++)
         {
-            int d = dstOffset;
-            for (int ax = 0; ax < rank; ax++) d += idx[ax] * dstStrides[ax];
-            dst[d] += src[k];
-            for (int ax = rank - 1; ax >= 0; ax--)
+            int off = baseOff;
+            for (int j = 0; j < n2; j++, off += s2, k += n1)
             {
-                if (++idx[ax] < srcDims[ax]) break;
-                idx[ax] = 0;
+                var row = src.Slice(k, n1);
+                if (s1 == 1 && n1 >= 16) { var t = dst.Slice(off, n1); TensorPrimitives.Add(t, row, t); }
+                else for (int q = 0, p = off; q < n1; q++, p += s1) dst[p] += row[q];
             }
+            baseOff = Advance(idx, d, s, rOuter, baseOff);
         }
     }
 }

@@ -56,15 +56,6 @@ internal readonly struct ReluKernel : IUnaryKernel
     public void Apply<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Max(x, T.Zero, y);
 }
 
-/// <summary>y = 1(x &gt; 0): the ReLU derivative with ReLU'(0) = 0.</summary>
-internal readonly struct PositiveMaskKernel : IUnaryKernel
-{
-    public void Apply<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        for (int i = 0; i < x.Length; i++) y[i] = x[i] > T.Zero ? T.One : T.Zero;
-    }
-}
-
 internal readonly struct PowScalarKernel(double p) : IUnaryKernel
 {
     public void Apply<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>

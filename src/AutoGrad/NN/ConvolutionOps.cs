@@ -51,7 +51,9 @@ public static class ConvolutionOps
         using var site = CallSite.Enter(callerFile, callerLine);
         CheckRank4("MaxPool2d", x);
         var padded = padding == 0 ? x : x.Pad([(0, 0), (0, 0), (padding, padding), (padding, padding)], double.NegativeInfinity);
-        return Windows("MaxPool2d", padded, kernelSize, stride ?? kernelSize).Max(-1);
+        int s = stride ?? kernelSize;
+        WindowShape("MaxPool2d", padded, kernelSize, kernelSize, s);
+        return padded.MaxPoolRouted(kernelSize, s);
     }
 
     /// <summary>Average pooling: <c>y[n, c, i, j] = mean of the k×k window at (i·s, j·s)</c>; stride defaults to the kernel size.</summary>
@@ -85,10 +87,10 @@ public static class ConvolutionOps
         if (pad.Top < 0 || pad.Bottom < 0 || pad.Left < 0 || pad.Right < 0) throw new ArgumentException("Conv2d: padding must be ≥ 0.");
         var padded = pad == (0, 0, 0, 0) ? x : x.Pad([(0, 0), (0, 0), (pad.Top, pad.Bottom), (pad.Left, pad.Right)]);
         var (n, _, oh, ow) = WindowShape("Conv2d", padded, kh, kw, stride);
-        var cols = padded.Im2Col(kh, kw, stride);                               // (N·OH·OW, C·kh·kw)
-        var y = cols.MatMul(weight.Reshape(outC, inC * kh * kw).Transpose());   // (N·OH·OW, out)
-        if (bias is not null) y += bias;
-        return y.Reshape(n, oh, ow, outC).Permute(0, 3, 1, 2);
+        var cols = padded.Im2Col(kh, kw, stride).Reshape(n, oh * ow, inC * kh * kw);   // (N, OH·OW, C·kh·kw)
+        // W·colsₙᵀ per sample lands in NCHW order directly: no permuted copy of the output, nor of its gradient.
+        var y = LinearAlgebraOps.MatMul(weight.Reshape(outC, inC * kh * kw), cols, false, true, bias?.Reshape(outC, 1));   // (N, out, OH·OW)
+        return y.Reshape(n, outC, oh, ow);
     }
 
     private static Tensor Windows(string op, Tensor x, int k, int stride)

@@ -42,6 +42,7 @@ public sealed class Linear : Module
     {
         if (x.Rank < 1 || x.Shape[-1] != InFeatures)
             throw new ArgumentException($"Linear: input shape {x.Shape} must end in {InFeatures} features.");
+        if (HasBias && x.Rank >= 2) return LinearAlgebraOps.MatMul(x, Weight, false, false, Parameter("bias"));   // bias fused into the product
         var y = x.MatMul(Weight);
         return HasBias ? y + Parameter("bias") : y;
     }

@@ -81,7 +81,7 @@ public static class MathOps
     public static Tensor Relu(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.Record("Relu", Dispatch.Map<ReluKernel>(x), [x], g => [g * Dispatch.Map<PositiveMaskKernel>(x)]);
+        return Tape.Record("Relu", Dispatch.Map<ReluKernel>(x), [x], g => [g.PassWherePositive(x)]);
     }
 
     /// <summary>Clips each element to <c>[min, max]</c>.</summary>

@@ -145,6 +145,11 @@ public static class ReductionOps
     public static Tensor Softmax(this Tensor x, int axis = -1, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (IsLastAxis(x, axis))
+        {
+            var y = RowKernel(x, softmax: true);
+            return Tape.Record("Softmax", y, [x], g => [y * (g - (g * y).Sum(-1, keepDims: true))]);   // J = diag(y) − yyᵀ
+        }
         var e = (x - x.Detach().Max(axis, keepDims: true)).Exp();
         return e / e.Sum(axis, keepDims: true);
     }
@@ -153,7 +158,27 @@ public static class ReductionOps
     public static Tensor LogSoftmax(this Tensor x, int axis = -1, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return x - x.LogSumExp(axis, keepDims: true);
+        if (!IsLastAxis(x, axis)) return x - x.LogSumExp(axis, keepDims: true);
+        var y = RowKernel(x, softmax: false);
+        return Tape.Record("LogSoftmax", y, [x], g => [g - y.Exp() * g.Sum(-1, keepDims: true)]);   // ∂y/∂x = I − 1·softmax(x)ᵀ
+    }
+
+    // Primitive because: along the last axis the composed softmax ran 6-8 recorded ops (max, shift, exp, sum, log or
+    // divide), each with its own full-size buffer; a classifier's loss runs it on every step. One row pass each here.
+    // Any other axis (including a bad one, which the composed path reports) goes the composed way.
+    private static bool IsLastAxis(Tensor x, int axis) => x.Rank >= 1 && (axis == -1 || axis == x.Rank - 1) && x.Shape[-1] > 0;
+
+    private static Tensor RowKernel(Tensor x, bool softmax)
+    {
+        var y = Tensor.Uninitialized(x.Shape, x.DType);
+        int n = x.Shape[-1];
+        if (x.DType == DType.Float32)
+        {
+            if (softmax) SoftmaxKernels.Softmax<float>(x.F32, y.F32, n); else SoftmaxKernels.LogSoftmax<float>(x.F32, y.F32, n);
+        }
+        else if (softmax) SoftmaxKernels.Softmax<double>(x.F64, y.F64, n);
+        else SoftmaxKernels.LogSoftmax<double>(x.F64, y.F64, n);
+        return y;
     }
 
     private static Tensor Extreme(Tensor x, int axis, bool keepDims, bool max)
@@ -171,10 +196,10 @@ public static class ReductionOps
         var inShape = x.Shape;
         return Tape.Record(op, y, [x], g =>
         {
-            var mask = Tensor.Empty(inShape, x.DType);
+            var pos = new int[arg.Length];
             for (int o = 0; o < outer; o++)
-                for (int i = 0; i < inner; i++) mask.SetFlat((o * n + arg[o * inner + i]) * inner + i, 1);
-            return [g.Reshape(kept).BroadcastTo(inShape) * mask];
+                for (int i = 0; i < inner; i++) pos[o * inner + i] = (o * n + arg[o * inner + i]) * inner + i;
+            return [g.RouteTo(pos, inShape)];
         });
     }
 

@@ -14,7 +14,7 @@ internal static class StridedOps
     /// <summary><c>y[i] = x[offset + Σ iₖ·stridesₖ]</c> for every index <c>i</c> of <paramref name="shape"/>.</summary>
     public static Tensor AsStrided(this Tensor x, Shape shape, int[] strides, int offset, string op)
     {
-        var y = Tensor.Empty(shape, x.DType);
+        var y = Tensor.Uninitialized(shape, x.DType);
         if (x.DType == DType.Float32) Strided.Gather<float>(x.F32, strides, offset, y.F32, shape.Dims);
         else Strided.Gather<double>(x.F64, strides, offset, y.F64, shape.Dims);
         var inShape = x.Shape;

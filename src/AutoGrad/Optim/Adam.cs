@@ -38,15 +38,11 @@ public class Adam : Optimizer
 
     private protected override Tensor Update(int index, Tensor theta, Tensor g)
     {
-        int t = StepCount + 1;
-        var m = State(index, "exp_avg", theta) * Beta1 + g * (1 - Beta1);
-        var s = State(index, "exp_avg_sq", theta) * Beta2 + g.Square() * (1 - Beta2);
-        SetState(index, "exp_avg", m);
-        SetState(index, "exp_avg_sq", s);
-        var mHat = m / (1 - Math.Pow(Beta1, t));
-        var sHat = s / (1 - Math.Pow(Beta2, t));
-        var decayed = DecoupledWeightDecay == 0 ? theta : theta * (1 - LearningRate * DecoupledWeightDecay);
-        return decayed - mHat * LearningRate / (sHat.Sqrt() + Epsilon);
+        // One fused in-place pass over θ, m and s, rounding as the expression
+        // θ·(1 − ηλ) − (m/(1 − β₁ᵗ))·η/(√(s/(1 − β₂ᵗ)) + ε) did with its nine full-size temporaries.
+        theta.AdamInPlace(g, State(index, "exp_avg", theta), State(index, "exp_avg_sq", theta), Beta1, Beta2, StepCount + 1,
+            LearningRate, Epsilon, DecoupledWeightDecay);
+        return theta;
     }
 }
 

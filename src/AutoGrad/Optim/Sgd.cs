@@ -42,7 +42,12 @@ public sealed class Sgd : Optimizer
     private protected override Tensor Update(int index, Tensor theta, Tensor g)
     {
         double lr = CurrentLearningRate;
-        if (Momentum == 0) return theta - g * lr;
+        if (Momentum == 0)
+        {
+            // In place: the weight matrix is a step's largest buffer; θ − g·η as an expression made two copies of it.
+            theta.SubtractScaledInPlace(g, lr);
+            return theta;
+        }
         var v = State(index, "momentum", theta);
         if (Style == MomentumStyle.Ewma)
         {
