@@ -6,15 +6,48 @@ internal static class Engine
     public static void Backward(Tensor root, Tensor? gradient, bool retainGraph, bool createGraph)
     {
         var seed = SeedFor("Backward", root, gradient);
-        var grads = Run([root], [seed], retainGraph, createGraph, "Backward", keep: null);
-        var assigned = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
-        foreach (var (x, g) in grads)
+        var w = Workspace.Rent();
+        try
         {
-            if (!x.IsLeaf || !x.RequiresGrad) continue;
-            // A rule may hand the same tensor to several inputs (Add returns g twice) or return the seed
-            // itself; .Grad must never alias another tensor, or an in-place update of one would change both.
-            var own = createGraph || (assigned.Add(g) && !ReferenceEquals(g, gradient)) ? g : g.Clone();
-            x.Grad = x.Grad is null ? own : Accumulate(x.Grad, own, createGraph);
+            var grads = Run(w, [root], [seed], retainGraph, createGraph, "Backward", keep: null);
+            foreach (var (x, g) in grads)
+            {
+                if (!x.IsLeaf || !x.RequiresGrad) continue;
+                // A rule may hand the same tensor to several inputs (Add returns g twice) or return the seed
+                // itself; .Grad must never alias another tensor, or an in-place update of one would change both.
+                var own = createGraph || (w.Assigned.Add(g) && !ReferenceEquals(g, gradient)) ? g : g.Clone();
+                x.Grad = x.Grad is null ? own : Accumulate(x.Grad, own, createGraph);
+            }
+        }
+        finally { Workspace.Return(w); }
+    }
+
+    // The collections one backward pass needs, reused across passes on a thread (a pass started from inside a rule
+    // or hook rents a fresh one), so a small backward allocates almost nothing beyond its gradients.
+    private sealed class Workspace
+    {
+        [ThreadStatic] private static Workspace? t_free;
+
+        public readonly Dictionary<Tensor, Tensor> Grads = new(ReferenceEqualityComparer.Instance);
+        public readonly HashSet<Node> Seen = new(ReferenceEqualityComparer.Instance);
+        public readonly Stack<Node> Stack = new();
+        public readonly List<Node> Nodes = [];
+        public readonly HashSet<Tensor> Assigned = new(ReferenceEqualityComparer.Instance);
+        public readonly List<Tensor> Hooked = [];
+
+        public static Workspace Rent()
+        {
+            var w = t_free ?? new Workspace();
+            t_free = null;
+            return w;
+        }
+
+        public static void Return(Workspace w)
+        {
+            // Large graphs would pin their nodes and tensors through these collections; let those go.
+            if (w.Nodes.Count > 10_000) return;
+            w.Grads.Clear(); w.Seen.Clear(); w.Stack.Clear(); w.Nodes.Clear(); w.Assigned.Clear(); w.Hooked.Clear();
+            t_free = w;
         }
     }
 
@@ -28,16 +61,21 @@ internal static class Engine
                 throw new ArgumentException($"Grad: input {i} ({inputs[i].Shape}) does not require gradients.");
         var seeds = new Tensor[outputs.Length];
         for (int i = 0; i < outputs.Length; i++) seeds[i] = SeedFor("Grad", outputs[i], gradOutputs?[i]);
-        var grads = Run(outputs, seeds, retainGraph, createGraph, "Grad", keep: new HashSet<Tensor>(inputs, ReferenceEqualityComparer.Instance));
-        var result = new Tensor?[inputs.Length];
-        for (int i = 0; i < inputs.Length; i++)
+        var w = Workspace.Rent();
+        try
         {
-            grads.TryGetValue(inputs[i], out result[i]);
-            if (result[i] is null && !allowUnused)
-                throw new InvalidOperationException(
-                    $"Grad: input {i} ({inputs[i].Shape}) was not used to compute the outputs; pass allowUnused: true to get null for it.");
+            var grads = Run(w, outputs, seeds, retainGraph, createGraph, "Grad", keep: new HashSet<Tensor>(inputs, ReferenceEqualityComparer.Instance));
+            var result = new Tensor?[inputs.Length];
+            for (int i = 0; i < inputs.Length; i++)
+            {
+                grads.TryGetValue(inputs[i], out result[i]);
+                if (result[i] is null && !allowUnused)
+                    throw new InvalidOperationException(
+                        $"Grad: input {i} ({inputs[i].Shape}) was not used to compute the outputs; pass allowUnused: true to get null for it.");
+            }
+            return result;
         }
-        return result;
+        finally { Workspace.Return(w); }
     }
 
     private static Tensor SeedFor(string op, Tensor root, Tensor? gradient)
@@ -69,13 +107,13 @@ internal static class Engine
     // are summed, never assigned. The map below holds the running sum for every tensor reached so far. By
     // Note [Tape order], when a node is processed every node that consumes its output has already added
     // its share, so the sum is complete.
-    private static Dictionary<Tensor, Tensor> Run(Tensor[] roots, Tensor[] seeds, bool retainGraph, bool createGraph, string op, HashSet<Tensor>? keep)
+    private static Dictionary<Tensor, Tensor> Run(Workspace w, Tensor[] roots, Tensor[] seeds, bool retainGraph, bool createGraph, string op, HashSet<Tensor>? keep)
     {
-        var grads = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance);
+        var grads = w.Grads;
         for (int i = 0; i < roots.Length; i++)
             grads[roots[i]] = grads.TryGetValue(roots[i], out var s) ? Accumulate(s, seeds[i], createGraph) : seeds[i];
 
-        var nodes = Collect(roots, op);
+        var nodes = Collect(w, roots, op);
         using var scope = createGraph ? Tape.EnableGrad() : Tape.NoGrad();
         foreach (var node in nodes)
         {
@@ -85,12 +123,13 @@ internal static class Engine
                 node.Output.Grad = node.Output.Grad is null ? (createGraph ? g : g.Clone()) : Accumulate(node.Output.Grad, g, createGraph);
             CheckSaved(node);
             var inputGrads = RunRule(node, g);
-            if (inputGrads.Length != node.Inputs.Count)
+            var nodeInputs = node.InputArray;
+            if (inputGrads.Length != nodeInputs.Length)
                 throw new InvalidOperationException($"Backward of '{node.Op}'{At(node)} returned {inputGrads.Length} gradients for {node.Inputs.Count} inputs.");
             Diagnostics.CheckBackward(node, g, inputGrads);
             for (int i = 0; i < inputGrads.Length; i++)
             {
-                var x = node.Inputs[i];
+                var x = nodeInputs[i];
                 var gi = inputGrads[i];
                 if (gi is null || !x.RequiresGrad) continue;
                 gi = ReduceToShape(node, i, gi, x);
@@ -101,8 +140,9 @@ internal static class Engine
         }
         if (!retainGraph)
             foreach (var node in nodes) node.Release();
-        foreach (var x in grads.Keys.ToList())
-            if (x.IsLeaf && x.HasHooks) grads[x] = x.RunHooks(grads[x]);
+        foreach (var x in grads.Keys)
+            if (x.IsLeaf && x.HasHooks) w.Hooked.Add(x);
+        foreach (var x in w.Hooked) grads[x] = x.RunHooks(grads[x]);
         return grads;
     }
 
@@ -138,9 +178,9 @@ internal static class Engine
     // see Note [Saved values] in Node.cs
     private static void CheckSaved(Node node)
     {
-        for (int i = 0; i < node.Saved.Length; i++)
+        for (int i = 0; i < node.SavedCount; i++)
         {
-            var t = node.Saved[i];
+            var t = node.SavedAt(i);
             if (t.Version == node.SavedVersions[i]) continue;
             int input = -1;
             for (int k = 0; k < node.Inputs.Count && input < 0; k++) if (ReferenceEquals(node.Inputs[k], t)) input = k;
@@ -158,11 +198,9 @@ internal static class Engine
     private static Tensor Accumulate(Tensor a, Tensor b, bool createGraph) =>
         createGraph ? a + b : ElementwiseOps.AddNoGrad(a, b);
 
-    private static List<Node> Collect(Tensor[] roots, string op)
+    private static List<Node> Collect(Workspace w, Tensor[] roots, string op)
     {
-        var seen = new HashSet<Node>(ReferenceEqualityComparer.Instance);
-        var stack = new Stack<Node>();
-        var list = new List<Node>();
+        var (seen, stack, list) = (w.Seen, w.Stack, w.Nodes);
         foreach (var r in roots)
             if (r.GradFn is { } n && seen.Add(n)) stack.Push(n);
         while (stack.Count > 0)
@@ -173,8 +211,9 @@ internal static class Engine
                     $"{op}: the graph through '{n.Op}' (output {n.Output.Shape}) was already freed by an earlier backward pass. " +
                     "Pass retainGraph: true to the first Backward if you need to backpropagate through the same graph again.");
             list.Add(n);
-            foreach (var x in n.Inputs)
-                if (x.GradFn is { } p && seen.Add(p)) stack.Push(p);
+            var inputs = n.InputArray;
+            for (int i = 0; i < inputs.Length; i++)
+                if (inputs[i].GradFn is { } p && seen.Add(p)) stack.Push(p);
         }
         list.Sort((a, b) => b.Stamp.CompareTo(a.Stamp));   // see Note [Tape order]
         return list;

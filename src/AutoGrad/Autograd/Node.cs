@@ -24,19 +24,14 @@ public sealed class Node
     {
         Op = op;
         Output = output;
-        Inputs = inputs;
+        _inputs = inputs;
         Rule = rule;
         Site = site;
         Stamp = Interlocked.Increment(ref s_nextStamp);
-        if (saved is null)
-        {
-            saved = new Tensor[inputs.Length + 1];
-            inputs.CopyTo(saved, 0);
-            saved[^1] = output;
-        }
-        Saved = saved;
-        SavedVersions = new int[saved.Length];
-        for (int i = 0; i < saved.Length; i++) SavedVersions[i] = saved[i].Version;
+        _saved = saved;   // null: the inputs and then the output, without copying them into a new array
+        int n = SavedCount;
+        SavedVersions = n == 0 ? [] : new int[n];
+        for (int i = 0; i < n; i++) SavedVersions[i] = SavedAt(i).Version;
     }
 
     /// <summary>The op's name, for example <c>Multiply</c>.</summary>
@@ -46,7 +41,12 @@ public sealed class Node
     public Tensor Output { get; }
 
     /// <summary>The op's tensor inputs, in order.</summary>
-    public IReadOnlyList<Tensor> Inputs { get; }
+    public IReadOnlyList<Tensor> Inputs => _inputs;
+
+    private readonly Tensor[] _inputs;
+
+    // The engine's hot loops index the array directly rather than through the interface.
+    internal Tensor[] InputArray => _inputs;
 
     /// <summary>Where the user called the op that recorded this node (see Note [Call sites] in CallSite.cs).</summary>
     public CallSite Site { get; }
@@ -65,7 +65,11 @@ public sealed class Node
     // copied here at record time, lets the engine refuse instead. Only the tensors the rule reads are listed
     // (all inputs and the output unless the op says otherwise), so that updating a weight used only by an Add
     // is not a false alarm. The engine checks them just before the rule runs.
-    internal Tensor[] Saved { get; }
+    private readonly Tensor[]? _saved;
+
+    internal int SavedCount => _saved?.Length ?? _inputs.Length + 1;
+
+    internal Tensor SavedAt(int i) => _saved is { } s ? s[i] : i < _inputs.Length ? _inputs[i] : Output;
 
     internal int[] SavedVersions { get; }
 
