@@ -5,9 +5,10 @@ namespace AutoGrad;
 /// </summary>
 /// <remarks>
 /// The version counts in-place writes, so a backward rule that saved a value can tell it was changed
-/// (see Note [Saved values] in Autograd/Node.cs).
+/// (see Note [Saved values] in Autograd/Node.cs). The array may be longer than the tensors that use it (a recycled
+/// buffer, see Note [Recycled buffers] in Autograd/BufferPool.cs); tensors slice it to their size.
 /// </remarks>
-internal sealed class Storage
+internal class Storage
 {
     public readonly Array Data;   // float[] or double[]
     public int Version;
@@ -16,9 +17,18 @@ internal sealed class Storage
     public Storage(Array data) => Data = data;
 
     public static Storage Allocate(DType dtype, int size) =>
-        new(dtype == DType.Float32 ? new float[size] : new double[size]);
+        Autograd.BufferPool.Allocate(dtype, size, clear: true);
 
     // For outputs a kernel overwrites completely: skips the runtime's zeroing of reused heap memory (large buffers).
     public static Storage AllocateUninitialized(DType dtype, int size) =>
-        new(dtype == DType.Float32 ? GC.AllocateUninitializedArray<float>(size) : GC.AllocateUninitializedArray<double>(size));
+        Autograd.BufferPool.Allocate(dtype, size, clear: false);
+}
+
+// A buffer made inside a backward rule while the engine tracks them (Note [Recycled buffers] in Autograd/BufferPool.cs):
+// the pass that may recycle it (0: none may) and how many of that pass's gradient-map entries refer to it. A subclass,
+// so that the many small storages the engine never tracks (the tape's scalars) carry no extra fields.
+internal sealed class TrackedStorage(Array data, long ownerPass) : Storage(data)
+{
+    public long OwnerPass = ownerPass;
+    public int EngineRefs;
 }

@@ -3,6 +3,16 @@ namespace AutoGrad.Autograd;
 /// <summary>Runs backward passes over the recorded graph: the one place where gradients are propagated.</summary>
 internal static class Engine
 {
+    [ThreadStatic] private static bool t_keepBuffers;
+
+    // Off only in tests that compare a pass with and without recycling (Note [Recycled buffers] in BufferPool.cs);
+    // per thread, so such a test does not change what tests running in parallel measure.
+    internal static bool RecycleBuffers
+    {
+        get => !t_keepBuffers;
+        set => t_keepBuffers = !value;
+    }
+
     public static void Backward(Tensor root, Tensor? gradient, bool retainGraph, bool createGraph)
     {
         var seed = SeedFor("Backward", root, gradient);
@@ -34,6 +44,7 @@ internal static class Engine
         public readonly List<Node> Nodes = [];
         public readonly HashSet<Tensor> Assigned = new(ReferenceEqualityComparer.Instance);
         public readonly List<Tensor> Hooked = [];
+        public readonly BufferPool.Tracker Tracker = new();
 
         public static Workspace Rent()
         {
@@ -114,30 +125,65 @@ internal static class Engine
             grads[roots[i]] = grads.TryGetValue(roots[i], out var s) ? Accumulate(s, seeds[i], createGraph) : seeds[i];
 
         var nodes = Collect(w, roots, op);
-        using var scope = createGraph ? Tape.EnableGrad() : Tape.NoGrad();
-        foreach (var node in nodes)
+        // see Note [Recycled buffers] in BufferPool.cs; null: this pass recycles nothing
+        var rec = RecycleBuffers && !createGraph && !Diagnostics.IsAnomalyDetectionEnabled ? w.Tracker : null;
+        rec?.Start();
+        // From here this pass owns what is allocated on this thread, except around user code (hooks, user-recorded rules,
+        // the clone for RetainGrad), and a pass started inside a rule owns nothing of this one's.
+        var outer = BufferPool.Tracker.Swap(rec);
+        try
         {
-            if (!grads.TryGetValue(node.Output, out var g)) continue;
-            if (node.Output.HasHooks) grads[node.Output] = g = node.Output.RunHooks(g);
-            if (node.Output.RetainsGrad)
-                node.Output.Grad = node.Output.Grad is null ? (createGraph ? g : g.Clone()) : Accumulate(node.Output.Grad, g, createGraph);
-            CheckSaved(node);
-            var inputGrads = RunRule(node, g);
-            var nodeInputs = node.InputArray;
-            if (inputGrads.Length != nodeInputs.Length)
-                throw new InvalidOperationException($"Backward of '{node.Op}'{At(node)} returned {inputGrads.Length} gradients for {node.Inputs.Count} inputs.");
-            Diagnostics.CheckBackward(node, g, inputGrads);
-            for (int i = 0; i < inputGrads.Length; i++)
+            using var scope = createGraph ? Tape.EnableGrad() : Tape.NoGrad();
+            foreach (var node in nodes)
             {
-                var x = nodeInputs[i];
-                var gi = inputGrads[i];
-                if (gi is null || !x.RequiresGrad) continue;
-                gi = ReduceToShape(node, i, gi, x);
-                grads[x] = grads.TryGetValue(x, out var acc) ? Accumulate(acc, gi, createGraph) : gi;
+                if (!grads.TryGetValue(node.Output, out var g)) continue;
+                var output = node.Output;
+                bool userRule = !node.LibraryRule;
+                if (output.HasHooks || output.RetainsGrad || userRule)
+                {
+                    BufferPool.Tracker.Swap(null);
+                    if (rec is not null) BufferPool.Tracker.Escape(g);   // user code may see g
+                    if (output.HasHooks) grads[output] = g = output.RunHooks(g);
+                    if (output.RetainsGrad)
+                        output.Grad = output.Grad is null ? (createGraph ? g : g.Clone()) : Accumulate(output.Grad, g, createGraph);
+                    if (!userRule) BufferPool.Tracker.Swap(rec);
+                }
+                CheckSaved(node);
+                var inputGrads = RunRule(node, g);
+                if (userRule) BufferPool.Tracker.Swap(rec);
+                var nodeInputs = node.InputArray;
+                if (inputGrads.Length != nodeInputs.Length)
+                    throw new InvalidOperationException($"Backward of '{node.Op}'{At(node)} returned {inputGrads.Length} gradients for {node.Inputs.Count} inputs.");
+                Diagnostics.CheckBackward(node, g, inputGrads);
+                for (int i = 0; i < inputGrads.Length; i++)
+                {
+                    var x = nodeInputs[i];
+                    var gi = inputGrads[i];
+                    if (gi is null || !x.RequiresGrad) continue;
+                    gi = ReduceToShape(node, i, gi, x);
+                    if (grads.TryGetValue(x, out var acc))
+                    {
+                        var sum = Accumulate(acc, gi, createGraph);
+                        grads[x] = sum;
+                        rec?.Hold(sum);
+                        rec?.Release(acc);
+                    }
+                    else
+                    {
+                        grads[x] = gi;
+                        rec?.Hold(gi);
+                    }
+                }
+                // A non-leaf's gradient is complete and consumed once its node has run; drop it to free memory.
+                if (keep is null || !keep.Contains(output))
+                {
+                    grads.Remove(output);
+                    rec?.Release(g);
+                }
+                rec?.Sweep();
             }
-            // A non-leaf's gradient is complete and consumed once its node has run; drop it to free memory.
-            if (keep is null || !keep.Contains(node.Output)) grads.Remove(node.Output);
         }
+        finally { BufferPool.Tracker.Swap(outer); }
         if (!retainGraph)
             foreach (var node in nodes) node.Release();
         foreach (var x in grads.Keys)

@@ -20,14 +20,14 @@ public sealed class Node
 {
     private static long s_nextStamp;
 
-    internal Node(string op, Tensor output, Tensor[] inputs, BackwardRule rule, Tensor[]? saved, CallSite site)
+    internal Node(string op, Tensor output, Tensor[] inputs, BackwardRule rule, Tensor[]? saved, CallSite site, bool libraryRule)
     {
         Op = op;
         Output = output;
         _inputs = inputs;
         Rule = rule;
         Site = site;
-        Stamp = Interlocked.Increment(ref s_nextStamp);
+        _stampAndLibrary = Interlocked.Increment(ref s_nextStamp) << 1 | (libraryRule ? 1L : 0L);
         _saved = saved;   // null: the inputs and then the output, without copying them into a new array
         int n = SavedCount;
         SavedVersions = n == 0 ? [] : new int[n];
@@ -52,12 +52,18 @@ public sealed class Node
     public CallSite Site { get; }
 
     /// <summary>Position on the tape: larger stamps were recorded later.</summary>
-    public long Stamp { get; }
+    public long Stamp => _stampAndLibrary >> 1;
+
+    // The stamp and LibraryRule share one field: a separate bool would add 8 bytes to every recorded node.
+    private readonly long _stampAndLibrary;
 
     /// <summary>True once a backward pass without <c>retainGraph</c> has released this node's saved values.</summary>
     public bool IsFreed => Rule is null;
 
     internal BackwardRule? Rule { get; private set; }
+
+    // Recorded by one of the library's ops (Note [Recycled buffers] in BufferPool.cs).
+    internal bool LibraryRule => (_stampAndLibrary & 1) != 0;
 
     // Note [Saved values]
     // A rule captures the tensors it needs (inputs or the output). If one of them is written in place

@@ -57,7 +57,15 @@ public static class Tape
     /// The tensors whose values <paramref name="rule"/> reads (default: every input and the output); an in-place write to one
     /// of them before backward is an error. Pass an empty array for rules that read no values (Add, Reshape, Sum).
     /// </param>
-    public static Tensor Record(string op, Tensor output, Tensor[] inputs, BackwardRule rule, Tensor[]? saved = null)
+    public static Tensor Record(string op, Tensor output, Tensor[] inputs, BackwardRule rule, Tensor[]? saved = null) =>
+        Record(op, output, inputs, rule, saved, libraryRule: false);
+
+    // The library's own ops: their rules keep no reference to the tensors they make, so the engine may recycle those
+    // (see Note [Recycled buffers] in BufferPool.cs). A rule recorded by user code may keep anything.
+    internal static Tensor RecordOp(string op, Tensor output, Tensor[] inputs, BackwardRule rule, Tensor[]? saved = null) =>
+        Record(op, output, inputs, rule, saved, libraryRule: true);
+
+    private static Tensor Record(string op, Tensor output, Tensor[] inputs, BackwardRule rule, Tensor[]? saved, bool libraryRule)
     {
         if (t_noGradDepth != 0) return Unrecorded(op, output, inputs);
         bool any = false;
@@ -66,7 +74,7 @@ public static class Tape
         var site = CallSite.ForRecord();
         output.Site = site;
         Diagnostics.CheckForward(op, output, inputs, site);
-        output.GradFn = new Node(op, output, inputs, rule, saved, site);
+        output.GradFn = new Node(op, output, inputs, rule, saved, site, libraryRule);
         output.RequiresGrad = true;
         t_recorded++;
         return output;

@@ -12,21 +12,21 @@ public static class ElementwiseOps
     public static Tensor Add(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.Record("Add", Dispatch.Map2<AddKernel>("Add", a, b), [a, b], g => [g, g], saved: []);
+        return Tape.RecordOp("Add", Dispatch.Map2<AddKernel>("Add", a, b), [a, b], g => [g, g], saved: []);
     }
 
     /// <summary><c>y = a − b</c>, broadcast.</summary>
     public static Tensor Subtract(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.Record("Subtract", Dispatch.Map2<SubtractKernel>("Subtract", a, b), [a, b], g => [g, b.RequiresGrad ? -g : null], saved: []);
+        return Tape.RecordOp("Subtract", Dispatch.Map2<SubtractKernel>("Subtract", a, b), [a, b], g => [g, b.RequiresGrad ? -g : null], saved: []);
     }
 
     /// <summary><c>y = a ⊙ b</c> (Hadamard product), broadcast.</summary>
     public static Tensor Multiply(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.Record("Multiply", Dispatch.Map2<MultiplyKernel>("Multiply", a, b), [a, b],
+        return Tape.RecordOp("Multiply", Dispatch.Map2<MultiplyKernel>("Multiply", a, b), [a, b],
             g => [a.RequiresGrad ? g * b : null, b.RequiresGrad ? g * a : null]);
     }
 
@@ -34,7 +34,7 @@ public static class ElementwiseOps
     public static Tensor Divide(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.Record("Divide", Dispatch.Map2<DivideKernel>("Divide", a, b), [a, b],
+        return Tape.RecordOp("Divide", Dispatch.Map2<DivideKernel>("Divide", a, b), [a, b],
             g => [a.RequiresGrad ? g / b : null, b.RequiresGrad ? -g * a / (b * b) : null]);   // ∂(a/b)/∂b = −a/b²
     }
 
@@ -44,7 +44,7 @@ public static class ElementwiseOps
     {
         using var site = CallSite.Enter(callerFile, callerLine);
         var y = Dispatch.Map2<PowKernel>("Pow", a, b);
-        return Tape.Record("Pow", y, [a, b],
+        return Tape.RecordOp("Pow", y, [a, b],
             g => [a.RequiresGrad ? g * b * a.Pow(b - 1.0) : null, b.RequiresGrad ? g * a.Pow(b) * a.Log() : null]);
     }
 
@@ -52,7 +52,7 @@ public static class ElementwiseOps
     public static Tensor Pow(this Tensor x, double p, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.Record("PowScalar", Dispatch.Map(x, new PowScalarKernel(p)), [x],
+        return Tape.RecordOp("PowScalar", Dispatch.Map(x, new PowScalarKernel(p)), [x],
             g => [p == 0 ? g * 0.0 : p == 1 ? g : g * p * x.Pow(p - 1)]);
     }
 
@@ -60,14 +60,14 @@ public static class ElementwiseOps
     public static Tensor Add(this Tensor x, double c, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.Record("AddScalar", Dispatch.Map(x, new AddScalarKernel(c)), [x], g => [g], saved: []);
+        return Tape.RecordOp("AddScalar", Dispatch.Map(x, new AddScalarKernel(c)), [x], g => [g], saved: []);
     }
 
     /// <summary><c>y = c·x</c>.</summary>
     public static Tensor Multiply(this Tensor x, double c, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.Record("MultiplyScalar", Dispatch.Map(x, new MultiplyScalarKernel(c)), [x], g => [g * c], saved: []);
+        return Tape.RecordOp("MultiplyScalar", Dispatch.Map(x, new MultiplyScalarKernel(c)), [x], g => [g * c], saved: []);
     }
 
     /// <summary>Element-wise <c>max(a, b)</c>, broadcast.</summary>
@@ -80,7 +80,7 @@ public static class ElementwiseOps
     {
         using var site = CallSite.Enter(callerFile, callerLine);
         var y = Dispatch.Map2<MaximumKernel>("Maximum", a, b);
-        return Tape.Record("Maximum", y, [a, b], g =>
+        return Tape.RecordOp("Maximum", y, [a, b], g =>
         {
             var wa = WinnerMask(a, b);
             return [a.RequiresGrad ? g * wa : null, b.RequiresGrad ? g * (1.0 - wa) : null];
@@ -92,7 +92,7 @@ public static class ElementwiseOps
     {
         using var site = CallSite.Enter(callerFile, callerLine);
         var y = Dispatch.Map2<MinimumKernel>("Minimum", a, b);
-        return Tape.Record("Minimum", y, [a, b], g =>
+        return Tape.RecordOp("Minimum", y, [a, b], g =>
         {
             var wa = WinnerMask(b, a);
             return [a.RequiresGrad ? g * wa : null, b.RequiresGrad ? g * (1.0 - wa) : null];

@@ -75,12 +75,12 @@ public static class LinearAlgebraOps
                 Gemm.Multiply(a.F64.Slice(oa * mk, mk), b.F64.Slice(ob * kn, kn), y.F64.Slice(t * mn, mn), m, k, n, transA, transB);
             for (int i = idx.Length - 1; i >= 0; i--) { if (++idx[i] < batch.Dims[i]) break; idx[i] = 0; }
         }
-        if (bias is null) return Tape.Record("MatMul", y, [a, b], g => Grads(a, b, transA, transB, g));
+        if (bias is null) return Tape.RecordOp("MatMul", y, [a, b], g => Grads(a, b, transA, transB, g));
         Tensor.CheckSameDType("MatMul", y, bias);
         if (!bias.Shape.CanBroadcastTo(y.Shape))
             throw new ArgumentException($"MatMul: bias of shape {bias.Shape} does not broadcast to the product's shape {y.Shape}.");
         Dispatch.AddInPlace(y, bias);
-        return Tape.Record("MatMulAddBias", y, [a, b, bias], g =>
+        return Tape.RecordOp("MatMulAddBias", y, [a, b, bias], g =>
         {
             var ab = Grads(a, b, transA, transB, g);
             return [ab[0], ab[1], bias.RequiresGrad ? g : null];

@@ -11,7 +11,7 @@ public static class MathOps
     public static Tensor Negate(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.Record("Negate", Dispatch.Map<NegateKernel>(x), [x], g => [-g], saved: []);
+        return Tape.RecordOp("Negate", Dispatch.Map<NegateKernel>(x), [x], g => [-g], saved: []);
     }
 
     /// <summary><c>y = eˣ</c>.</summary>
@@ -19,14 +19,14 @@ public static class MathOps
     {
         using var site = CallSite.Enter(callerFile, callerLine);
         var y = Dispatch.Map<ExpKernel>(x);
-        return Tape.Record("Exp", y, [x], g => [g * y]);   // d/dx eˣ = eˣ
+        return Tape.RecordOp("Exp", y, [x], g => [g * y]);   // d/dx eˣ = eˣ
     }
 
     /// <summary>Natural logarithm <c>y = ln x</c>.</summary>
     public static Tensor Log(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.Record("Log", Dispatch.Map<LogKernel>(x), [x], g => [g / x]);
+        return Tape.RecordOp("Log", Dispatch.Map<LogKernel>(x), [x], g => [g / x]);
     }
 
     /// <summary><c>y = √x</c>.</summary>
@@ -34,7 +34,7 @@ public static class MathOps
     {
         using var site = CallSite.Enter(callerFile, callerLine);
         var y = Dispatch.Map<SqrtKernel>(x);
-        return Tape.Record("Sqrt", y, [x], g => [g / (y * 2.0)]);
+        return Tape.RecordOp("Sqrt", y, [x], g => [g / (y * 2.0)]);
     }
 
     /// <summary><c>y = x²</c>.</summary>
@@ -49,7 +49,7 @@ public static class MathOps
     public static Tensor Abs(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.Record("Abs", Dispatch.Map<AbsKernel>(x), [x], g => [g * x.Sign()]);
+        return Tape.RecordOp("Abs", Dispatch.Map<AbsKernel>(x), [x], g => [g * x.Sign()]);
     }
 
     /// <summary><c>y = sign(x)</c> ∈ {−1, 0, 1}; piecewise constant, so it carries no gradient.</summary>
@@ -65,7 +65,7 @@ public static class MathOps
     {
         using var site = CallSite.Enter(callerFile, callerLine);
         var y = Dispatch.Map<TanhKernel>(x);
-        return Tape.Record("Tanh", y, [x], g => [g * (1.0 - y * y)]);   // tanh' = 1 − tanh²
+        return Tape.RecordOp("Tanh", y, [x], g => [g * (1.0 - y * y)]);   // tanh' = 1 − tanh²
     }
 
     /// <summary>Logistic sigmoid <c>σ(x) = 1/(1 + e^{−x})</c>, stable for large |x|.</summary>
@@ -73,7 +73,7 @@ public static class MathOps
     {
         using var site = CallSite.Enter(callerFile, callerLine);
         var y = Dispatch.Map<SigmoidKernel>(x);
-        return Tape.Record("Sigmoid", y, [x], g => [g * y * (1.0 - y)]);   // σ' = σ(1 − σ)
+        return Tape.RecordOp("Sigmoid", y, [x], g => [g * y * (1.0 - y)]);   // σ' = σ(1 − σ)
     }
 
     /// <summary>Rectified linear unit <c>y = max(0, x)</c>.</summary>
@@ -81,7 +81,7 @@ public static class MathOps
     public static Tensor Relu(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.Record("Relu", Dispatch.Map<ReluKernel>(x), [x], g => [g.PassWherePositive(x)]);
+        return Tape.RecordOp("Relu", Dispatch.Map<ReluKernel>(x), [x], g => [g.PassWherePositive(x)]);
     }
 
     /// <summary>Clips each element to <c>[min, max]</c>.</summary>
@@ -90,7 +90,7 @@ public static class MathOps
     {
         using var site = CallSite.Enter(callerFile, callerLine);
         if (min > max) throw new ArgumentException($"Clamp: min ({min}) is greater than max ({max}).");
-        return Tape.Record("Clamp", Dispatch.Map(x, new ClampKernel(min, max)), [x],
+        return Tape.RecordOp("Clamp", Dispatch.Map(x, new ClampKernel(min, max)), [x],
             g => [g * Dispatch.Map(x, new InRangeMaskKernel(min, max))]);
     }
 
@@ -98,7 +98,7 @@ public static class MathOps
     public static Tensor Erf(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.Record("Erf", Dispatch.Map<ErfKernel>(x), [x], g => [g * (x * x).Negate().Exp() * (2 / Math.Sqrt(Math.PI))]);
+        return Tape.RecordOp("Erf", Dispatch.Map<ErfKernel>(x), [x], g => [g * (x * x).Negate().Exp() * (2 / Math.Sqrt(Math.PI))]);
     }
 
     /// <summary>Converts to another element type; the gradient is converted back.</summary>
@@ -109,6 +109,6 @@ public static class MathOps
         var y = Tensor.Empty(x.Shape, dtype);
         if (dtype == DType.Float64) for (int i = 0; i < x.Size; i++) y.F64[i] = x.F32[i];
         else for (int i = 0; i < x.Size; i++) y.F32[i] = (float)x.F64[i];
-        return Tape.Record("To", y, [x], g => [g.To(x.DType)]);
+        return Tape.RecordOp("To", y, [x], g => [g.To(x.DType)]);
     }
 }

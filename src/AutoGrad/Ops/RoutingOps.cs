@@ -17,7 +17,7 @@ internal static class RoutingOps
         var y = Tensor.Uninitialized(g.Shape, g.DType);
         if (g.DType == DType.Float32) MaskKernels.PassWherePositive<float>(g.F32, x.F32, y.F32);
         else MaskKernels.PassWherePositive<double>(g.F64, x.F64, y.F64);
-        return Tape.Record("PassWherePositive", y, [g], gg => [gg.PassWherePositive(x)]);
+        return Tape.RecordOp("PassWherePositive", y, [g], gg => [gg.PassWherePositive(x)]);
     }
 
     /// <summary>Zeros of <paramref name="full"/> with <c>g[k]</c> added at flat position <c>pos[k]</c> (<paramref name="g"/> has <c>pos.Length</c> elements).</summary>
@@ -27,7 +27,7 @@ internal static class RoutingOps
         if (g.DType == DType.Float32) MaskKernels.Route<float>(g.F32, pos, y.F32);
         else MaskKernels.Route<double>(g.F64, pos, y.F64);
         var gShape = g.Shape;
-        return Tape.Record("RouteTo", y, [g], gg => [gg.PickAt(pos, gShape)]);
+        return Tape.RecordOp("RouteTo", y, [g], gg => [gg.PickAt(pos, gShape)]);
     }
 
     /// <summary>The elements of <paramref name="h"/> at flat positions <paramref name="pos"/>, in <paramref name="shape"/>: the adjoint of <see cref="RouteTo"/>.</summary>
@@ -37,7 +37,7 @@ internal static class RoutingOps
         if (h.DType == DType.Float32) MaskKernels.Pick<float>(h.F32, pos, y.F32);
         else MaskKernels.Pick<double>(h.F64, pos, y.F64);
         var full = h.Shape;
-        return Tape.Record("PickAt", y, [h], gg => [gg.RouteTo(pos, full)]);
+        return Tape.RecordOp("PickAt", y, [h], gg => [gg.RouteTo(pos, full)]);
     }
 
     /// <summary>
@@ -55,6 +55,6 @@ internal static class RoutingOps
         if (x.DType == DType.Float32) MaskKernels.MaxPool<float>(x.F32, y.F32, pos, n * c, h, w, k, s, oh, ow);
         else MaskKernels.MaxPool<double>(x.F64, y.F64, pos, n * c, h, w, k, s, oh, ow);
         var inShape = x.Shape;
-        return Tape.Record("MaxPool2d", y, [x], g => [g.RouteTo(pos, inShape)]);
+        return Tape.RecordOp("MaxPool2d", y, [x], g => [g.RouteTo(pos, inShape)]);
     }
 }
