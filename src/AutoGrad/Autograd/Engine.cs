@@ -23,9 +23,10 @@ internal static class Engine
             foreach (var (x, g) in grads)
             {
                 if (!x.IsLeaf || !x.RequiresGrad) continue;
-                // A rule may hand the same tensor to several inputs (Add returns g twice) or return the seed
-                // itself; .Grad must never alias another tensor, or an in-place update of one would change both.
-                var own = createGraph || (w.Assigned.Add(g) && !ReferenceEquals(g, gradient)) ? g : g.Clone();
+                // A rule may hand the same tensor to several inputs (Add returns g twice), a reshape of it to another
+                // (sharing its Storage), or return the seed itself; .Grad must never share a buffer with another
+                // tensor, or an in-place update of one would change both.
+                var own = createGraph || (w.Assigned.Add(g.Storage) && !ReferenceEquals(g.Storage, gradient?.Storage)) ? g : g.Clone();
                 x.Grad = x.Grad is null ? own : Accumulate(x.Grad, own, createGraph);
             }
         }
@@ -42,7 +43,7 @@ internal static class Engine
         public readonly HashSet<Node> Seen = new(ReferenceEqualityComparer.Instance);
         public readonly Stack<Node> Stack = new();
         public readonly List<Node> Nodes = [];
-        public readonly HashSet<Tensor> Assigned = new(ReferenceEqualityComparer.Instance);
+        public readonly HashSet<Storage> Assigned = new(ReferenceEqualityComparer.Instance);
         public readonly List<Tensor> Hooked = [];
         public readonly BufferPool.Tracker Tracker = new();
 

@@ -157,4 +157,16 @@ public class BufferRecyclingTests
         var got = ggx.ToDoubleArray();
         for (int i = 0; i < 128; i++) Assert.Equal(6 * xv[i], got[i], 1e-12);
     }
+
+    [Fact]
+    public void Leaf_gradients_never_share_a_buffer_even_through_a_reshape()
+    {
+        // Sum hands one tensor to Add, which gives it to a and (through Reshape's rule, as a view) to b.
+        var a = Seq(6, 0.5).Reshape(2, 3).RequireGrad();
+        var b = Seq(6, 0.9).RequireGrad();
+        (a + b.Reshape(2, 3)).Sum().Backward();
+        b.Grad!.Fill(5.0);
+        Assert.Equal(new double[] { 1, 1, 1, 1, 1, 1 }, a.Grad!.ToDoubleArray());
+        Assert.Equal(new double[] { 5, 5, 5, 5, 5, 5 }, b.Grad.ToDoubleArray());
+    }
 }
