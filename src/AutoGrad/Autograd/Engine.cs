@@ -228,7 +228,7 @@ internal static class Engine
         for (int i = 0; i < node.SavedCount; i++)
         {
             var t = node.SavedAt(i);
-            if (t.Version == node.SavedVersions[i]) continue;
+            if (t.Version == node.SavedVersion(i)) continue;
             int input = -1;
             for (int k = 0; k < node.Inputs.Count && input < 0; k++) if (ReferenceEquals(node.Inputs[k], t)) input = k;
             string what = input >= 0 ? $"its input {input}" : ReferenceEquals(t, node.Output) ? "its output" : "a saved tensor";
@@ -236,7 +236,7 @@ internal static class Engine
             var writer = t.Storage.LastWriter;
             string by = writer.IsKnown ? $", last by {writer.Member} at {writer}" : "";
             throw new InvalidOperationException(
-                $"Backward of '{node.Op}'{At(node)} needs the value of {what}{name} {t.Shape} as it was when the op ran (version {node.SavedVersions[i]}), " +
+                $"Backward of '{node.Op}'{At(node)} needs the value of {what}{name} {t.Shape} as it was when the op ran (version {node.SavedVersion(i)}), " +
                 $"but it has been modified in place since (now version {t.Version}){by}. Run the forward pass again after the in-place update, " +
                 "or update a Clone() instead.");
         }

@@ -29,9 +29,15 @@ public sealed class Node
         Site = site;
         _stampAndLibrary = Interlocked.Increment(ref s_nextStamp) << 1 | (libraryRule ? 1L : 0L);
         _saved = saved;   // null: the inputs and then the output, without copying them into a new array
+        // Almost every saved tensor is fresh (version 0); then no per-node array is needed: null means all zero.
         int n = SavedCount;
-        SavedVersions = n == 0 ? [] : new int[n];
-        for (int i = 0; i < n; i++) SavedVersions[i] = SavedAt(i).Version;
+        for (int i = 0; i < n; i++)
+        {
+            if (SavedAt(i).Version == 0) continue;
+            _savedVersions = new int[n];
+            for (int k = 0; k < n; k++) _savedVersions[k] = SavedAt(k).Version;
+            break;
+        }
     }
 
     /// <summary>The op's name, for example <c>Multiply</c>.</summary>
@@ -77,7 +83,9 @@ public sealed class Node
 
     internal Tensor SavedAt(int i) => _saved is { } s ? s[i] : i < _inputs.Length ? _inputs[i] : Output;
 
-    internal int[] SavedVersions { get; }
+    private readonly int[]? _savedVersions;
+
+    internal int SavedVersion(int i) => _savedVersions?[i] ?? 0;
 
     internal void Release() => Rule = null;
 
