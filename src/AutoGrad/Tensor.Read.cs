@@ -2,6 +2,9 @@ namespace AutoGrad;
 
 public sealed partial class Tensor
 {
+    /// <summary>A copy of the values in row-major order, in the tensor's own element type: <c>float[]</c> for float32, <c>double[]</c> for float64.</summary>
+    public Array ToArray() => DType == DType.Float32 ? ToFloatArray() : ToDoubleArray();
+
     /// <summary>A copy of the values in row-major order as float32.</summary>
     public float[] ToFloatArray()
     {

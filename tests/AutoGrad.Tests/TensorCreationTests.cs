@@ -164,4 +164,13 @@ public class TensorCreationTests
         Assert.Equal(1.00001, x.Reshape(10_001, 1).Sum(0).Item(), 14);     // the per-axis reduction path
         Assert.Equal(1.0f, (float)Tensor.FromArray(values.Select(v => (float)v).ToArray()).Sum().Item(), 3);
     }
+
+    [Fact]
+    public void ToArray_keeps_the_element_type()
+    {
+        var f = Tensor.FromArray(new float[] { 1.5f, -2f }).ToArray();
+        var d = Tensor.FromArray(new double[] { 0.25, 3 }, 2, 1).ToArray();
+        Assert.Equal(new float[] { 1.5f, -2f }, Assert.IsType<float[]>(f));
+        Assert.Equal(new double[] { 0.25, 3 }, Assert.IsType<double[]>(d));
+    }
 }
