@@ -65,7 +65,7 @@ internal static class TrainingStep
 {
     public static void Run(Module model, Optimizer opt, Tensor x, Tensor y)
     {
-        opt.ZeroGrad();
+        opt.ZeroGrad(setToNone: false);   // keep the gradient buffers, as PyTorch 1.13's zero_grad() does
         model.Forward(x).SoftmaxCrossEntropy(y).Backward();
         opt.Step();
     }

@@ -86,8 +86,16 @@ public sealed partial class Tensor
         return this;
     }
 
-    /// <summary>Sets <see cref="Grad"/> back to null.</summary>
-    public void ZeroGrad() => Grad = null;
+    /// <summary>Clears the accumulated gradient: sets <see cref="Grad"/> to null, or with <paramref name="setToNone"/> false fills it with 0 in place.</summary>
+    /// <remarks>
+    /// Keeping the buffer (as PyTorch's <c>zero_grad(set_to_none=False)</c>) lets the next backward add into it instead of
+    /// allocating a new gradient each step; whoever holds the old <see cref="Grad"/> then sees it change.
+    /// </remarks>
+    public void ZeroGrad(bool setToNone = true)
+    {
+        if (setToNone || Grad is null) { Grad = null; return; }
+        using (Autograd.Tape.NoGrad()) Grad.Fill(0);
+    }
 
     /// <summary>Number of in-place writes made to this tensor's storage so far.</summary>
     public int Version => Storage.Version;

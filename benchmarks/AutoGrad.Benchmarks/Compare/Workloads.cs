@@ -82,7 +82,7 @@ internal static class Workloads
         var sw = Stopwatch.StartNew();
         for (int s = 0; s < steps; s++)
         {
-            opt.ZeroGrad();
+            opt.ZeroGrad(setToNone: false);   // as PyTorch 1.13's zero_grad(): keep the buffers, zero them
             model.Forward(x).SoftmaxCrossEntropy(y).Backward();
             opt.Step();
         }

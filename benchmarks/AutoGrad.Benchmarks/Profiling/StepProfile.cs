@@ -29,7 +29,7 @@ internal static class StepProfile
         for (int i = 0; i < steps; i++)
         {
             long t0 = Stopwatch.GetTimestamp();
-            opt.ZeroGrad();
+            opt.ZeroGrad(setToNone: false);
             var loss = model.Forward(x).SoftmaxCrossEntropy(y);
             long t1 = Stopwatch.GetTimestamp();
             loss.Backward();
@@ -50,7 +50,7 @@ internal static class StepProfile
 
     private static void Step(Module model, Optimizer opt, Tensor x, Tensor y)
     {
-        opt.ZeroGrad();
+        opt.ZeroGrad(setToNone: false);
         model.Forward(x).SoftmaxCrossEntropy(y).Backward();
         opt.Step();
     }

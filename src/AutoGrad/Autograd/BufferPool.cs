@@ -152,6 +152,17 @@ internal static class BufferPool
             if (t.Storage is TrackedStorage s) s.OwnerPass = 0;
         }
 
+        // A result of this pass that was added into an existing .Grad and handed to nobody (the caller checked) is dead.
+        public void RecycleResult(Storage storage)
+        {
+            if (storage is TrackedStorage s && s.OwnerPass == Pass && Pass != 0)
+            {
+                s.OwnerPass = 0;
+                RecycledCount++;
+                Give(s.Data);
+            }
+        }
+
         // Recycles every owned buffer that no gradient-map entry refers to any more.
         public void Sweep()
         {

@@ -23,15 +23,34 @@ internal static class Engine
             foreach (var (x, g) in grads)
             {
                 if (!x.IsLeaf || !x.RequiresGrad) continue;
+                if (!createGraph && x.Grad is { } existing && CanAddInPlace(existing, g))
+                {
+                    // As PyTorch does without createGraph: add into the existing buffer; g itself is then spent.
+                    Dispatch.AddInPlace(existing, g);
+                    existing.BumpVersion();
+                    w.Spent.Add(g.Storage);
+                    continue;
+                }
                 // A rule may hand the same tensor to several inputs (Add returns g twice), a reshape of it to another
                 // (sharing its Storage), or return the seed itself; .Grad must never share a buffer with another
                 // tensor, or an in-place update of one would change both.
-                var own = createGraph || (w.Assigned.Add(g.Storage) && !ReferenceEquals(g.Storage, gradient?.Storage)) ? g : g.Clone();
+                // A leaf hook may have kept g; like PyTorch, .Grad then takes a copy so later in-place accumulation leaves
+                // the hook's tensor alone.
+                var own = createGraph || (!x.HasHooks && w.Assigned.Add(g.Storage) && !ReferenceEquals(g.Storage, gradient?.Storage)) ? g : g.Clone();
                 x.Grad = x.Grad is null ? own : Accumulate(x.Grad, own, createGraph);
             }
+            // A spent gradient this pass allocated and no .Grad took goes back to the pool; only a pass that tracked its
+            // buffers (Run started the tracker) may recycle (Note [Recycled buffers]).
+            if (RecycleBuffers && !createGraph && !Diagnostics.IsAnomalyDetectionEnabled)
+                foreach (var s in w.Spent)
+                    if (!w.Assigned.Contains(s)) w.Tracker.RecycleResult(s);
         }
         finally { Workspace.Return(w); }
     }
+
+    // In-place accumulation needs a plain leaf gradient of the same layout that shares no buffer with the new one.
+    private static bool CanAddInPlace(Tensor existing, Tensor g) =>
+        existing.GradFn is null && existing.Shape == g.Shape && existing.DType == g.DType && !ReferenceEquals(existing.Storage, g.Storage);
 
     // The collections one backward pass needs, reused across passes on a thread (a pass started from inside a rule
     // or hook rents a fresh one), so a small backward allocates almost nothing beyond its gradients.
@@ -44,6 +63,7 @@ internal static class Engine
         public readonly Stack<Node> Stack = new();
         public readonly List<Node> Nodes = [];
         public readonly HashSet<Storage> Assigned = new(ReferenceEqualityComparer.Instance);
+        public readonly HashSet<Storage> Spent = new(ReferenceEqualityComparer.Instance);
         public readonly List<Tensor> Hooked = [];
         public readonly BufferPool.Tracker Tracker = new();
 
@@ -58,7 +78,7 @@ internal static class Engine
         {
             // Large graphs would pin their nodes and tensors through these collections; let those go.
             if (w.Nodes.Count > 10_000) return;
-            w.Grads.Clear(); w.Seen.Clear(); w.Stack.Clear(); w.Nodes.Clear(); w.Assigned.Clear(); w.Hooked.Clear();
+            w.Grads.Clear(); w.Seen.Clear(); w.Stack.Clear(); w.Nodes.Clear(); w.Assigned.Clear(); w.Spent.Clear(); w.Hooked.Clear();
             t_free = w;
         }
     }
@@ -189,7 +209,11 @@ internal static class Engine
             foreach (var node in nodes) node.Release();
         foreach (var x in grads.Keys)
             if (x.IsLeaf && x.HasHooks) w.Hooked.Add(x);
-        foreach (var x in w.Hooked) grads[x] = x.RunHooks(grads[x]);
+        foreach (var x in w.Hooked)
+        {
+            BufferPool.Tracker.Escape(grads[x]);   // a leaf hook is user code: what it saw is never recycled
+            grads[x] = x.RunHooks(grads[x]);
+        }
         return grads;
     }
 

@@ -116,10 +116,10 @@ public abstract class Module
         return this;
     }
 
-    /// <summary>Sets <c>Grad</c> of every parameter back to null.</summary>
-    public void ZeroGrad()
+    /// <summary>Clears every parameter's gradient: null, or zeros in place with <paramref name="setToNone"/> false (see <see cref="Tensor.ZeroGrad"/>).</summary>
+    public void ZeroGrad(bool setToNone = true)
     {
-        foreach (var p in Parameters()) p.ZeroGrad();
+        foreach (var p in Parameters()) p.ZeroGrad(setToNone);
     }
 
     /// <summary>

@@ -61,10 +61,10 @@ public abstract class Optimizer
         StepCount++;
     }
 
-    /// <summary>Sets the gradient of every parameter back to null.</summary>
-    public void ZeroGrad()
+    /// <summary>Clears every parameter's gradient: null, or zeros in place with <paramref name="setToNone"/> false (see <see cref="Tensor.ZeroGrad"/>).</summary>
+    public void ZeroGrad(bool setToNone = true)
     {
-        foreach (var p in _parameters) p.ZeroGrad();
+        foreach (var p in _parameters) p.ZeroGrad(setToNone);
     }
 
     /// <summary>A deep copy of the optimizer's state: per-parameter tensors plus <c>"step"</c>, <c>"lr"</c> and subclass scalars.</summary>
