@@ -18,11 +18,8 @@ public static partial class GradCheck
         ArgumentNullException.ThrowIfNull(f);
         ArgumentNullException.ThrowIfNull(inputs);
         var o = options ?? new GradCheckOptions();
-        bool anyMarked = inputs.Any(t => t.RequiresGrad);
-        var xs = inputs.Select(t => t.Detach().To(DType.Float64).Clone()).ToArray();
-        var diff = inputs.Select(t => !anyMarked || t.RequiresGrad).ToArray();
-        for (int i = 0; i < xs.Length; i++) xs[i].RequiresGrad = diff[i];
-        var checkedInputs = Enumerable.Range(0, xs.Length).Where(i => diff[i]).ToArray();
+        var xs = Float64Copies(inputs);
+        var checkedInputs = Enumerable.Range(0, xs.Length).Where(i => xs[i].RequiresGrad).ToArray();
 
         var y = f(xs);
         if (y.DType != DType.Float64)
@@ -107,6 +104,16 @@ public static partial class GradCheck
         var report = Describe(passed, o, xs, worst, checkedInputs, analytical, numerical);
         return new GradCheckResult(passed, report, worst.c, worst.e, worst.j, worst.a, worst.n,
             passed ? GradCheckKind.Passed : GradCheckKind.WrongGradient, double.NaN, double.NaN);
+    }
+
+    // Fresh float64 leaves holding the inputs' values. The variables are the inputs marked RequiresGrad, or all of them
+    // when none is marked; the others (indices, masks) stay constants. Shared with GradGradCheck.
+    internal static Tensor[] Float64Copies(Tensor[] inputs)
+    {
+        bool anyMarked = inputs.Any(t => t.RequiresGrad);
+        var xs = inputs.Select(t => t.Detach().To(DType.Float64).Clone()).ToArray();
+        for (int i = 0; i < xs.Length; i++) xs[i].RequiresGrad = !anyMarked || inputs[i].RequiresGrad;
+        return xs;
     }
 
     /// <summary>Like <see cref="Check"/> but throws <see cref="GradCheckException"/> with the report when the check fails.</summary>

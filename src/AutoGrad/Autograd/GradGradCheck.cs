@@ -17,12 +17,12 @@ public static class GradGradCheck
     {
         ArgumentNullException.ThrowIfNull(f);
         ArgumentNullException.ThrowIfNull(inputs);
+        var copies = GradCheck.Float64Copies(inputs);
         Shape outShape;
-        using (Tape.NoGrad()) outShape = f(inputs.Select(t => t.Detach().To(DType.Float64)).ToArray()).Shape;
+        using (Tape.NoGrad()) outShape = f(copies).Shape;
         var v = Tensor.Randn(outShape, new Generator(seed), DType.Float64);
         int n = inputs.Length;
-        bool anyMarked = inputs.Any(t => t.RequiresGrad);
-        var variable = inputs.Select(t => !anyMarked || t.RequiresGrad).ToArray();
+        var variable = copies.Select(t => t.RequiresGrad).ToArray();
         Tensor FirstDerivatives(Tensor[] xv)
         {
             var xs = xv[..n];
@@ -33,8 +33,7 @@ public static class GradGradCheck
             var flat = grads.Select((g, i) => (g ?? Tensor.ZerosLike(wrt[i])).Reshape(-1)).ToArray();
             return flat.Length == 0 ? Tensor.Zeros(new Shape(0), DType.Float64) : CombineOps.Concat(flat, 0);
         }
-        var all = inputs.Select((t, i) => variable[i] ? t.Detach().To(DType.Float64).Clone().RequireGrad() : t.Detach().To(DType.Float64).Clone())
-            .Append(v.RequireGrad()).ToArray();
+        var all = copies.Append(v.RequireGrad()).ToArray();
         return GradCheck.Check(FirstDerivatives, all, options);
     }
 }
