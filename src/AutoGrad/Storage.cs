@@ -10,7 +10,7 @@ namespace AutoGrad;
 /// </remarks>
 internal class Storage
 {
-    public readonly Array Data;   // float[] or double[]
+    public Array? Data;   // float[] or double[]; null once a StepScope has taken it back (Note [Step scopes])
     public int Version;
     public Autograd.CallSite LastWriter;   // the user's line of the latest in-place write, for Note [Saved values]
 
@@ -31,4 +31,12 @@ internal sealed class TrackedStorage(Array data, long ownerPass) : Storage(data)
 {
     public long OwnerPass = ownerPass;
     public int EngineRefs;
+}
+
+// A buffer made inside a StepScope (Note [Step scopes] in StepScope.cs): the scope it belongs to, and whether something that
+// outlives the scope (a .Grad, Keep()) holds it, so the scope must leave it alone.
+internal sealed class ScopedStorage(Array data, long scopeId) : Storage(data)
+{
+    public readonly long ScopeId = scopeId;
+    public bool Kept;
 }

@@ -102,7 +102,7 @@ public sealed partial class Tensor
         if (s.Size != data.Length)
             throw new ArgumentException($"FromArray: {data.Length} values do not fill shape {s} ({s.Size} elements).");
         var t = Empty(s, dtype);
-        Array.Copy(data, t.Storage.Data, data.Length);
+        Array.Copy(data, t.Storage.Data!, data.Length);
         return t;
     }
 

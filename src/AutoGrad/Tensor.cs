@@ -51,12 +51,6 @@ public sealed partial class Tensor
         }
     }
 
-    /// <summary>
-    /// The accumulated gradient <c>∂L/∂x</c> after <see cref="Backward"/>; null until a backward pass reaches
-    /// this tensor. Summed across passes until <see cref="ZeroGrad"/>.
-    /// </summary>
-    public Tensor? Grad { get; set; }
-
     /// <summary>The node that recorded the op which made this tensor, or null for a leaf.</summary>
     public Node? GradFn { get; internal set; }
 
@@ -100,11 +94,14 @@ public sealed partial class Tensor
     /// <summary>Number of in-place writes made to this tensor's storage so far.</summary>
     public int Version => Storage.Version;
 
-    internal Span<T> Span<T>() => new((T[])Storage.Data, 0, Size);
+    internal Span<T> Span<T>() => new((T[])Data, 0, Size);
 
-    internal Span<float> F32 => new((float[])Storage.Data, 0, Size);
+    internal Span<float> F32 => new((float[])Data, 0, Size);
 
-    internal Span<double> F64 => new((double[])Storage.Data, 0, Size);
+    internal Span<double> F64 => new((double[])Data, 0, Size);
+
+    // Every read and write of the values comes through here; a buffer a StepScope took back is gone (Note [Step scopes]).
+    private Array Data => Storage.Data ?? throw ReleasedError();
 
     /// <summary>
     /// Computes <c>∂this/∂x</c> for every leaf <c>x</c> that requires gradients and adds it to <c>x.Grad</c>.
@@ -114,6 +111,22 @@ public sealed partial class Tensor
     /// <param name="createGraph">Record the backward pass itself, so gradients can be differentiated again.</param>
     public void Backward(Tensor? gradient = null, bool retainGraph = false, bool createGraph = false) =>
         Engine.Backward(this, gradient, retainGraph, createGraph);
+
+    /// <summary>
+    /// The accumulated gradient <c>∂L/∂x</c> after <see cref="Backward"/>; null until a backward pass reaches
+    /// this tensor. Summed across passes until <see cref="ZeroGrad"/>.
+    /// </summary>
+    public Tensor? Grad
+    {
+        get => _grad;
+        set
+        {
+            value?.Keep();   // a gradient outlives the step that made it (Note [Step scopes])
+            _grad = value;
+        }
+    }
+
+    private Tensor? _grad;
 
     /// <summary>A tensor sharing this one's values that is not part of any graph and does not require gradients.</summary>
     public Tensor Detach() => new(Storage, Shape, DType);

@@ -82,6 +82,7 @@ internal static class Workloads
         var sw = Stopwatch.StartNew();
         for (int s = 0; s < steps; s++)
         {
+            using var scope = Tensor.StepScope();   // activations return to the pool when the step ends, as PyTorch frees them
             opt.ZeroGrad(setToNone: false);   // as PyTorch 1.13's zero_grad(): keep the buffers, zero them
             model.Forward(x).SoftmaxCrossEntropy(y).Backward();
             opt.Step();

@@ -6,7 +6,7 @@ using AutoGrad.Optim;
 namespace AutoGrad.Benchmarks.Profiling;
 
 /// <summary>
-/// `profile &lt;mlp64|mlp256|cnn&gt; [steps]`: per training step, wall time, process CPU time (steadier than wall time on a loaded
+/// `profile &lt;mlp64|mlp256|cnn&gt; [steps] [noscope]`: per training step (inside a StepScope unless `noscope`), wall time, process CPU time (steadier than wall time on a loaded
 /// host), managed bytes allocated and GC counts, split into forward, backward and optimizer step.
 /// </summary>
 internal static class StepProfile
@@ -15,11 +15,12 @@ internal static class StepProfile
     {
         string w = args.Length > 0 ? args[0] : "mlp64";
         int steps = args.Length > 1 ? int.Parse(args[1]) : 200;
+        bool scoped = !(args.Length > 2 && args[2] == "noscope");
         var (model, x, y) = Build(w);
         var opt = new Sgd(model.Parameters(), 0.01);
         // Warm-up for 2 s: tiered compilation re-JITs hot methods only after ~100 ms without new tier-0 code.
         var warm = Stopwatch.StartNew();
-        do Step(model, opt, x, y); while (warm.Elapsed.TotalSeconds < 2);
+        do Step(model, opt, x, y, scoped); while (warm.Elapsed.TotalSeconds < 2);
         var proc = Process.GetCurrentProcess();
         int g0 = GC.CollectionCount(0), g1 = GC.CollectionCount(1), g2 = GC.CollectionCount(2);
         long bytes = GC.GetAllocatedBytesForCurrentThread();
@@ -29,12 +30,14 @@ internal static class StepProfile
         for (int i = 0; i < steps; i++)
         {
             long t0 = Stopwatch.GetTimestamp();
+            var scope = scoped ? Tensor.StepScope() : default;
             opt.ZeroGrad(setToNone: false);
             var loss = model.Forward(x).SoftmaxCrossEntropy(y);
             long t1 = Stopwatch.GetTimestamp();
             loss.Backward();
             long t2 = Stopwatch.GetTimestamp();
             opt.Step();
+            scope.Dispose();
             long t3 = Stopwatch.GetTimestamp();
             fwd += t1 - t0; bwd += t2 - t1; upd += t3 - t2;
         }
@@ -43,13 +46,14 @@ internal static class StepProfile
         double cpuMs = (proc.TotalProcessorTime - cpu).TotalMilliseconds / steps;
         long alloc = (GC.GetAllocatedBytesForCurrentThread() - bytes) / steps;
         double f = 1000.0 / Stopwatch.Frequency / steps;
-        Console.WriteLine($"{w}: wall {wall:0.000} ms/step (fwd {fwd * f:0.000}, bwd {bwd * f:0.000}, step {upd * f:0.000}), cpu {cpuMs:0.000} ms/step, " +
+        Console.WriteLine($"{w}{(scoped ? "" : " (no StepScope)")}: wall {wall:0.000} ms/step (fwd {fwd * f:0.000}, bwd {bwd * f:0.000}, step {upd * f:0.000}), cpu {cpuMs:0.000} ms/step, " +
             $"{alloc:N0} B/step, GCs per 100 steps: gen0 {(GC.CollectionCount(0) - g0) * 100.0 / steps:0.#} gen1 {(GC.CollectionCount(1) - g1) * 100.0 / steps:0.#} gen2 {(GC.CollectionCount(2) - g2) * 100.0 / steps:0.#}");
         return 0;
     }
 
-    private static void Step(Module model, Optimizer opt, Tensor x, Tensor y)
+    private static void Step(Module model, Optimizer opt, Tensor x, Tensor y, bool scoped)
     {
+        using var scope = scoped ? Tensor.StepScope() : default;
         opt.ZeroGrad(setToNone: false);
         model.Forward(x).SoftmaxCrossEntropy(y).Backward();
         opt.Step();

@@ -16,15 +16,16 @@ namespace AutoGrad.Autograd;
 //  - A gradient handed to a hook or to an untrusted rule escapes: its owner is cleared and it is never recycled.
 //    The gradients left in the map when the walk ends are the results (leaves' .Grad, Grad's outputs); the pass
 //    recycles nothing after that, and the next pass has another id, so they are never recycled either.
-// Only those allocations rent from the pool (a forward activation holding a pooled array would hand it to the GC
-// and leave the next backward to allocate again). Arrays wait in buckets by ⌊log₂ length⌋, at most PerBucket each
-// and MaxPooledBytes in all; a rented array may be longer than asked, and tensors slice it to their size.
+// Only those allocations, and those inside a StepScope (Note [Step scopes] in StepScope.cs), rent from the pool (a forward
+// activation holding a pooled array would otherwise hand it to the GC and leave the next backward to allocate again).
+// Arrays wait in buckets by ⌊log₂ length⌋, at most PerBucket each and MaxPooledBytes in all; a rented array may be
+// longer than asked, and tensors slice it to their size.
 // Tests run with Poison on, which fills every recycled buffer with NaN, so a stale reference shows as a wrong gradient.
 internal static class BufferPool
 {
     // Smaller buffers cost the allocator little; tracking them would cost the tape more than it saves.
     internal const int MinLength = 64;
-    private const int PerBucket = 4;
+    private const int PerBucket = 8;
     private const long MaxPooledBytes = 128L << 20;
     private const int Buckets = 31;
 
@@ -54,13 +55,23 @@ internal static class BufferPool
     {
         if (size < MinLength) return new Storage(FreshArray(dtype, size, clear));
         var tracker = t_tracker;
-        if (tracker is null) return new Storage(FreshArray(dtype, size, clear));
-        var data = dtype == DType.Float32 ? (Array?)Take(s_f32, size) : Take(s_f64, size);
-        if (data is null) data = FreshArray(dtype, size, clear);
-        else if (clear) Array.Clear(data, 0, size);   // a recycled array holds an older gradient (NaN under Poison)
-        var s = new TrackedStorage(data, tracker.Pass);
+        if (tracker is null)
+        {
+            // Inside a StepScope, a buffer that ends up behind a recorded op's output comes back at the scope's end.
+            long scope = StepScope.CurrentId;
+            return scope == 0 ? new Storage(FreshArray(dtype, size, clear)) : new ScopedStorage(Rent(dtype, size, clear), scope);
+        }
+        var s = new TrackedStorage(Rent(dtype, size, clear), tracker.Pass);
         tracker.Created.Add(s);
         return s;
+    }
+
+    private static Array Rent(DType dtype, int size, bool clear)
+    {
+        var data = dtype == DType.Float32 ? (Array?)Take(s_f32, size) : Take(s_f64, size);
+        if (data is null) return FreshArray(dtype, size, clear);
+        if (clear) Array.Clear(data, 0, size);   // a recycled array holds older values (NaN under Poison)
+        return data;
     }
 
     private static Array FreshArray(DType dtype, int size, bool clear) =>
@@ -87,7 +98,7 @@ internal static class BufferPool
         return null;
     }
 
-    private static void Give(Array data)
+    internal static void Give(Array data)
     {
         if (Poison)
         {
@@ -159,7 +170,7 @@ internal static class BufferPool
             {
                 s.OwnerPass = 0;
                 RecycledCount++;
-                Give(s.Data);
+                Give(s.Data!);
             }
         }
 
@@ -178,7 +189,7 @@ internal static class BufferPool
                 {
                     s.OwnerPass = 0;   // once only, even if listed twice
                     RecycledCount++;
-                    Give(s.Data);
+                    Give(s.Data!);
                 }
             list.Clear();
         }

@@ -76,6 +76,7 @@ public static class Tape
         Diagnostics.CheckForward(op, output, inputs, site);
         output.GradFn = new Node(op, output, inputs, rule, saved, site, libraryRule);
         output.RequiresGrad = true;
+        if (libraryRule) StepScope.OnRecorded(output, inputs);   // see Note [Step scopes]
         t_recorded++;
         return output;
     }

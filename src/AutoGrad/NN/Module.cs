@@ -137,7 +137,7 @@ public abstract class Module
                 throw new ArgumentException($"Rebind ({GetType().Name}): no parameter named '{name}'.");
             if (old.Shape != value.Shape || old.DType != value.DType)
                 throw new ArgumentException($"Rebind ({GetType().Name}): '{name}' is {old.DType.Name()} {old.Shape} but the new value is {value.DType.Name()} {value.Shape}.");
-            _params[name] = value;
+            _params[name] = value.Keep();   // module state outlives any StepScope (Note [Step scopes])
             return;
         }
         var head = name[..dot];
@@ -152,7 +152,7 @@ public abstract class Module
         CheckName(name);
         value.RequiresGrad = true;
         _paramNames.Add(name);
-        _params[name] = value;
+        _params[name] = value.Keep();
         return value;
     }
 
@@ -161,7 +161,7 @@ public abstract class Module
     {
         CheckName(name);
         _bufferNames.Add(name);
-        _buffers[name] = value;
+        _buffers[name] = value.Keep();
         return value;
     }
 

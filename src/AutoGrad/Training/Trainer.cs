@@ -162,15 +162,21 @@ public sealed class Trainer
             Each(c => c.OnBatchBegin(this, epoch, batchNumber));
             if (Schedule is not null && ScheduleInterval == ScheduleInterval.Batch) Schedule.Apply(Optimizer, Optimizer.StepCount);
             double lr = Optimizer.LearningRate;
-            Optimizer.ZeroGrad();
-            var output = Model.Forward(batch.Features);
-            var loss = Loss(output, batch);
-            if (loss.Size != 1) throw new InvalidOperationException($"Trainer.Fit: the loss must be a scalar, got shape {loss.Shape} (use a mean reduction).");
-            loss.Backward();
-            if (ClipNorm is double c) GradientClipping.ClipByGlobalNorm(Model.Parameters(), c);
-            Optimizer.Step();
-            double l = loss.Item();
-            int correct = CorrectCount?.Invoke(output.Detach(), batch) ?? 0;
+            double l;
+            int correct;
+            // The step's activations go back to the pool at its end (Note [Step scopes]); callbacks see only numbers.
+            using (Tensor.StepScope())
+            {
+                Optimizer.ZeroGrad();
+                var output = Model.Forward(batch.Features);
+                var loss = Loss(output, batch);
+                if (loss.Size != 1) throw new InvalidOperationException($"Trainer.Fit: the loss must be a scalar, got shape {loss.Shape} (use a mean reduction).");
+                loss.Backward();
+                if (ClipNorm is double c) GradientClipping.ClipByGlobalNorm(Model.Parameters(), c);
+                Optimizer.Step();
+                l = loss.Item();
+                correct = CorrectCount?.Invoke(output.Detach(), batch) ?? 0;
+            }
             lossSum += l * batch.Count;
             correctSum += correct;
             samples += batch.Count;

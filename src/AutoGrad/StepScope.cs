@@ -1,0 +1,114 @@
+using AutoGrad.Autograd;
+
+namespace AutoGrad;
+
+// Note [Step scopes]
+// In a training step most forward values die with the backward pass: an activation is read by the rules that saved
+// it, and then by nobody. PyTorch frees it then because it counts references; .NET does not, so the library cannot
+// tell whether user code still holds `logits` after Backward. Recycling such a buffer without knowing would hand the
+// user's tensor another tensor's numbers. A StepScope is the user's promise instead, and it is checked:
+//  - Buffers allocated on this thread while the scope is open come from the pool (BufferPool) as ScopedStorage.
+//  - When one of the library's ops records a node whose output has such a buffer of its own (not a view of an input),
+//    the buffer is listed. Only those come back: factories (Zeros, FromArray, optimizer state), values computed without
+//    recording (NoGrad, evaluation), views of leaves and Clone() are never listed, so parameters, buffers and state
+//    made inside a scope live on.
+//  - Anything that outlives the step by construction is marked Kept: a tensor assigned to .Grad, and what the user
+//    passes to Keep().
+//  - When the scope ends, each listed buffer that is not Kept goes back to the pool and its Storage forgets the array.
+//    Reading or writing a tensor on it afterwards throws, naming the op and line that made it, instead of reading
+//    whatever the next step wrote there. Tests run with BufferPool.Poison on, so a path that escaped the check would
+//    show NaN.
+// Without a scope nothing changes: every buffer is the garbage collector's, as before.
+
+/// <summary>
+/// A region of code, typically one training step, whose intermediate tensors give their memory back to a pool when it
+/// ends, so the next step reuses it instead of allocating. Open it with <see cref="Tensor.StepScope"/>.
+/// </summary>
+/// <remarks>
+/// The outputs of recorded ops made inside the scope (activations, the loss) are released when the scope is disposed;
+/// reading one afterwards throws <see cref="InvalidOperationException"/>. Read what you need inside the scope
+/// (<c>loss.Item()</c>), or call <see cref="Tensor.Keep"/> or <see cref="Tensor.Clone"/> there. Parameters, gradients,
+/// optimizer state and tensors made by factories or without recording are never released. Scopes nest; each belongs to
+/// the thread that opened it.
+/// </remarks>
+public readonly struct StepScope : IDisposable
+{
+    private readonly State? _state;
+    private readonly long _id;
+
+    private StepScope(State state)
+    {
+        _state = state;
+        _id = state.Id;
+    }
+
+    // The innermost open scope's id on this thread, 0 when none is open.
+    internal static long CurrentId => State.Current?.Id ?? 0;
+
+    internal static StepScope Begin() => new(State.Push());
+
+    // A library op recorded a node whose output owns a buffer made in the current scope.
+    internal static void OnRecorded(Tensor output, Tensor[] inputs)
+    {
+        if (output.Storage is not ScopedStorage s) return;
+        var current = State.Current;
+        if (current is null || s.ScopeId != current.Id) return;
+        foreach (var x in inputs)
+            if (ReferenceEquals(x.Storage, s)) return;   // a view: the buffer belongs to the input
+        current.Recorded.Add(s);
+    }
+
+    /// <summary>Ends the scope: the buffers of the intermediate tensors made inside it return to the pool.</summary>
+    public void Dispose() => _state?.End(_id);
+
+    // One open scope. States are reused per thread, so opening a scope allocates nothing after the first.
+    private sealed class State
+    {
+        [ThreadStatic] private static State? t_current;
+        [ThreadStatic] private static State? t_free;
+        private static long s_nextId;
+
+        public long Id;
+        private State? _outer;
+        public readonly List<ScopedStorage> Recorded = [];
+
+        public static State? Current => t_current;
+
+        public static State Push()
+        {
+            var s = t_free;
+            if (s is null) s = new State();
+            else t_free = s._outer;
+            s.Id = Interlocked.Increment(ref s_nextId);
+            s._outer = t_current;
+            t_current = s;
+            return s;
+        }
+
+        public void End(long id)
+        {
+            if (Id != id) return;   // disposed already
+            // Scopes close innermost first; closing an outer one (an exception skipped a Dispose) closes those inside it.
+            bool open = false;
+            for (var s = t_current; s is not null; s = s._outer) open |= ReferenceEquals(s, this);
+            if (!open) return;
+            while (!ReferenceEquals(t_current, this)) t_current!.Close();
+            Close();
+        }
+
+        private void Close()
+        {
+            foreach (var s in Recorded)
+            {
+                if (s.Kept || s.Data is not { } data) continue;   // kept, or listed twice
+                s.Data = null;
+                BufferPool.Give(data);
+            }
+            Recorded.Clear();
+            Id = 0;
+            t_current = _outer;
+            _outer = t_free;   // the free list reuses the link
+            t_free = this;
+        }
+    }
+}
