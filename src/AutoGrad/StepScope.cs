@@ -8,10 +8,10 @@ namespace AutoGrad;
 // tell whether user code still holds `logits` after Backward. Recycling such a buffer without knowing would hand the
 // user's tensor another tensor's numbers. A StepScope is the user's promise instead, and it is checked:
 //  - Buffers allocated on this thread while the scope is open come from the pool (BufferPool) as ScopedStorage.
-//  - When one of the library's ops records a node whose output has such a buffer of its own (not a view of an input),
-//    the buffer is listed. Only those come back: factories (Zeros, FromArray, optimizer state), values computed without
-//    recording (NoGrad, evaluation), views of leaves and Clone() are never listed, so parameters, buffers and state
-//    made inside a scope live on.
+//  - When one of the library's ops returns a result with such a buffer of its own (not a view of an input), recorded or
+//    not, the buffer is listed. Only those come back: what factories make (Zeros, FromArray, Rand, optimizer state),
+//    Clone() and views of such tensors are never listed, so parameters, buffers and state made inside a scope live on.
+//    User code that stores an op's result beyond the step calls Keep() on it.
 //  - Anything that outlives the step by construction is marked Kept: a tensor assigned to .Grad, and what the user
 //    passes to Keep().
 //  - When the scope ends, each listed buffer that is not Kept goes back to the pool and its Storage forgets the array.
@@ -25,11 +25,11 @@ namespace AutoGrad;
 /// ends, so the next step reuses it instead of allocating. Open it with <see cref="Tensor.StepScope"/>.
 /// </summary>
 /// <remarks>
-/// The outputs of recorded ops made inside the scope (activations, the loss) are released when the scope is disposed;
-/// reading one afterwards throws <see cref="InvalidOperationException"/>. Read what you need inside the scope
+/// The results of ops made inside the scope (activations, the loss, anything computed from them) are released when the scope
+/// is disposed; reading one afterwards throws <see cref="InvalidOperationException"/>. Read what you need inside the scope
 /// (<c>loss.Item()</c>), or call <see cref="Tensor.Keep"/> or <see cref="Tensor.Clone"/> there. Parameters, gradients,
-/// optimizer state and tensors made by factories or without recording are never released. Scopes nest; each belongs to
-/// the thread that opened it.
+/// optimizer and module state, and tensors made by factories (<c>Zeros</c>, <c>FromArray</c>, <c>Rand</c>) are never
+/// released. Scopes nest; each belongs to the thread that opened it.
 /// </remarks>
 public readonly struct StepScope : IDisposable
 {
@@ -47,8 +47,8 @@ public readonly struct StepScope : IDisposable
 
     internal static StepScope Begin() => new(State.Push());
 
-    // A library op recorded a node whose output owns a buffer made in the current scope.
-    internal static void OnRecorded(Tensor output, Tensor[] inputs)
+    // A library op made a result that owns a buffer made in the current scope (recorded or not).
+    internal static void OnOpResult(Tensor output, Tensor[] inputs)
     {
         if (output.Storage is not ScopedStorage s) return;
         var current = State.Current;
@@ -56,6 +56,13 @@ public readonly struct StepScope : IDisposable
         foreach (var x in inputs)
             if (ReferenceEquals(x.Storage, s)) return;   // a view: the buffer belongs to the input
         current.Recorded.Add(s);
+    }
+
+    // Index arrays that routing ops rent (max-pooling's maxima) go back with the scope too.
+    internal static RoutingPositions Track(RoutingPositions positions)
+    {
+        State.Current!.Positions.Add(positions);
+        return positions;
     }
 
     /// <summary>Ends the scope: the buffers of the intermediate tensors made inside it return to the pool.</summary>
@@ -71,6 +78,7 @@ public readonly struct StepScope : IDisposable
         public long Id;
         private State? _outer;
         public readonly List<ScopedStorage> Recorded = [];
+        public readonly List<RoutingPositions> Positions = [];
 
         public static State? Current => t_current;
 
@@ -105,6 +113,8 @@ public readonly struct StepScope : IDisposable
                 BufferPool.Give(data);
             }
             Recorded.Clear();
+            foreach (var p in Positions) p.Release();
+            Positions.Clear();
             Id = 0;
             t_current = _outer;
             _outer = t_free;   // the free list reuses the link

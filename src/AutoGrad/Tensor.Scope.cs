@@ -3,8 +3,8 @@ namespace AutoGrad;
 public sealed partial class Tensor
 {
     /// <summary>
-    /// Opens a <see cref="AutoGrad.StepScope"/>: until it is disposed, the buffers of recorded ops' outputs made on this thread come
-    /// from a pool and return to it at the end, so a training loop reuses its activations instead of allocating new ones.
+    /// Opens a <see cref="AutoGrad.StepScope"/>: until it is disposed, the buffers of op results made on this thread come from a
+    /// pool and return to it at the end, so a training loop reuses its activations instead of allocating new ones.
     /// </summary>
     /// <example><code>
     /// using (Tensor.StepScope())

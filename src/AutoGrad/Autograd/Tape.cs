@@ -67,6 +67,8 @@ public static class Tape
 
     private static Tensor Record(string op, Tensor output, Tensor[] inputs, BackwardRule rule, Tensor[]? saved, bool libraryRule)
     {
+        // A library op's result made inside a StepScope is temporary, recorded or not (Note [Step scopes]).
+        if (libraryRule) StepScope.OnOpResult(output, inputs);
         if (t_noGradDepth != 0) return Unrecorded(op, output, inputs);
         bool any = false;
         foreach (var x in inputs) any |= x.RequiresGrad;
@@ -76,7 +78,6 @@ public static class Tape
         Diagnostics.CheckForward(op, output, inputs, site);
         output.GradFn = new Node(op, output, inputs, rule, saved, site, libraryRule);
         output.RequiresGrad = true;
-        if (libraryRule) StepScope.OnRecorded(output, inputs);   // see Note [Step scopes]
         t_recorded++;
         return output;
     }

@@ -199,7 +199,7 @@ public static class ReductionOps
             var pos = new int[arg.Length];
             for (int o = 0; o < outer; o++)
                 for (int i = 0; i < inner; i++) pos[o * inner + i] = (o * n + arg[o * inner + i]) * inner + i;
-            return [g.RouteTo(pos, inShape)];
+            return [g.RouteTo(new RoutingPositions(pos), inShape)];
         });
     }
 

@@ -21,21 +21,21 @@ internal static class RoutingOps
     }
 
     /// <summary>Zeros of <paramref name="full"/> with <c>g[k]</c> added at flat position <c>pos[k]</c> (<paramref name="g"/> has <c>pos.Length</c> elements).</summary>
-    public static Tensor RouteTo(this Tensor g, int[] pos, Shape full)
+    public static Tensor RouteTo(this Tensor g, RoutingPositions pos, Shape full)
     {
         var y = Tensor.Empty(full, g.DType);
-        if (g.DType == DType.Float32) MaskKernels.Route<float>(g.F32, pos, y.F32);
-        else MaskKernels.Route<double>(g.F64, pos, y.F64);
+        if (g.DType == DType.Float32) MaskKernels.Route<float>(g.F32, pos.Span, y.F32);
+        else MaskKernels.Route<double>(g.F64, pos.Span, y.F64);
         var gShape = g.Shape;
         return Tape.RecordOp("RouteTo", y, [g], gg => [gg.PickAt(pos, gShape)]);
     }
 
     /// <summary>The elements of <paramref name="h"/> at flat positions <paramref name="pos"/>, in <paramref name="shape"/>: the adjoint of <see cref="RouteTo"/>.</summary>
-    public static Tensor PickAt(this Tensor h, int[] pos, Shape shape)
+    public static Tensor PickAt(this Tensor h, RoutingPositions pos, Shape shape)
     {
         var y = Tensor.Uninitialized(shape, h.DType);
-        if (h.DType == DType.Float32) MaskKernels.Pick<float>(h.F32, pos, y.F32);
-        else MaskKernels.Pick<double>(h.F64, pos, y.F64);
+        if (h.DType == DType.Float32) MaskKernels.Pick<float>(h.F32, pos.Span, y.F32);
+        else MaskKernels.Pick<double>(h.F64, pos.Span, y.F64);
         var full = h.Shape;
         return Tape.RecordOp("PickAt", y, [h], gg => [gg.RouteTo(pos, full)]);
     }
@@ -51,9 +51,9 @@ internal static class RoutingOps
         int n = x.Shape[0], c = x.Shape[1], h = x.Shape[2], w = x.Shape[3];
         int oh = (h - k) / s + 1, ow = (w - k) / s + 1;
         var y = Tensor.Uninitialized(new Shape(n, c, oh, ow), x.DType);
-        var pos = new int[y.Size];
-        if (x.DType == DType.Float32) MaskKernels.MaxPool<float>(x.F32, y.F32, pos, n * c, h, w, k, s, oh, ow);
-        else MaskKernels.MaxPool<double>(x.F64, y.F64, pos, n * c, h, w, k, s, oh, ow);
+        var pos = RoutingPositions.Allocate(y.Size);
+        if (x.DType == DType.Float32) MaskKernels.MaxPool<float>(x.F32, y.F32, pos.Span, n * c, h, w, k, s, oh, ow);
+        else MaskKernels.MaxPool<double>(x.F64, y.F64, pos.Span, n * c, h, w, k, s, oh, ow);
         var inShape = x.Shape;
         return Tape.RecordOp("MaxPool2d", y, [x], g => [g.RouteTo(pos, inShape)]);
     }

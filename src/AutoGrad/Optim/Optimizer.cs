@@ -109,5 +109,6 @@ public abstract class Optimizer
     }
 
     /// <summary>Stores the state tensor <paramref name="name"/> of parameter <paramref name="index"/>.</summary>
-    private protected void SetState(int index, string name, Tensor value) => _state[$"{index}.{name}"] = value;
+    // State outlives the step that computed it (Note [Step scopes]).
+    private protected void SetState(int index, string name, Tensor value) => _state[$"{index}.{name}"] = value.Keep();
 }

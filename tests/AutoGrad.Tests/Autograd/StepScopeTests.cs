@@ -97,9 +97,9 @@ public class StepScopeTests
     }
 
     [Fact]
-    public void Leaves_factories_and_views_of_leaves_made_inside_a_scope_live_on()
+    public void Leaves_factories_and_views_of_leaves_made_inside_a_scope_live_on_and_op_results_do_not()
     {
-        Tensor leaf, view, zeros, noGrad;
+        Tensor leaf, view, zeros, noGrad, unrecorded, cloned;
         var g = new Generator(2);
         using (Tensor.StepScope())
         {
@@ -107,12 +107,16 @@ public class StepScopeTests
             view = leaf.Reshape(256);                      // recorded, but a view of the leaf's buffer
             (view * view).Sum().Backward();
             zeros = Tensor.Zeros(new Shape(300));
-            using (Tape.NoGrad()) noGrad = leaf.Exp();     // not recorded: never listed
+            using (Tape.NoGrad()) noGrad = leaf.Exp();     // not recorded, but still an op's result
+            unrecorded = zeros + 1.0;                      // no input requires gradients
+            cloned = unrecorded.Clone();
         }
         Assert.Equal(leaf.GetFlat(9), view.GetFlat(9));
         Assert.Equal(2 * leaf.GetFlat(9), leaf.Grad!.GetFlat(9), 1e-6);
         Assert.Equal(0.0, zeros.GetFlat(299));
-        Assert.Equal(Math.Exp(leaf.GetFlat(3)), noGrad.GetFlat(3), 1e-5);
+        Assert.Throws<InvalidOperationException>(() => noGrad.GetFlat(3));
+        Assert.Throws<InvalidOperationException>(() => unrecorded.GetFlat(3));
+        Assert.Equal(1.0, cloned.GetFlat(299));
     }
 
     [Fact]
@@ -197,5 +201,21 @@ public class StepScopeTests
         using (Tensor.StepScope()) (u.Exp() * 2.0).Sum().Backward(createGraph: true);
         Assert.NotNull(u.Grad!.GradFn);
         Assert.Equal(2 * Math.Exp(0.02 * 40), u.Grad.GetFlat(40), 1e-12);
+    }
+
+    [Fact]
+    public void A_retained_graph_run_again_after_its_scope_ended_throws_instead_of_reading_reused_buffers()
+    {
+        var x = Tensor.Rand(new Shape(2, 4, 32, 32), new Generator(7)).RequireGrad();
+        Tensor loss;
+        using (Tensor.StepScope())
+        {
+            loss = x.MaxPool2d(2).Sum();
+            loss.Backward(retainGraph: true);
+        }
+        Assert.Equal(2 * 4 * 16 * 16, x.Grad!.ToFloatArray().Count(v => v == 1f));   // one maximum per window got the gradient
+        var e = Assert.Throws<InvalidOperationException>(() => loss.Backward());
+        Assert.Contains("MaxPool2d", e.Message);
+        Assert.Contains("StepScope", e.Message);
     }
 }
