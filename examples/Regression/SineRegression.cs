@@ -80,6 +80,7 @@ public static class SineRegression
             shuffle.Shuffle<int>(order);
             for (int s = 0; s < trainCount; s += batchSize)
             {
+                using var step = Tensor.StepScope();   // the step's activations return to a pool when it ends
                 var rows = Tensor.FromArray(order[s..Math.Min(s + batchSize, trainCount)].Select(i => (float)i).ToArray());
                 schedule.Apply(optimizer, optimizer.StepCount);
                 optimizer.ZeroGrad();

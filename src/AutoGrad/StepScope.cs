@@ -1,4 +1,5 @@
 using AutoGrad.Autograd;
+using Microsoft.Extensions.ObjectPool;
 
 namespace AutoGrad;
 
@@ -68,11 +69,11 @@ public readonly struct StepScope : IDisposable
     /// <summary>Ends the scope: the buffers of the intermediate tensors made inside it return to the pool.</summary>
     public void Dispose() => _state?.End(_id);
 
-    // One open scope. States are reused per thread, so opening a scope allocates nothing after the first.
+    // One open scope. States come from a shared pool, so opening a scope allocates nothing once a few have been used.
     private sealed class State
     {
         [ThreadStatic] private static State? t_current;
-        [ThreadStatic] private static State? t_free;
+        private static readonly ObjectPool<State> s_pool = new DefaultObjectPool<State>(new DefaultPooledObjectPolicy<State>(), 64);
         private static long s_nextId;
 
         public long Id;
@@ -84,9 +85,7 @@ public readonly struct StepScope : IDisposable
 
         public static State Push()
         {
-            var s = t_free;
-            if (s is null) s = new State();
-            else t_free = s._outer;
+            var s = s_pool.Get();
             s.Id = Interlocked.Increment(ref s_nextId);
             s._outer = t_current;
             t_current = s;
@@ -117,8 +116,8 @@ public readonly struct StepScope : IDisposable
             Positions.Clear();
             Id = 0;
             t_current = _outer;
-            _outer = t_free;   // the free list reuses the link
-            t_free = this;
+            _outer = null;
+            s_pool.Return(this);
         }
     }
 }
