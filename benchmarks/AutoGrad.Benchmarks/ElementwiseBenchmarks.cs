@@ -24,6 +24,15 @@ public class ElementwiseBenchmarks
     /// <summary>The kernel alone, into a preallocated buffer: the gap to <see cref="Add"/> is the cost of a fresh 4 MB output.</summary>
     [Benchmark(Baseline = true)] public void AddKernelOnly() => System.Numerics.Tensors.TensorPrimitives.Add<float>(_a.F32, _b.F32, _out.F32);
 
+    /// <summary><c>a + b</c> inside a <see cref="StepScope"/>: the output buffer comes from the pool, as in a scoped training step.</summary>
+    [Benchmark]
+    public float AddInStepScope()
+    {
+        using var scope = Tensor.StepScope();
+        using var _ = Tape.NoGrad();
+        return (_a + _b).F32[0];
+    }
+
     /// <summary><c>a + b</c>, same shapes.</summary>
     [Benchmark] public Tensor Add() { using var _ = Tape.NoGrad(); return _a + _b; }
 
