@@ -63,6 +63,12 @@ public static class Diagnostics
         throw new AnomalyException(op, CallSite.Resolve(site), backward: false, output, inputs, null);
     }
 
+    internal static void CheckForward(string op, Tensor output, Tensor a, Tensor b, CallSite site)
+    {
+        if (t_anomalyDepth == 0 || t_inBackwardRule > 0 || TensorStats.Of(output).IsFinite) return;
+        throw new AnomalyException(op, CallSite.Resolve(site), backward: false, output, [a, b], null);
+    }
+
     internal static void CheckBackward(Node node, Tensor g, Tensor?[] inputGrads)
     {
         if (t_anomalyDepth == 0) return;

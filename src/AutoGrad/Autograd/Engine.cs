@@ -19,16 +19,20 @@ internal static class Engine
         var w = Workspace.Rent();
         try
         {
-            var grads = Run(w, [root], [seed], retainGraph, createGraph, "Backward", keep: null);
-            foreach (var (x, g) in grads)
+            w.Root[0] = root;
+            w.Seed[0] = seed;
+            var grads = Run(w, w.Root, w.Seed, retainGraph, createGraph, "Backward", keep: null);
+            for (int k = 0; k < grads.Count; k++)
             {
+                var x = grads.KeyAt(k);
                 if (!x.IsLeaf || !x.RequiresGrad) continue;
+                var g = grads.ValueAt(k);
                 if (!createGraph && x.Grad is { } existing && CanAddInPlace(existing, g))
                 {
                     // As PyTorch does without createGraph: add into the existing buffer; g itself is then spent.
                     Dispatch.AddInPlace(existing, g);
                     existing.BumpVersion();
-                    w.Spent.Add(g.Storage);
+                    w.Spent.TryAdd(g.Storage, true);
                     continue;
                 }
                 // A rule may hand the same tensor to several inputs (Add returns g twice), a reshape of it to another
@@ -36,14 +40,14 @@ internal static class Engine
                 // tensor, or an in-place update of one would change both.
                 // A leaf hook may have kept g; like PyTorch, .Grad then takes a copy so later in-place accumulation leaves
                 // the hook's tensor alone.
-                var own = createGraph || (!x.HasHooks && w.Assigned.Add(g.Storage) && !ReferenceEquals(g.Storage, gradient?.Storage)) ? g : g.Clone();
+                var own = createGraph || (!x.HasHooks && w.Assigned.TryAdd(g.Storage, true) && !ReferenceEquals(g.Storage, gradient?.Storage)) ? g : g.Clone();
                 x.Grad = x.Grad is null ? own : Accumulate(x.Grad, own, createGraph);
             }
             // A spent gradient this pass allocated and no .Grad took goes back to the pool; only a pass that tracked its
             // buffers (Run started the tracker) may recycle (Note [Recycled buffers]).
             if (RecycleBuffers && !createGraph && !Diagnostics.IsAnomalyDetectionEnabled)
-                foreach (var s in w.Spent)
-                    if (!w.Assigned.Contains(s)) w.Tracker.RecycleResult(s);
+                for (int k = 0; k < w.Spent.Count; k++)
+                    if (!w.Assigned.ContainsKey(w.Spent.KeyAt(k))) w.Tracker.RecycleResult(w.Spent.KeyAt(k));
         }
         finally { Workspace.Return(w); }
     }
@@ -53,18 +57,20 @@ internal static class Engine
         existing.GradFn is null && existing.Shape == g.Shape && existing.DType == g.DType && !ReferenceEquals(existing.Storage, g.Storage);
 
     // The collections one backward pass needs, reused across passes on a thread (a pass started from inside a rule
-    // or hook rents a fresh one), so a small backward allocates almost nothing beyond its gradients.
+    // or hook rents a fresh one), so a small backward allocates almost nothing beyond its gradients. The maps and sets
+    // scan rather than hash while small (see Note [Small graphs] in RefMap.cs).
     private sealed class Workspace
     {
         [ThreadStatic] private static Workspace? t_free;
 
-        public readonly Dictionary<Tensor, Tensor> Grads = new(ReferenceEqualityComparer.Instance);
-        public readonly HashSet<Node> Seen = new(ReferenceEqualityComparer.Instance);
+        public readonly RefMap<Tensor, Tensor> Grads = new();
+        public readonly RefMap<Node, bool> Seen = new();
         public readonly Stack<Node> Stack = new();
         public readonly List<Node> Nodes = [];
-        public readonly HashSet<Storage> Assigned = new(ReferenceEqualityComparer.Instance);
-        public readonly HashSet<Storage> Spent = new(ReferenceEqualityComparer.Instance);
-        public readonly List<Tensor> Hooked = [];
+        public readonly RefMap<Storage, bool> Assigned = new();
+        public readonly RefMap<Storage, bool> Spent = new();
+        public readonly Tensor[] Root = new Tensor[1];
+        public readonly Tensor[] Seed = new Tensor[1];
         public readonly BufferPool.Tracker Tracker = new();
 
         public static Workspace Rent()
@@ -78,7 +84,8 @@ internal static class Engine
         {
             // Large graphs would pin their nodes and tensors through these collections; let those go.
             if (w.Nodes.Count > 10_000) return;
-            w.Grads.Clear(); w.Seen.Clear(); w.Stack.Clear(); w.Nodes.Clear(); w.Assigned.Clear(); w.Spent.Clear(); w.Hooked.Clear();
+            w.Grads.Clear(); w.Seen.Clear(); w.Stack.Clear(); w.Nodes.Clear(); w.Assigned.Clear(); w.Spent.Clear();
+            w.Root[0] = null!; w.Seed[0] = null!;
             t_free = w;
         }
     }
@@ -139,11 +146,11 @@ internal static class Engine
     // are summed, never assigned. The map below holds the running sum for every tensor reached so far. By
     // Note [Tape order], when a node is processed every node that consumes its output has already added
     // its share, so the sum is complete.
-    private static Dictionary<Tensor, Tensor> Run(Workspace w, Tensor[] roots, Tensor[] seeds, bool retainGraph, bool createGraph, string op, HashSet<Tensor>? keep)
+    private static RefMap<Tensor, Tensor> Run(Workspace w, Tensor[] roots, Tensor[] seeds, bool retainGraph, bool createGraph, string op, HashSet<Tensor>? keep)
     {
         var grads = w.Grads;
         for (int i = 0; i < roots.Length; i++)
-            grads[roots[i]] = grads.TryGetValue(roots[i], out var s) ? Accumulate(s, seeds[i], createGraph) : seeds[i];
+            grads.Set(roots[i], grads.TryGetValue(roots[i], out var s) ? Accumulate(s, seeds[i], createGraph) : seeds[i]);
 
         var nodes = Collect(w, roots, op);
         // see Note [Recycled buffers] in BufferPool.cs; null: this pass recycles nothing
@@ -164,7 +171,7 @@ internal static class Engine
                 {
                     BufferPool.Tracker.Swap(null);
                     if (rec is not null) BufferPool.Tracker.Escape(g);   // user code may see g
-                    if (output.HasHooks) grads[output] = g = output.RunHooks(g);
+                    if (output.HasHooks) grads.Set(output, g = output.RunHooks(g));
                     if (output.RetainsGrad)
                         output.Grad = output.Grad is null ? (createGraph ? g : g.Clone()) : Accumulate(output.Grad, g, createGraph);
                     if (!userRule) BufferPool.Tracker.Swap(rec);
@@ -182,16 +189,18 @@ internal static class Engine
                     var gi = inputGrads[i];
                     if (gi is null || !x.RequiresGrad) continue;
                     gi = ReduceToShape(node, i, gi, x);
-                    if (grads.TryGetValue(x, out var acc))
+                    int at = grads.IndexOf(x);
+                    if (at >= 0)
                     {
+                        var acc = grads.ValueAt(at);
                         var sum = Accumulate(acc, gi, createGraph);
-                        grads[x] = sum;
+                        grads.SetValueAt(at, sum);
                         rec?.Hold(sum);
                         rec?.Release(acc);
                     }
                     else
                     {
-                        grads[x] = gi;
+                        grads.Append(x, gi);
                         rec?.Hold(gi);
                     }
                 }
@@ -207,12 +216,12 @@ internal static class Engine
         finally { BufferPool.Tracker.Swap(outer); }
         if (!retainGraph)
             foreach (var node in nodes) node.Release();
-        foreach (var x in grads.Keys)
-            if (x.IsLeaf && x.HasHooks) w.Hooked.Add(x);
-        foreach (var x in w.Hooked)
+        for (int k = 0; k < grads.Count; k++)
         {
-            BufferPool.Tracker.Escape(grads[x]);   // a leaf hook is user code: what it saw is never recycled
-            grads[x] = x.RunHooks(grads[x]);
+            var x = grads.KeyAt(k);
+            if (!x.IsLeaf || !x.HasHooks) continue;
+            BufferPool.Tracker.Escape(grads.ValueAt(k));   // a leaf hook is user code: what it saw is never recycled
+            grads.SetValueAt(k, x.RunHooks(grads.ValueAt(k)));
         }
         return grads;
     }
@@ -238,7 +247,7 @@ internal static class Engine
         using var rule = Diagnostics.EnterBackwardRule();
         try
         {
-            return node.Rule!(g);
+            return node.RunRule(g);
         }
         catch (Exception e) when (e is not AnomalyException && !e.Message.StartsWith("In the backward of ", StringComparison.Ordinal))
         {
@@ -273,7 +282,7 @@ internal static class Engine
     {
         var (seen, stack, list) = (w.Seen, w.Stack, w.Nodes);
         foreach (var r in roots)
-            if (r.GradFn is { } n && seen.Add(n)) stack.Push(n);
+            if (r.GradFn is { } n && seen.TryAdd(n, true)) stack.Push(n);
         while (stack.Count > 0)
         {
             var n = stack.Pop();
@@ -284,9 +293,20 @@ internal static class Engine
             list.Add(n);
             var inputs = n.InputArray;
             for (int i = 0; i < inputs.Length; i++)
-                if (inputs[i].GradFn is { } p && seen.Add(p)) stack.Push(p);
+                if (inputs[i].GradFn is { } p && seen.TryAdd(p, true)) stack.Push(p);
         }
-        list.Sort((a, b) => b.Stamp.CompareTo(a.Stamp));   // see Note [Tape order]
+        // Newest first (see Note [Tape order]). A depth-first walk of a small graph leaves the list nearly sorted
+        // already, so insertion sort does in a few compares what Sort's delegate calls would.
+        if (list.Count > 16) list.Sort((a, b) => b.Stamp.CompareTo(a.Stamp));
+        else
+            for (int i = 1; i < list.Count; i++)
+            {
+                var n = list[i];
+                long stamp = n.Stamp;
+                int j = i - 1;
+                for (; j >= 0 && list[j].Stamp < stamp; j--) list[j + 1] = list[j];
+                list[j + 1] = n;
+            }
         return list;
     }
 }

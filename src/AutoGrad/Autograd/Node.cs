@@ -5,6 +5,11 @@ namespace AutoGrad.Autograd;
 /// the engine sums it down to the input's shape (see Note [Broadcast gradients] in Engine.cs).</remarks>
 public delegate Tensor?[] BackwardRule(Tensor g);
 
+// A library op's rule that reads its operands from the node rather than capturing them: written as a static lambda,
+// it is one delegate for every node, so recording the op allocates no closure, and running the op unrecorded (inside
+// another op's backward, under NoGrad) allocates nothing for the tape at all.
+internal delegate Tensor?[] OperandRule(Tensor g, Tensor[] inputs, Tensor output);
+
 /// <summary>
 /// One recorded op on the tape: its name, its inputs, its output and the rule that maps the output's
 /// gradient to its inputs' gradients.
@@ -20,12 +25,12 @@ public sealed class Node
 {
     private static long s_nextStamp;
 
-    internal Node(string op, Tensor output, Tensor[] inputs, BackwardRule rule, Tensor[]? saved, CallSite site, bool libraryRule)
+    internal Node(string op, Tensor output, Tensor[] inputs, Delegate rule, Tensor[]? saved, CallSite site, bool libraryRule)
     {
         Op = op;
         Output = output;
         _inputs = inputs;
-        Rule = rule;
+        _rule = rule;
         Site = site;
         _stampAndLibrary = Interlocked.Increment(ref s_nextStamp) << 1 | (libraryRule ? 1L : 0L);
         _saved = saved;   // null: the inputs and then the output, without copying them into a new array
@@ -64,9 +69,12 @@ public sealed class Node
     private readonly long _stampAndLibrary;
 
     /// <summary>True once a backward pass without <c>retainGraph</c> has released this node's saved values.</summary>
-    public bool IsFreed => Rule is null;
+    public bool IsFreed => _rule is null;
 
-    internal BackwardRule? Rule { get; private set; }
+    // A BackwardRule or an OperandRule; null once freed.
+    private Delegate? _rule;
+
+    internal Tensor?[] RunRule(Tensor g) => _rule is OperandRule r ? r(g, _inputs, Output) : ((BackwardRule)_rule!)(g);
 
     // Recorded by one of the library's ops (Note [Recycled buffers] in BufferPool.cs).
     internal bool LibraryRule => (_stampAndLibrary & 1) != 0;
@@ -87,7 +95,7 @@ public sealed class Node
 
     internal int SavedVersion(int i) => _savedVersions?[i] ?? 0;
 
-    internal void Release() => Rule = null;
+    internal void Release() => _rule = null;
 
     /// <inheritdoc/>
     public override string ToString() => $"{Op} -> {Output.Shape} {Output.DType.Name()}";

@@ -58,21 +58,39 @@ public static class Tape
     /// of them before backward is an error. Pass an empty array for rules that read no values (Add, Reshape, Sum).
     /// </param>
     public static Tensor Record(string op, Tensor output, Tensor[] inputs, BackwardRule rule, Tensor[]? saved = null) =>
-        Record(op, output, inputs, rule, saved, libraryRule: false);
+        Records(inputs) ? Recorded(op, output, inputs, rule, saved, libraryRule: false) : Unrecorded(op, output, inputs);
 
     // The library's own ops: their rules keep no reference to the tensors they make, so the engine may recycle those
     // (see Note [Recycled buffers] in BufferPool.cs). A rule recorded by user code may keep anything.
-    internal static Tensor RecordOp(string op, Tensor output, Tensor[] inputs, BackwardRule rule, Tensor[]? saved = null) =>
-        Record(op, output, inputs, rule, saved, libraryRule: true);
-
-    private static Tensor Record(string op, Tensor output, Tensor[] inputs, BackwardRule rule, Tensor[]? saved, bool libraryRule)
+    internal static Tensor RecordOp(string op, Tensor output, Tensor[] inputs, BackwardRule rule, Tensor[]? saved = null)
     {
         // A library op's result made inside a StepScope is temporary, recorded or not (Note [Step scopes]).
-        if (libraryRule) StepScope.OnOpResult(output, inputs);
-        if (t_noGradDepth != 0) return Unrecorded(op, output, inputs);
-        bool any = false;
-        foreach (var x in inputs) any |= x.RequiresGrad;
-        if (!any) return Unrecorded(op, output, inputs);
+        StepScope.OnOpResult(output, inputs);
+        return Records(inputs) ? Recorded(op, output, inputs, rule, saved, libraryRule: true) : Unrecorded(op, output, inputs);
+    }
+
+    // A binary op whose rule reads its operands from the node (OperandRule): the inputs array is made only when recording.
+    internal static Tensor RecordOp(string op, Tensor output, Tensor a, Tensor b, OperandRule rule, Tensor[]? saved = null)
+    {
+        // see Note [Step scopes]; only a scoped result needs the operands as an array
+        if (output.Storage is ScopedStorage) StepScope.OnOpResult(output, [a, b]);
+        if (t_noGradDepth == 0 && (a.RequiresGrad || b.RequiresGrad))
+            return Recorded(op, output, [a, b], rule, saved, libraryRule: true);
+        output.Site = CallSite.Current;
+        Diagnostics.CheckForward(op, output, a, b, output.Site);
+        return output;
+    }
+
+    private static bool Records(Tensor[] inputs)
+    {
+        if (t_noGradDepth != 0) return false;
+        foreach (var x in inputs)
+            if (x.RequiresGrad) return true;
+        return false;
+    }
+
+    private static Tensor Recorded(string op, Tensor output, Tensor[] inputs, Delegate rule, Tensor[]? saved, bool libraryRule)
+    {
         var site = CallSite.ForRecord();
         output.Site = site;
         Diagnostics.CheckForward(op, output, inputs, site);

@@ -12,30 +12,31 @@ public static class ElementwiseOps
     public static Tensor Add(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.RecordOp("Add", Dispatch.Map2<AddKernel>("Add", a, b), [a, b], g => [g, g], saved: []);
+        return Tape.RecordOp("Add", Dispatch.Map2<AddKernel>("Add", a, b), a, b, static (g, _, _) => [g, g], saved: []);
     }
 
     /// <summary><c>y = a − b</c>, broadcast.</summary>
     public static Tensor Subtract(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.RecordOp("Subtract", Dispatch.Map2<SubtractKernel>("Subtract", a, b), [a, b], g => [g, b.RequiresGrad ? -g : null], saved: []);
+        return Tape.RecordOp("Subtract", Dispatch.Map2<SubtractKernel>("Subtract", a, b), a, b,
+            static (g, x, _) => [g, x[1].RequiresGrad ? -g : null], saved: []);
     }
 
     /// <summary><c>y = a ⊙ b</c> (Hadamard product), broadcast.</summary>
     public static Tensor Multiply(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.RecordOp("Multiply", Dispatch.Map2<MultiplyKernel>("Multiply", a, b), [a, b],
-            g => [a.RequiresGrad ? g * b : null, b.RequiresGrad ? g * a : null]);
+        return Tape.RecordOp("Multiply", Dispatch.Map2<MultiplyKernel>("Multiply", a, b), a, b,
+            static (g, x, _) => [x[0].RequiresGrad ? g * x[1] : null, x[1].RequiresGrad ? g * x[0] : null]);
     }
 
     /// <summary><c>y = a / b</c>, broadcast.</summary>
     public static Tensor Divide(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.RecordOp("Divide", Dispatch.Map2<DivideKernel>("Divide", a, b), [a, b],
-            g => [a.RequiresGrad ? g / b : null, b.RequiresGrad ? -g * a / (b * b) : null]);   // ∂(a/b)/∂b = −a/b²
+        return Tape.RecordOp("Divide", Dispatch.Map2<DivideKernel>("Divide", a, b), a, b,
+            static (g, x, _) => [x[0].RequiresGrad ? g / x[1] : null, x[1].RequiresGrad ? -g * x[0] / (x[1] * x[1]) : null]);   // ∂(a/b)/∂b = −a/b²
     }
 
     /// <summary><c>y = aᵇ</c>, broadcast.</summary>
