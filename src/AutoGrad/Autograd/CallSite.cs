@@ -64,7 +64,7 @@ public readonly struct CallSite : IEquatable<CallSite>
     /// <summary>Makes the caller's line the current site unless one is already active (see Note [Call sites]).</summary>
     internal static Scope Enter(string callerFile, int callerLine, [CallerMemberName] string op = "")
     {
-        if (t_current.File is not null || callerFile.Length == 0) return default;
+        if (callerFile.Length == 0 || t_current.File is not null) return default;   // operators pass "": no thread-static read
         t_current = new CallSite(callerFile, callerLine, op);
         return new Scope(default, owns: true);
     }

@@ -49,29 +49,44 @@ public static class Diagnostics
     internal static Scope EnterBackwardRule()
     {
         t_inBackwardRule++;
-        return new Scope();
+        return new Scope(entered: true);
     }
 
-    internal readonly struct Scope : IDisposable
+    // default (not entered) disposes to nothing.
+    internal readonly struct Scope(bool entered) : IDisposable
     {
-        public void Dispose() => t_inBackwardRule--;
+        public void Dispose()
+        {
+            if (entered) t_inBackwardRule--;
+        }
     }
 
+    // Every op calls these: the test for anomaly mode is inlined, the check itself is not.
     internal static void CheckForward(string op, Tensor output, Tensor[] inputs, CallSite site)
     {
-        if (t_anomalyDepth == 0 || t_inBackwardRule > 0 || TensorStats.Of(output).IsFinite) return;
-        throw new AnomalyException(op, CallSite.Resolve(site), backward: false, output, inputs, null);
+        if (t_anomalyDepth != 0) CheckForwardSlow(op, output, inputs, site);
     }
 
     internal static void CheckForward(string op, Tensor output, Tensor a, Tensor b, CallSite site)
     {
-        if (t_anomalyDepth == 0 || t_inBackwardRule > 0 || TensorStats.Of(output).IsFinite) return;
-        throw new AnomalyException(op, CallSite.Resolve(site), backward: false, output, [a, b], null);
+        if (t_anomalyDepth != 0) CheckForwardSlow(op, output, [a, b], site);
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void CheckForwardSlow(string op, Tensor output, Tensor[] inputs, CallSite site)
+    {
+        if (t_inBackwardRule > 0 || TensorStats.Of(output).IsFinite) return;
+        throw new AnomalyException(op, CallSite.Resolve(site), backward: false, output, inputs, null);
     }
 
     internal static void CheckBackward(Node node, Tensor g, Tensor?[] inputGrads)
     {
-        if (t_anomalyDepth == 0) return;
+        if (t_anomalyDepth != 0) CheckBackwardSlow(node, g, inputGrads);
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void CheckBackwardSlow(Node node, Tensor g, Tensor?[] inputGrads)
+    {
         for (int i = 0; i < inputGrads.Length; i++)
             if (inputGrads[i] is { } gi && !TensorStats.Of(gi).IsFinite)
                 throw new AnomalyException(node.Op, node.Site, backward: true, gi, [.. node.Inputs], (i, g));

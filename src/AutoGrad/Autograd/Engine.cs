@@ -16,12 +16,13 @@ internal static class Engine
     public static void Backward(Tensor root, Tensor? gradient, bool retainGraph, bool createGraph)
     {
         var seed = SeedFor("Backward", root, gradient);
+        bool recycle = RecycleBuffers && !createGraph && !Diagnostics.IsAnomalyDetectionEnabled;
         var w = Workspace.Rent();
         try
         {
             w.Root[0] = root;
             w.Seed[0] = seed;
-            var grads = Run(w, w.Root, w.Seed, retainGraph, createGraph, "Backward", keep: null);
+            var grads = Run(w, w.Root, w.Seed, retainGraph, createGraph, recycle, "Backward", keep: null);
             for (int k = 0; k < grads.Count; k++)
             {
                 var x = grads.KeyAt(k);
@@ -45,7 +46,7 @@ internal static class Engine
             }
             // A spent gradient this pass allocated and no .Grad took goes back to the pool; only a pass that tracked its
             // buffers (Run started the tracker) may recycle (Note [Recycled buffers]).
-            if (RecycleBuffers && !createGraph && !Diagnostics.IsAnomalyDetectionEnabled)
+            if (recycle)
                 for (int k = 0; k < w.Spent.Count; k++)
                     if (!w.Assigned.ContainsKey(w.Spent.KeyAt(k))) w.Tracker.RecycleResult(w.Spent.KeyAt(k));
         }
@@ -103,7 +104,8 @@ internal static class Engine
         var w = Workspace.Rent();
         try
         {
-            var grads = Run(w, outputs, seeds, retainGraph, createGraph, "Grad", keep: new HashSet<Tensor>(inputs, ReferenceEqualityComparer.Instance));
+            bool recycle = RecycleBuffers && !createGraph && !Diagnostics.IsAnomalyDetectionEnabled;
+            var grads = Run(w, outputs, seeds, retainGraph, createGraph, recycle, "Grad", keep: new HashSet<Tensor>(inputs, ReferenceEqualityComparer.Instance));
             var result = new Tensor?[inputs.Length];
             for (int i = 0; i < inputs.Length; i++)
             {
@@ -146,7 +148,8 @@ internal static class Engine
     // are summed, never assigned. The map below holds the running sum for every tensor reached so far. By
     // Note [Tape order], when a node is processed every node that consumes its output has already added
     // its share, so the sum is complete.
-    private static RefMap<Tensor, Tensor> Run(Workspace w, Tensor[] roots, Tensor[] seeds, bool retainGraph, bool createGraph, string op, HashSet<Tensor>? keep)
+    private static RefMap<Tensor, Tensor> Run(Workspace w, Tensor[] roots, Tensor[] seeds, bool retainGraph, bool createGraph, bool recycle, string op,
+        HashSet<Tensor>? keep)
     {
         var grads = w.Grads;
         for (int i = 0; i < roots.Length; i++)
@@ -154,7 +157,9 @@ internal static class Engine
 
         var nodes = Collect(w, roots, op);
         // see Note [Recycled buffers] in BufferPool.cs; null: this pass recycles nothing
-        var rec = RecycleBuffers && !createGraph && !Diagnostics.IsAnomalyDetectionEnabled ? w.Tracker : null;
+        var rec = recycle ? w.Tracker : null;
+        // Every scope opened inside the walk is closed by a using, so this stays the current site between nodes.
+        bool outerSiteKnown = CallSite.Current.IsKnown;
         rec?.Start();
         // From here this pass owns what is allocated on this thread, except around user code (hooks, user-recorded rules,
         // the clone for RetainGrad), and a pass started inside a rule owns nothing of this one's.
@@ -177,7 +182,7 @@ internal static class Engine
                     if (!userRule) BufferPool.Tracker.Swap(rec);
                 }
                 CheckSaved(node);
-                var inputGrads = RunRule(node, g);
+                var inputGrads = RunRule(node, g, outerSiteKnown);
                 if (userRule) BufferPool.Tracker.Swap(rec);
                 var nodeInputs = node.InputArray;
                 if (inputGrads.Length != nodeInputs.Length)
@@ -240,11 +245,14 @@ internal static class Engine
 
     private static string At(Node node) => node.Site.IsKnown ? $" recorded at {node.Site}" : "";
 
-    // The rule runs with its node's site current, so nodes it records (createGraph) point at the user's line too.
-    private static Tensor?[] RunRule(Node node, Tensor g)
+    // The rule runs with its node's site current, so nodes it records (createGraph) point at the user's line too. Both
+    // scopes cost thread-static accesses, so they are skipped when they would change nothing: the site when neither it
+    // nor the current one is known, the rule marker when anomaly mode is off and the rule is the library's (which cannot
+    // turn it on).
+    private static Tensor?[] RunRule(Node node, Tensor g, bool outerSiteKnown)
     {
-        using var site = CallSite.Push(node.Site);
-        using var rule = Diagnostics.EnterBackwardRule();
+        using var site = outerSiteKnown || node.Site.IsKnown ? CallSite.Push(node.Site) : default;
+        using var rule = !node.LibraryRule || Diagnostics.IsAnomalyDetectionEnabled ? Diagnostics.EnterBackwardRule() : default;
         try
         {
             return node.RunRule(g);

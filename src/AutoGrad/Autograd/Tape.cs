@@ -76,8 +76,9 @@ public static class Tape
         if (output.Storage is ScopedStorage) StepScope.OnOpResult(output, [a, b]);
         if (t_noGradDepth == 0 && (a.RequiresGrad || b.RequiresGrad))
             return Recorded(op, output, [a, b], rule, saved, libraryRule: true);
-        output.Site = CallSite.Current;
-        Diagnostics.CheckForward(op, output, a, b, output.Site);
+        var site = CallSite.Current;
+        if (site.IsKnown) output.Site = site;   // the output is fresh: its site is already unknown
+        Diagnostics.CheckForward(op, output, a, b, site);
         return output;
     }
 
