@@ -110,7 +110,7 @@ public readonly struct Shape : IEquatable<Shape>, IReadOnlyList<int>
     }
 
     /// <inheritdoc/>
-    public bool Equals(Shape other) => Dims.AsSpan().SequenceEqual(other.Dims);
+    public bool Equals(Shape other) => ReferenceEquals(_dims, other._dims) || Dims.AsSpan().SequenceEqual(other.Dims);   // ops pass shapes on unchanged
 
     /// <inheritdoc/>
     public override bool Equals(object? obj) => obj is Shape s && Equals(s);

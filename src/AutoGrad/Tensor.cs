@@ -140,10 +140,13 @@ public sealed partial class Tensor
     }
 
     // Every in-place write comes through here, so the version and the writer's site stay together (Note [Saved values]).
-    internal void BumpVersion()
+    internal void BumpVersion() => BumpVersion(Autograd.CallSite.Current);
+
+    // For a caller that already holds the current site (the engine, once per pass).
+    internal void BumpVersion(Autograd.CallSite writer)
     {
         Storage.Version++;
-        Storage.LastWriter = Autograd.CallSite.Current;
+        Storage.LastWriter = writer;
     }
 
     internal static void CheckSameDType(string op, Tensor a, Tensor b)

@@ -72,8 +72,9 @@ public static class Diagnostics
         if (t_anomalyDepth != 0) CheckForwardSlow(op, output, [a, b], site);
     }
 
+    // For a caller that has read the anomaly-mode flag already.
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private static void CheckForwardSlow(string op, Tensor output, Tensor[] inputs, CallSite site)
+    internal static void CheckForwardSlow(string op, Tensor output, Tensor[] inputs, CallSite site)
     {
         if (t_inBackwardRule > 0 || TensorStats.Of(output).IsFinite) return;
         throw new AnomalyException(op, CallSite.Resolve(site), backward: false, output, inputs, null);

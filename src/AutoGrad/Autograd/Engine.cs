@@ -17,12 +17,14 @@ internal static class Engine
     {
         var seed = SeedFor("Backward", root, gradient);
         bool recycle = RecycleBuffers && !createGraph && !Diagnostics.IsAnomalyDetectionEnabled;
+        // Every scope opened inside the pass is closed by a using, so this stays the current site throughout.
+        var site = CallSite.Current;
         var w = Workspace.Rent();
         try
         {
             w.Root[0] = root;
             w.Seed[0] = seed;
-            var grads = Run(w, w.Root, w.Seed, retainGraph, createGraph, recycle, "Backward", keep: null);
+            var grads = Run(w, w.Root, w.Seed, retainGraph, createGraph, recycle, site.IsKnown, "Backward", keep: null);
             for (int k = 0; k < grads.Count; k++)
             {
                 var x = grads.KeyAt(k);
@@ -32,7 +34,7 @@ internal static class Engine
                 {
                     // As PyTorch does without createGraph: add into the existing buffer; g itself is then spent.
                     Dispatch.AddInPlace(existing, g);
-                    existing.BumpVersion();
+                    existing.BumpVersion(site);
                     w.Spent.TryAdd(g.Storage, true);
                     continue;
                 }
@@ -105,7 +107,7 @@ internal static class Engine
         try
         {
             bool recycle = RecycleBuffers && !createGraph && !Diagnostics.IsAnomalyDetectionEnabled;
-            var grads = Run(w, outputs, seeds, retainGraph, createGraph, recycle, "Grad", keep: new HashSet<Tensor>(inputs, ReferenceEqualityComparer.Instance));
+            var grads = Run(w, outputs, seeds, retainGraph, createGraph, recycle, CallSite.Current.IsKnown, "Grad", keep: new HashSet<Tensor>(inputs, ReferenceEqualityComparer.Instance));
             var result = new Tensor?[inputs.Length];
             for (int i = 0; i < inputs.Length; i++)
             {
@@ -148,8 +150,8 @@ internal static class Engine
     // are summed, never assigned. The map below holds the running sum for every tensor reached so far. By
     // Note [Tape order], when a node is processed every node that consumes its output has already added
     // its share, so the sum is complete.
-    private static RefMap<Tensor, Tensor> Run(Workspace w, Tensor[] roots, Tensor[] seeds, bool retainGraph, bool createGraph, bool recycle, string op,
-        HashSet<Tensor>? keep)
+    private static RefMap<Tensor, Tensor> Run(Workspace w, Tensor[] roots, Tensor[] seeds, bool retainGraph, bool createGraph, bool recycle,
+        bool outerSiteKnown, string op, HashSet<Tensor>? keep)
     {
         var grads = w.Grads;
         for (int i = 0; i < roots.Length; i++)
@@ -158,8 +160,6 @@ internal static class Engine
         var nodes = Collect(w, roots, op);
         // see Note [Recycled buffers] in BufferPool.cs; null: this pass recycles nothing
         var rec = recycle ? w.Tracker : null;
-        // Every scope opened inside the walk is closed by a using, so this stays the current site between nodes.
-        bool outerSiteKnown = CallSite.Current.IsKnown;
         rec?.Start();
         // From here this pass owns what is allocated on this thread, except around user code (hooks, user-recorded rules,
         // the clone for RetainGrad), and a pass started inside a rule owns nothing of this one's.

@@ -15,26 +15,33 @@ internal sealed class RefMap<TKey, TValue> where TKey : class
 {
     private const int Linear = 16;
 
-    private TKey?[] _keys = new TKey?[Linear];
-    private TValue[] _values = new TValue[Linear];
+    // One array of pairs: storing a struct element needs no covariance check, unlike a store into a TKey[] in shared
+    // generic code.
+    private struct Entry
+    {
+        public TKey? Key;
+        public TValue Value;
+    }
+
+    private Entry[] _entries = new Entry[Linear];
     private int _count;
     private Dictionary<TKey, int>? _index;
     private bool _indexed;
 
     public int Count => _count;
 
-    public TKey KeyAt(int i) => _keys[i]!;
+    public TKey KeyAt(int i) => _entries[i].Key!;
 
-    public TValue ValueAt(int i) => _values[i];
+    public TValue ValueAt(int i) => _entries[i].Value;
 
-    public void SetValueAt(int i, TValue value) => _values[i] = value;
+    public void SetValueAt(int i, TValue value) => _entries[i].Value = value;
 
     public int IndexOf(TKey key)
     {
         if (_indexed) return _index!.TryGetValue(key, out var j) ? j : -1;
-        var keys = _keys;
+        var entries = _entries;
         for (int i = 0; i < _count; i++)
-            if (ReferenceEquals(keys[i], key)) return i;
+            if (ReferenceEquals(entries[i].Key, key)) return i;
         return -1;
     }
 
@@ -44,14 +51,14 @@ internal sealed class RefMap<TKey, TValue> where TKey : class
     {
         int i = IndexOf(key);
         if (i < 0) { value = default!; return false; }
-        value = _values[i];
+        value = _entries[i].Value;
         return true;
     }
 
     public void Set(TKey key, TValue value)
     {
         int i = IndexOf(key);
-        if (i >= 0) _values[i] = value;
+        if (i >= 0) _entries[i].Value = value;
         else Append(key, value);
     }
 
@@ -66,19 +73,16 @@ internal sealed class RefMap<TKey, TValue> where TKey : class
     // The caller knows the key is absent.
     public void Append(TKey key, TValue value)
     {
-        if (_count == _keys.Length)
-        {
-            Array.Resize(ref _keys, _count * 2);
-            Array.Resize(ref _values, _count * 2);
-        }
-        _keys[_count] = key;
-        _values[_count] = value;
+        if (_count == _entries.Length) Array.Resize(ref _entries, _count * 2);
+        ref var e = ref _entries[_count];
+        e.Key = key;
+        e.Value = value;
         _count++;
         if (_indexed) _index![key] = _count - 1;
         else if (_count > Linear)
         {
             _index ??= new Dictionary<TKey, int>(ReferenceEqualityComparer.Instance);
-            for (int i = 0; i < _count; i++) _index[_keys[i]!] = i;
+            for (int i = 0; i < _count; i++) _index[_entries[i].Key!] = i;
             _indexed = true;
         }
     }
@@ -91,19 +95,16 @@ internal sealed class RefMap<TKey, TValue> where TKey : class
         if (_indexed) _index!.Remove(key);
         if (i != last)
         {
-            _keys[i] = _keys[last];
-            _values[i] = _values[last];
-            if (_indexed) _index![_keys[i]!] = i;
+            _entries[i] = _entries[last];
+            if (_indexed) _index![_entries[i].Key!] = i;
         }
-        _keys[last] = null;
-        _values[last] = default!;
+        _entries[last] = default;
         return true;
     }
 
     public void Clear()
     {
-        Array.Clear(_keys, 0, _count);
-        Array.Clear(_values, 0, _count);
+        Array.Clear(_entries, 0, _count);
         _count = 0;
         if (_indexed) { _index!.Clear(); _indexed = false; }
     }

@@ -92,9 +92,10 @@ public static class Tape
 
     private static Tensor Recorded(string op, Tensor output, Tensor[] inputs, Delegate rule, Tensor[]? saved, bool libraryRule)
     {
-        var site = CallSite.ForRecord();
+        bool anomaly = Diagnostics.IsAnomalyDetectionEnabled;
+        var site = CallSite.ForRecord(anomaly);
         output.Site = site;
-        Diagnostics.CheckForward(op, output, inputs, site);
+        if (anomaly) Diagnostics.CheckForwardSlow(op, output, inputs, site);
         output.GradFn = new Node(op, output, inputs, rule, saved, site, libraryRule);
         output.RequiresGrad = true;
         t_recorded++;
