@@ -68,7 +68,6 @@ internal static class Engine
 
         public readonly RefMap<Tensor, Tensor> Grads = new();
         public readonly RefMap<Node, bool> Seen = new();
-        public readonly Stack<Node> Stack = new();
         public readonly List<Node> Nodes = [];
         public readonly RefMap<Storage, bool> Assigned = new();
         public readonly RefMap<Storage, bool> Spent = new();
@@ -87,7 +86,7 @@ internal static class Engine
         {
             // Large graphs would pin their nodes and tensors through these collections; let those go.
             if (w.Nodes.Count > 10_000) return;
-            w.Grads.Clear(); w.Seen.Clear(); w.Stack.Clear(); w.Nodes.Clear(); w.Assigned.Clear(); w.Spent.Clear();
+            w.Grads.Clear(); w.Seen.Clear(); w.Nodes.Clear(); w.Assigned.Clear(); w.Spent.Clear();
             w.Root[0] = null!; w.Seed[0] = null!;
             t_free = w;
         }
@@ -288,22 +287,22 @@ internal static class Engine
 
     private static List<Node> Collect(Workspace w, Tensor[] roots, string op)
     {
-        var (seen, stack, list) = (w.Seen, w.Stack, w.Nodes);
+        // Breadth-first, with the list itself as the queue: the order is fixed by the sort below anyway.
+        var (seen, list) = (w.Seen, w.Nodes);
         foreach (var r in roots)
-            if (r.GradFn is { } n && seen.TryAdd(n, true)) stack.Push(n);
-        while (stack.Count > 0)
+            if (r.GradFn is { } n && seen.TryAdd(n, true)) list.Add(n);
+        for (int k = 0; k < list.Count; k++)
         {
-            var n = stack.Pop();
+            var n = list[k];
             if (n.IsFreed)
                 throw new InvalidOperationException(
                     $"{op}: the graph through '{n.Op}' (output {n.Output.Shape}) was already freed by an earlier backward pass. " +
                     "Pass retainGraph: true to the first Backward if you need to backpropagate through the same graph again.");
-            list.Add(n);
             var inputs = n.InputArray;
             for (int i = 0; i < inputs.Length; i++)
-                if (inputs[i].GradFn is { } p && seen.TryAdd(p, true)) stack.Push(p);
+                if (inputs[i].GradFn is { } p && seen.TryAdd(p, true)) list.Add(p);
         }
-        // Newest first (see Note [Tape order]). A depth-first walk of a small graph leaves the list nearly sorted
+        // Newest first (see Note [Tape order]). The walk of a small graph leaves the list nearly sorted
         // already, so insertion sort does in a few compares what Sort's delegate calls would.
         if (list.Count > 16) list.Sort((a, b) => b.Stamp.CompareTo(a.Stamp));
         else
