@@ -65,6 +65,24 @@ public static class Tape
     internal static Tensor RecordOp(string op, Tensor output, Tensor[] inputs, BackwardRule rule, Tensor[]? saved = null) =>
         Record(op, output, inputs, rule, saved, libraryRule: true);
 
+    // Note [Unrecorded ops]
+    // A rule closure, its delegate and the inputs array cost ~150 bytes per op, and most calls are not recorded: every op a
+    // backward pass runs without createGraph, every op under NoGrad. A hot op asks WillRecord first and builds its rule in
+    // a separate method only then (a lambda over the op's parameters would allocate its closure on entry); otherwise
+    // NotRecorded does what Record does for an unrecorded op, making the inputs array only for anomaly mode's check.
+    internal static bool WillRecord(Tensor a) => t_noGradDepth == 0 && a.RequiresGrad;
+
+    internal static bool WillRecord(Tensor a, Tensor b, Tensor? c = null) =>
+        t_noGradDepth == 0 && (a.RequiresGrad || b.RequiresGrad || c is { RequiresGrad: true });
+
+    internal static Tensor NotRecorded(string op, Tensor output, Tensor a, Tensor? b = null, Tensor? c = null)
+    {
+        output.Site = CallSite.Current;
+        if (Diagnostics.IsAnomalyDetectionEnabled)
+            Diagnostics.CheckForward(op, output, c is not null ? [a, b!, c] : b is not null ? [a, b] : [a], output.Site);
+        return output;
+    }
+
     private static Tensor Record(string op, Tensor output, Tensor[] inputs, BackwardRule rule, Tensor[]? saved, bool libraryRule)
     {
         if (t_noGradDepth != 0) return Unrecorded(op, output, inputs);
