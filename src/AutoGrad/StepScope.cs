@@ -66,6 +66,16 @@ public readonly struct StepScope : IDisposable
         return positions;
     }
 
+    // The same for an op of up to three inputs that skipped making an inputs array (Note [Unrecorded ops] in Tape.cs).
+    internal static void OnOpResult(Tensor output, Tensor a, Tensor? b, Tensor? c)
+    {
+        if (output.Storage is not ScopedStorage s) return;
+        var current = State.Current;
+        if (current is null || s.ScopeId != current.Id) return;
+        if (ReferenceEquals(a.Storage, s) || ReferenceEquals(b?.Storage, s) || ReferenceEquals(c?.Storage, s)) return;
+        current.Recorded.Add(s);
+    }
+
     /// <summary>Ends the scope: the buffers of the intermediate tensors made inside it return to the pool.</summary>
     public void Dispose() => _state?.End(_id);
 

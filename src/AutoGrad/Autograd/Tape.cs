@@ -60,6 +60,25 @@ public static class Tape
     public static Tensor Record(string op, Tensor output, Tensor[] inputs, BackwardRule rule, Tensor[]? saved = null) =>
         Records(inputs) ? Recorded(op, output, inputs, rule, saved, libraryRule: false) : Unrecorded(op, output, inputs);
 
+    // Note [Unrecorded ops]
+    // A rule closure, its delegate and the inputs array cost ~150 bytes per op, and most calls are not recorded: every op a
+    // backward pass runs without createGraph, every op under NoGrad. A hot op asks WillRecord first and builds its rule in
+    // a separate method only then (a lambda over the op's parameters would allocate its closure on entry); otherwise
+    // NotRecorded does what Record does for an unrecorded op, making the inputs array only for anomaly mode's check.
+    internal static bool WillRecord(Tensor a) => t_noGradDepth == 0 && a.RequiresGrad;
+
+    internal static bool WillRecord(Tensor a, Tensor b, Tensor? c = null) =>
+        t_noGradDepth == 0 && (a.RequiresGrad || b.RequiresGrad || c is { RequiresGrad: true });
+
+    internal static Tensor NotRecorded(string op, Tensor output, Tensor a, Tensor? b = null, Tensor? c = null)
+    {
+        if (output.Storage is ScopedStorage) StepScope.OnOpResult(output, a, b, c);   // see Note [Step scopes]
+        output.Site = CallSite.Current;
+        if (Diagnostics.IsAnomalyDetectionEnabled)
+            Diagnostics.CheckForward(op, output, c is not null ? [a, b!, c] : b is not null ? [a, b] : [a], output.Site);
+        return output;
+    }
+
     // The library's own ops: their rules keep no reference to the tensors they make, so the engine may recycle those
     // (see Note [Recycled buffers] in BufferPool.cs). A rule recorded by user code may keep anything.
     internal static Tensor RecordOp(string op, Tensor output, Tensor[] inputs, BackwardRule rule, Tensor[]? saved = null)
@@ -72,8 +91,7 @@ public static class Tape
     // A binary op whose rule reads its operands from the node (OperandRule): the inputs array is made only when recording.
     internal static Tensor RecordOp(string op, Tensor output, Tensor a, Tensor b, OperandRule rule, Tensor[]? saved = null)
     {
-        // see Note [Step scopes]; only a scoped result needs the operands as an array
-        if (output.Storage is ScopedStorage) StepScope.OnOpResult(output, [a, b]);
+        StepScope.OnOpResult(output, a, b, null);   // see Note [Step scopes]
         if (t_noGradDepth == 0 && (a.RequiresGrad || b.RequiresGrad))
             return Recorded(op, output, [a, b], rule, saved, libraryRule: true);
         var site = CallSite.Current;

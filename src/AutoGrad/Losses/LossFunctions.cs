@@ -80,14 +80,21 @@ public static class LossFunctions
     }
 
     /// <summary>
-    /// Softmax cross-entropy from logits <c>Lᵢ = −Σⱼ yᵢⱼ log softmax(zᵢ)ⱼ</c>, computed with <see cref="ReductionOps.LogSoftmax"/> so it never
-    /// overflows; its gradient is <c>softmax(z) − y</c> per sample (notes 000, 002, 003). Targets as in <see cref="CategoricalCrossEntropy"/>.
+    /// Softmax cross-entropy from logits <c>Lᵢ = −Σⱼ yᵢⱼ log softmax(zᵢ)ⱼ = logsumexp(zᵢ)·Σⱼ yᵢⱼ − Σⱼ yᵢⱼ zᵢⱼ</c>, computed in one fused
+    /// pass shifted by the row maximum so it never overflows; its gradient is <c>softmax(z) − y</c> per sample (notes 000, 002, 003).
+    /// Targets as in <see cref="CategoricalCrossEntropy"/>; class indices are never expanded to a one-hot tensor.
     /// </summary>
     public static Tensor SoftmaxCrossEntropy(this Tensor logits, Tensor target, Reduction reduction = Reduction.Mean, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        var y = Targets("SoftmaxCrossEntropy", logits, target);
-        return Reduce(-(y * logits.LogSoftmax(-1)).Sum(-1), reduction);
+        bool indices = IsIndexTarget("SoftmaxCrossEntropy", logits, target);
+        // A scalar or an empty class axis keeps the composed form, and with it the errors LogSoftmax and OneHot give there.
+        if (logits.Rank == 0 || logits.Shape[-1] == 0)
+            return Reduce(-(Targets("SoftmaxCrossEntropy", logits, target) * logits.LogSoftmax(-1)).Sum(-1), reduction);
+        if (reduction is not (Reduction.Mean or Reduction.Sum or Reduction.None))
+            throw new ArgumentOutOfRangeException(nameof(reduction), $"Loss: unknown reduction {reduction}.");
+        var y = indices || target.DType == logits.DType ? target : target.Detach().To(logits.DType);
+        return CrossEntropyOps.SoftmaxCrossEntropy(logits, y, indices, reduction);
     }
 
     /// <summary>Negative log-likelihood <c>Lᵢ = −logProbᵢ[classᵢ]</c> from log-probabilities (N, C) and class indices (N).</summary>
@@ -111,12 +118,20 @@ public static class LossFunctions
 
     private static Tensor Targets(string op, Tensor prediction, Tensor target)
     {
-        if (target.Shape == prediction.Shape) return target.DType == prediction.DType ? target : target.Detach().To(prediction.DType);
+        if (!IsIndexTarget(op, prediction, target)) return target.DType == prediction.DType ? target : target.Detach().To(prediction.DType);
+        return target.Detach().OneHot(prediction.Shape[-1]).To(prediction.DType);
+    }
+
+    // False for a target of the prediction's shape (one-hot or probabilities), true for class indices (the shape without the
+    // class axis); anything else is an error.
+    private static bool IsIndexTarget(string op, Tensor prediction, Tensor target)
+    {
+        if (target.Shape == prediction.Shape) return false;
         if (prediction.Rank >= 1 && target.Rank == prediction.Rank - 1)
         {
             bool ok = true;
             for (int i = 0; i < target.Rank; i++) ok &= target.Shape[i] == prediction.Shape[i];
-            if (ok) return target.Detach().OneHot(prediction.Shape[-1]).To(prediction.DType);
+            if (ok) return true;
         }
         throw new ArgumentException($"{op}: target shape {target.Shape} is neither the prediction's {prediction.Shape} (one-hot) nor its shape without the class axis (indices).");
     }

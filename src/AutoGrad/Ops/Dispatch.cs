@@ -28,9 +28,26 @@ internal static class Dispatch
     /// <summary><c>y ← y + b</c> in place, <paramref name="b"/> broadcast to <paramref name="y"/>'s shape (no tape).</summary>
     public static void AddInPlace(Tensor y, Tensor b)
     {
+        // A bias narrower than IsTrailingBlock's minimum (Linear's 10 classes): one short loop per row, where Run would
+        // expand it or build stride arrays.
+        if (b.Size > 0 && b.Size < 16 && y.Shape != b.Shape && IsTrailingBlock(b.Shape, y.Shape, minSize: 1))
+        {
+            if (y.DType == DType.Float32) AddRows<float>(y.F32, b.F32);
+            else AddRows<double>(y.F64, b.F64);
+            return;
+        }
         // Every path of Run reads a row of its first operand at the offset it writes, so y can be operand and output.
         if (y.DType == DType.Float32) Run<float, AddKernel>(y, b, y, default);
         else Run<double, AddKernel>(y, b, y, default);
+    }
+
+    private static void AddRows<T>(Span<T> y, ReadOnlySpan<T> row) where T : unmanaged, System.Numerics.INumber<T>
+    {
+        for (int o = 0; o < y.Length; o += row.Length)
+        {
+            var dst = y.Slice(o, row.Length);
+            for (int j = 0; j < dst.Length; j++) dst[j] += row[j];
+        }
     }
 
     private static void Run<T, K>(Tensor a, Tensor b, Tensor y, K k)
@@ -105,9 +122,9 @@ internal static class Dispatch
 
     // True when `s`, without leading 1s, equals the trailing dimensions of `full` and holds at least 16 elements
     // (below that the per-row call costs more than expanding).
-    private static bool IsTrailingBlock(Shape s, Shape full)
+    private static bool IsTrailingBlock(Shape s, Shape full, int minSize = 16)
     {
-        if (s.Size < 16 || full.Size % s.Size != 0) return false;
+        if (s.Size < minSize || full.Size % s.Size != 0) return false;
         var d = s.Dims;
         int lead = 0;
         while (lead < d.Length && d[lead] == 1) lead++;

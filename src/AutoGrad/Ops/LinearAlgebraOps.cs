@@ -57,6 +57,29 @@ public static class LinearAlgebraOps
         if (k != kb)
             throw Diagnostics.OperandError("MatMul",
                 $"MatMul: inner dimensions differ: shapes {a.Shape} and {b.Shape} give [{m}×{k}]·[{kb}×{n}]; the left operand's last axis must equal the right operand's second-to-last.", a, b);
+        Tensor y;
+        if (a.Rank == 2 && b.Rank == 2)
+        {
+            // The plain product (every Linear): no batch axes, so no batch shapes, strides or index arrays.
+            y = Tensor.Uninitialized((long)m * n <= int.MaxValue ? Shape.Wrap([m, n]) : new Shape(m, n), a.DType);
+            if (a.DType == DType.Float32) Gemm.Multiply(a.F32, b.F32, y.F32, m, k, n, transA, transB);
+            else Gemm.Multiply(a.F64, b.F64, y.F64, m, k, n, transA, transB);
+        }
+        else y = Batched(a, b, transA, transB, m, k, n);
+        // see Note [Unrecorded ops] in Tape.cs
+        if (bias is null)
+            return Tape.WillRecord(a, b) ? Tape.RecordOp("MatMul", y, [a, b], Rule(a, b, transA, transB)) : Tape.NotRecorded("MatMul", y, a, b);
+        Tensor.CheckSameDType("MatMul", y, bias);
+        if (!bias.Shape.CanBroadcastTo(y.Shape))
+            throw new ArgumentException($"MatMul: bias of shape {bias.Shape} does not broadcast to the product's shape {y.Shape}.");
+        Dispatch.AddInPlace(y, bias);
+        return Tape.WillRecord(a, b, bias)
+            ? Tape.RecordOp("MatMulAddBias", y, [a, b, bias], BiasRule(a, b, transA, transB, bias))
+            : Tape.NotRecorded("MatMulAddBias", y, a, b, bias);
+    }
+
+    private static Tensor Batched(Tensor a, Tensor b, bool transA, bool transB, int m, int k, int n)
+    {
         var batchA = new Shape(a.Shape.Dims[..^2]);
         var batchB = new Shape(b.Shape.Dims[..^2]);
         var batch = Shape.Broadcast(batchA, batchB, "MatMul (batch axes)");
@@ -75,24 +98,27 @@ public static class LinearAlgebraOps
                 Gemm.Multiply(a.F64.Slice(oa * mk, mk), b.F64.Slice(ob * kn, kn), y.F64.Slice(t * mn, mn), m, k, n, transA, transB);
             for (int i = idx.Length - 1; i >= 0; i--) { if (++idx[i] < batch.Dims[i]) break; idx[i] = 0; }
         }
-        if (bias is null) return Tape.RecordOp("MatMul", y, [a, b], g => Grads(a, b, transA, transB, g));
-        Tensor.CheckSameDType("MatMul", y, bias);
-        if (!bias.Shape.CanBroadcastTo(y.Shape))
-            throw new ArgumentException($"MatMul: bias of shape {bias.Shape} does not broadcast to the product's shape {y.Shape}.");
-        Dispatch.AddInPlace(y, bias);
-        return Tape.RecordOp("MatMulAddBias", y, [a, b, bias], g =>
-        {
-            var ab = Grads(a, b, transA, transB, g);
-            return [ab[0], ab[1], bias.RequiresGrad ? g : null];
-        });
+        return y;
     }
 
-    // For y = op(A)·op(B): ∂A and ∂B in the four layouts, each again a product of stored operands.
-    private static Tensor?[] Grads(Tensor a, Tensor b, bool transA, bool transB, Tensor g) => (transA, transB) switch
+    private static BackwardRule Rule(Tensor a, Tensor b, bool transA, bool transB) => g =>
     {
-        (false, false) => [a.RequiresGrad ? MatMul(g, b, false, true) : null, b.RequiresGrad ? MatMul(a, g, true, false) : null],
-        (false, true) => [a.RequiresGrad ? MatMul(g, b, false, false) : null, b.RequiresGrad ? MatMul(g, a, true, false) : null],
-        (true, false) => [a.RequiresGrad ? MatMul(b, g, false, true) : null, b.RequiresGrad ? MatMul(a, g, false, false) : null],
-        _ => [a.RequiresGrad ? MatMul(b, g, true, true) : null, b.RequiresGrad ? MatMul(g, a, true, true) : null],
+        var (ga, gb) = Grads(a, b, transA, transB, g);
+        return [ga, gb];
+    };
+
+    private static BackwardRule BiasRule(Tensor a, Tensor b, bool transA, bool transB, Tensor bias) => g =>
+    {
+        var (ga, gb) = Grads(a, b, transA, transB, g);
+        return [ga, gb, bias.RequiresGrad ? g : null];
+    };
+
+    // For y = op(A)·op(B): ∂A and ∂B in the four layouts, each again a product of stored operands.
+    private static (Tensor?, Tensor?) Grads(Tensor a, Tensor b, bool transA, bool transB, Tensor g) => (transA, transB) switch
+    {
+        (false, false) => (a.RequiresGrad ? MatMul(g, b, false, true) : null, b.RequiresGrad ? MatMul(a, g, true, false) : null),
+        (false, true) => (a.RequiresGrad ? MatMul(g, b, false, false) : null, b.RequiresGrad ? MatMul(g, a, true, false) : null),
+        (true, false) => (a.RequiresGrad ? MatMul(b, g, false, true) : null, b.RequiresGrad ? MatMul(a, g, false, false) : null),
+        _ => (a.RequiresGrad ? MatMul(b, g, true, true) : null, b.RequiresGrad ? MatMul(g, a, true, true) : null),
     };
 }

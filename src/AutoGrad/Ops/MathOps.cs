@@ -81,8 +81,11 @@ public static class MathOps
     public static Tensor Relu(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.RecordOp("Relu", Dispatch.Map<ReluKernel>(x), [x], g => [g.PassWherePositive(x)]);
+        var y = Dispatch.Map<ReluKernel>(x);
+        return Tape.WillRecord(x) ? Tape.RecordOp("Relu", y, [x], ReluRule(x)) : Tape.NotRecorded("Relu", y, x);   // Note [Unrecorded ops]
     }
+
+    private static BackwardRule ReluRule(Tensor x) => g => [g.PassWherePositive(x)];
 
     /// <summary>Clips each element to <c>[min, max]</c>.</summary>
     /// <remarks>The gradient passes where <c>min ≤ x ≤ max</c> (bounds included, as in PyTorch) and is 0 outside.</remarks>

@@ -17,8 +17,11 @@ internal static class RoutingOps
         var y = Tensor.Uninitialized(g.Shape, g.DType);
         if (g.DType == DType.Float32) MaskKernels.PassWherePositive<float>(g.F32, x.F32, y.F32);
         else MaskKernels.PassWherePositive<double>(g.F64, x.F64, y.F64);
-        return Tape.RecordOp("PassWherePositive", y, [g], gg => [gg.PassWherePositive(x)]);
+        // see Note [Unrecorded ops] in Tape.cs: in a backward pass without createGraph this op is never recorded
+        return Tape.WillRecord(g) ? Tape.RecordOp("PassWherePositive", y, [g], PassRule(x)) : Tape.NotRecorded("PassWherePositive", y, g);
     }
+
+    private static BackwardRule PassRule(Tensor x) => gg => [gg.PassWherePositive(x)];
 
     /// <summary>Zeros of <paramref name="full"/> with <c>g[k]</c> added at flat position <c>pos[k]</c> (<paramref name="g"/> has <c>pos.Length</c> elements).</summary>
     public static Tensor RouteTo(this Tensor g, RoutingPositions pos, Shape full)

@@ -77,11 +77,28 @@ public static partial class ShapeOps
         if (!shape.CanBroadcastTo(x.Shape))
             throw new ArgumentException($"SumTo: shape {x.Shape} cannot be summed down to {shape}: {shape} does not broadcast to {x.Shape}.");
         int lead = x.Rank - shape.Rank;
+        var dims = x.Shape.Dims;
+        // Summed axes that are exactly the leading ones (a bias's gradient [batch, out] → [out]) are one pass over the
+        // buffer as [n, inner], recorded as one op; see Note [Unrecorded ops] in Tape.cs.
+        int prefix = 0;
+        while (prefix < x.Rank && (prefix < lead || (shape.Dims[prefix - lead] == 1 && dims[prefix] != 1))) prefix++;
+        bool leading = true;
+        for (int i = prefix; i < x.Rank && leading; i++) leading = shape.Dims[i - lead] == dims[i];
+        if (leading)
+        {
+            var y = Tensor.Uninitialized(shape, x.DType);
+            int inner = shape.Size, n = inner == 0 ? 0 : x.Size / inner;
+            if (x.DType == DType.Float32) Kernels.Reduce.Sum<float>(x.F32, y.F32, 1, n, inner);
+            else Kernels.Reduce.Sum<double>(x.F64, y.F64, 1, n, inner);
+            return Tape.WillRecord(x) ? Tape.RecordOp("SumTo", y, [x], SumToRule(x.Shape), saved: []) : Tape.NotRecorded("SumTo", y, x);
+        }
         var axes = new List<int>();
         for (int i = 0; i < x.Rank; i++)
-            if (i < lead || (shape.Dims[i - lead] == 1 && x.Shape.Dims[i] != 1)) axes.Add(i);
+            if (i < lead || (shape.Dims[i - lead] == 1 && dims[i] != 1)) axes.Add(i);
         return x.Sum([.. axes], keepDims: true).Reshape(shape);
     }
+
+    private static BackwardRule SumToRule(Shape inShape) => g => [g.BroadcastTo(inShape)];
 
     /// <summary>Swaps two axes (the last two by default): <c>yᵀ</c> for a matrix.</summary>
     public static Tensor Transpose(this Tensor x, int axis0 = -2, int axis1 = -1, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)

@@ -16,6 +16,10 @@ public abstract class Optimizer
     private readonly List<Tensor> _parameters;
     private readonly Dictionary<string, Tensor> _state = [];
 
+    // A detached view of each parameter, made once: a new one per parameter and step was most of what a plain SGD step
+    // allocated. A tensor's storage and shape never change, so the view stays exact.
+    private readonly Tensor?[] _thetaViews;
+
     /// <summary>An optimizer over <paramref name="parameters"/> with learning rate <paramref name="learningRate"/> and coupled weight decay.</summary>
     protected Optimizer(IEnumerable<Tensor> parameters, double learningRate, double weightDecay)
     {
@@ -27,6 +31,7 @@ public abstract class Optimizer
         if (!(weightDecay >= 0)) throw new ArgumentOutOfRangeException(nameof(weightDecay), $"{GetType().Name}: weight decay must be ≥ 0, got {weightDecay}.");
         LearningRate = learningRate;
         WeightDecay = weightDecay;
+        _thetaViews = new Tensor?[_parameters.Count];
     }
 
     /// <summary>The parameters θ being optimised, in order.</summary>
@@ -52,8 +57,9 @@ public abstract class Optimizer
             {
                 var p = _parameters[i];
                 if (p.Grad is null) continue;
-                var theta = p.Detach();
-                var g = p.Grad.Detach();
+                var theta = _thetaViews[i] ??= p.Detach();
+                // Update only reads g; a plain gradient (no graph, as without createGraph) needs no detached view.
+                var g = p.Grad is { GradFn: null, RequiresGrad: false } plain ? plain : p.Grad.Detach();
                 if (WeightDecay != 0) g = g + theta * WeightDecay;
                 p.CopyFrom(Update(i, theta, g));
             }

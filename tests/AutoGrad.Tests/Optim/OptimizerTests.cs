@@ -120,6 +120,27 @@ public class OptimizerTests
     }
 
     [Fact]
+    public void A_plain_sgd_step_allocates_nothing_and_a_graph_gradient_is_still_detached()
+    {
+        var ps = Enumerable.Range(0, 4).Select(i => Tensor.Full(new Shape(3, 2), i, DType.Float64).RequireGrad()).ToArray();
+        var opt = new Sgd(ps, 0.5);
+        foreach (var p in ps) p.Grad = Tensor.Ones(new Shape(3, 2), DType.Float64);
+        for (int i = 0; i < 5; i++) opt.Step();
+        long b0 = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 20; i++) opt.Step();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - b0);
+        Assert.Equal(3 - 25 * 0.5, ps[3][0, 0], 12);
+        // A gradient made with createGraph is part of a graph: the step reads its values and records nothing.
+        var x = Tensor.FromArray([2.0]).RequireGrad();
+        var w = Tensor.FromArray([1.0]).RequireGrad();
+        w.Grad = AutoGrad.Autograd.Functional.Grad([(x * x * w).Sum()], [x], createGraph: true)[0];   // 2xw = 4, with a GradFn
+        long nodes = AutoGrad.Autograd.Tape.RecordedCount;
+        new Sgd([w], 0.25).Step();
+        Assert.Equal(0.0, w.Item(), 15);
+        Assert.Equal(nodes, AutoGrad.Autograd.Tape.RecordedCount);
+    }
+
+    [Fact]
     public void Parameters_without_gradients_are_skipped()
     {
         var a = Tensor.FromArray([1.0]).RequireGrad();
