@@ -24,6 +24,9 @@ for w in gemm mlp64 mlp256 cnn tape; do
     read -r _ _ v < <(/usr/bin/python3 benchmarks/compare/torch_workloads.py "$w" 5); b[$w]+="$v "
   done
 done
+# Managed bytes per training step after warm-up (AutoGrad only; PyTorch's allocations are native): the profile mode's figure.
+bytes64=$(dotnet benchmarks/AutoGrad.Benchmarks/bin/Release/net10.0/AutoGrad.Benchmarks.dll profile mlp64 300 | grep -o '[0-9,]* B/step')
+bytes256=$(dotnet benchmarks/AutoGrad.Benchmarks/bin/Release/net10.0/AutoGrad.Benchmarks.dll profile mlp256 300 | grep -o '[0-9,]* B/step')
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 out=benchmarks/compare/results.md
 {
@@ -35,6 +38,8 @@ out=benchmarks/compare/results.md
     else ratio=$(awk -v x="$ma" -v y="$mb" 'BEGIN{printf "%.2f", x/y}'); fi
     echo "| $w | ${unit[$w]} | $ma | $mb | $ratio |"
   done
+  echo
+  echo "Managed bytes allocated per training step after warm-up (\`profile\` mode, 300 steps, inside a StepScope): MLP-64 $bytes64, MLP-256 $bytes256."
   echo
   echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), .NET $(dotnet --version), peer BLAS: $blas."
   echo "Medians of $rounds alternating rounds x 5 repetitions; $(date -u +%Y-%m-%d)."

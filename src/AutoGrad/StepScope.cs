@@ -8,7 +8,8 @@ namespace AutoGrad;
 // it, and then by nobody. PyTorch frees it then because it counts references; .NET does not, so the library cannot
 // tell whether user code still holds `logits` after Backward. Recycling such a buffer without knowing would hand the
 // user's tensor another tensor's numbers. A StepScope is the user's promise instead, and it is checked:
-//  - Buffers allocated on this thread while the scope is open come from the pool (BufferPool) as ScopedStorage.
+//  - Buffers allocated on this thread while the scope is open are ScopedStorage; those of 64 elements or more come from the
+//    pool (BufferPool).
 //  - When one of the library's ops returns a result with such a buffer of its own (not a view of an input), recorded or
 //    not, the buffer is listed. Only those come back: what factories make (Zeros, FromArray, Rand, optimizer state),
 //    Clone() and views of such tensors are never listed, so parameters, buffers and state made inside a scope live on.
@@ -119,7 +120,7 @@ public readonly struct StepScope : IDisposable
             {
                 if (s.Kept || s.Data is not { } data) continue;   // kept, or listed twice
                 s.Data = null;
-                BufferPool.Give(data);
+                if (data.Length >= BufferPool.MinLength) BufferPool.Give(data);
             }
             Recorded.Clear();
             foreach (var p in Positions) p.Release();

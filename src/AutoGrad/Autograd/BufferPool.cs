@@ -53,14 +53,16 @@ internal static class BufferPool
 
     public static Storage Allocate(DType dtype, int size, bool clear)
     {
-        if (size < MinLength) return new Storage(FreshArray(dtype, size, clear));
         var tracker = t_tracker;
         if (tracker is null)
         {
-            // Inside a StepScope, a buffer that ends up behind a recorded op's output comes back at the scope's end.
+            // Inside a StepScope, a buffer that ends up behind an op's result comes back at the scope's end; a small one is
+            // not worth pooling, but it is released all the same, so what survives a scope never depends on a tensor's size.
             long scope = StepScope.CurrentId;
-            return scope == 0 ? new Storage(FreshArray(dtype, size, clear)) : new ScopedStorage(Rent(dtype, size, clear), scope);
+            if (scope != 0) return new ScopedStorage(size < MinLength ? FreshArray(dtype, size, clear) : Rent(dtype, size, clear), scope);
+            return new Storage(FreshArray(dtype, size, clear));
         }
+        if (size < MinLength) return new Storage(FreshArray(dtype, size, clear));
         var s = new TrackedStorage(Rent(dtype, size, clear), tracker.Pass);
         tracker.Created.Add(s);
         return s;

@@ -55,6 +55,13 @@ public sealed class Trainer
     /// <summary>Whether <c>t</c> in <c>η(t)</c> counts epochs or optimizer steps.</summary>
     public ScheduleInterval ScheduleInterval { get; set; } = ScheduleInterval.Epoch;
 
+    /// <summary>
+    /// Run each training step inside a <see cref="StepScope"/> (default true), so its activations are reused by the next step
+    /// instead of allocated anew. Tensors made by the model and the loss function are then released when the step ends: a
+    /// loss function or callback that keeps one for later must call <see cref="Tensor.Keep"/> on it, or set this to false.
+    /// </summary>
+    public bool UseStepScope { get; set; } = true;
+
     /// <summary>Clip the global gradient norm to this value before each step (<c>g ← g·min(1, c/‖g‖)</c>); null for no clipping.</summary>
     public double? ClipNorm { get; set; }
 
@@ -165,7 +172,7 @@ public sealed class Trainer
             double l;
             int correct;
             // The step's activations go back to the pool at its end (Note [Step scopes]); callbacks see only numbers.
-            using (Tensor.StepScope())
+            using (UseStepScope ? Tensor.StepScope() : default)
             {
                 Optimizer.ZeroGrad();
                 var output = Model.Forward(batch.Features);

@@ -175,4 +175,34 @@ public class TrainerTests
         Assert.Equal(last, model.Parameters()[3].ToDoubleArray());
         Assert.NotEqual(firstBefore, model.Parameters()[0].ToDoubleArray());
     }
+
+    [Fact]
+    public void Steps_inside_step_scopes_train_bit_identically_and_a_stashed_output_must_be_kept()
+    {
+        var (train, _) = Iris();
+        List<double> Losses(bool scoped, bool keep, List<Tensor> stash)
+        {
+            LossFunction loss = (z, b) =>
+            {
+                stash.Add(keep ? z.Keep() : z);
+                return Objectives.SoftmaxCrossEntropy(z, b);
+            };
+            var trainer = Trainer(Mlp(4), loss: loss);
+            trainer.UseStepScope = scoped;
+            var batches = new List<double>();
+            trainer.Callbacks.Add(new LambdaCallback { BatchEnd = (_, r) => batches.Add(r.Loss) });
+            using var loader = new DataLoader(train, 16, shuffle: true, generator: new Generator(5));
+            trainer.Fit(loader, 3);
+            return batches;
+        }
+        var plainStash = new List<Tensor>();
+        var scopedStash = new List<Tensor>();
+        var keptStash = new List<Tensor>();
+        var plain = Losses(false, false, plainStash);
+        Assert.Equal(plain, Losses(true, false, scopedStash));
+        Assert.Equal(plain, Losses(true, true, keptStash));
+        Assert.Equal(plainStash[^1].ToDoubleArray(), keptStash[^1].ToDoubleArray());
+        var e = Assert.Throws<InvalidOperationException>(() => scopedStash[^1].ToDoubleArray());
+        Assert.Contains("Keep()", e.Message);
+    }
 }
