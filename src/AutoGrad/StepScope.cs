@@ -88,6 +88,7 @@ public readonly struct StepScope : IDisposable
         private static long s_nextId;
 
         public long Id;
+        private int _thread;
         private State? _outer;
         public readonly List<ScopedStorage> Recorded = [];
         public readonly List<RoutingPositions> Positions = [];
@@ -98,6 +99,7 @@ public readonly struct StepScope : IDisposable
         {
             var s = s_pool.Get();
             s.Id = Interlocked.Increment(ref s_nextId);
+            s._thread = Environment.CurrentManagedThreadId;
             s._outer = t_current;
             t_current = s;
             return s;
@@ -106,6 +108,10 @@ public readonly struct StepScope : IDisposable
         public void End(long id)
         {
             if (Id != id) return;   // disposed already
+            if (_thread != Environment.CurrentManagedThreadId)
+                throw new InvalidOperationException(
+                    $"StepScope: disposed on thread {Environment.CurrentManagedThreadId} but opened on thread {_thread}; a scope must end on the thread " +
+                    "that opened it (do not await inside one).");
             // Scopes close innermost first; closing an outer one (an exception skipped a Dispose) closes those inside it.
             bool open = false;
             for (var s = t_current; s is not null; s = s._outer) open |= ReferenceEquals(s, this);

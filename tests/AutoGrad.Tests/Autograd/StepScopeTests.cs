@@ -218,4 +218,21 @@ public class StepScopeTests
         Assert.Contains("MaxPool2d", e.Message);
         Assert.Contains("StepScope", e.Message);
     }
+
+    [Fact]
+    public void A_scope_ended_on_another_thread_is_refused_and_stays_open_on_its_own()
+    {
+        var w = Tensor.Rand(new Shape(100), new Generator(8)).RequireGrad();
+        var scope = Tensor.StepScope();
+        var y = w.Exp();
+        Exception? error = null;
+        var other = new Thread(() => { try { scope.Dispose(); } catch (Exception ex) { error = ex; } });
+        other.Start();
+        other.Join();
+        Assert.IsType<InvalidOperationException>(error);
+        Assert.Contains("must end on the thread that opened it", error!.Message);
+        Assert.Equal(Math.Exp(w.GetFlat(4)), y.GetFlat(4), 1e-5);
+        scope.Dispose();
+        Assert.Throws<InvalidOperationException>(() => y.GetFlat(4));
+    }
 }
