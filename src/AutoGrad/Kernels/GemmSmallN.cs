@@ -22,6 +22,9 @@ internal static unsafe class GemmSmallN
     internal const int MR = 16;
     internal const int MaxN = 16;
 
+    // Remainder slabs up to this size live on the stack, sparing small products a pool rental.
+    private const int SlabStackBytes = 16 * 1024;
+
     internal static bool Supports(int n) => n <= MaxN && Vector512.IsHardwareAccelerated && Avx512F.IsSupported;
 
     /// <summary>Number of elements <see cref="PackB{T}"/> writes: one k×W panel per W columns.</summary>
@@ -67,6 +70,7 @@ internal static unsafe class GemmSmallN
     /// C rows [rowStart, rowStart + rowCount) = (accumulate ? C : 0) + op(A)·op(B), op(B) already packed by
     /// <see cref="PackB{T}"/>; op(A)[i,p] = transA ? a[p*lda+i] : a[i*lda+p].
     /// </summary>
+    [SkipLocalsInit]
     internal static void MultiplyRows<T>(T* a, int lda, bool transA, T* packedB, T* c, int ldc,
         int rowStart, int rowCount, int k, int n, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -75,14 +79,14 @@ internal static unsafe class GemmSmallN
         nint rowStride = transA ? 1 : lda;   // distance between rows of op(A)
         nint pStride = transA ? lda : 1;     // distance between columns of op(A)
         int full = rowCount / MR * MR;
-        for (int j0 = 0; j0 < n; j0 += w)
+        // Rows outer: with two panels (float64, n > 8) the 16-row strip of A is still in L1 for the second.
+        for (int i = rowStart; i < rowStart + full; i += MR)
         {
-            int cols = Math.Min(w, n - j0);
-            Vector512<T> mask = ColumnMask<T>(cols);
-            T* panel = packedB + (long)j0 * k;
-            for (int i = rowStart; i < rowStart + full; i += MR)
+            for (int j0 = 0; j0 < n; j0 += w)
             {
-                Kernel(a + i * rowStride, rowStride, pStride, panel, k, c + (long)i * ldc + j0, ldc, MR, mask, accumulate);
+                Vector512<T> mask = ColumnMask<T>(Math.Min(w, n - j0));
+                Kernel(a + i * rowStride, rowStride, pStride, packedB + (long)j0 * k, k, c + (long)i * ldc + j0, ldc,
+                    MR, mask, accumulate);
             }
         }
 
@@ -94,38 +98,53 @@ internal static unsafe class GemmSmallN
 
         // The last partial block is copied as a zero-padded k×MR slab, so the same kernel computes its rows
         // from the same values in the same order as a full block would.
+        int i0 = rowStart + full;
+        if ((long)k * MR * Unsafe.SizeOf<T>() <= SlabStackBytes)
+        {
+            T* onStack = stackalloc T[k * MR];
+            MultiplyLastRows(a + i0 * rowStride, rowStride, pStride, rest, packedB, c + (long)i0 * ldc, ldc, k, n, accumulate, onStack);
+            return;
+        }
+
         T[] rented = ArrayPool<T>.Shared.Rent(k * MR);
         try
         {
             fixed (T* slab = rented)
             {
-                int i0 = rowStart + full;
-                for (int p = 0; p < k; p++)
-                {
-                    T* d = slab + p * MR;
-                    T* s = a + i0 * rowStride + p * pStride;
-                    int r = 0;
-                    for (; r < rest; r++)
-                    {
-                        d[r] = s[r * rowStride];
-                    }
-
-                    for (; r < MR; r++)
-                    {
-                        d[r] = T.Zero;
-                    }
-                }
-
-                for (int j0 = 0; j0 < n; j0 += w)
-                {
-                    Vector512<T> mask = ColumnMask<T>(Math.Min(w, n - j0));
-                    Kernel(slab, 1, MR, packedB + (long)j0 * k, k, c + (long)i0 * ldc + j0, ldc, rest, mask, accumulate);
-                }
+                MultiplyLastRows(a + i0 * rowStride, rowStride, pStride, rest, packedB, c + (long)i0 * ldc, ldc, k, n, accumulate, slab);
             }
         }
         finally
         {
             ArrayPool<T>.Shared.Return(rented);
+        }
+    }
+
+    private static void MultiplyLastRows<T>(T* a, nint rowStride, nint pStride, int rows, T* packedB, T* c, int ldc,
+        int k, int n, bool accumulate, T* slab)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int p = 0; p < k; p++)
+        {
+            T* d = slab + p * MR;
+            T* s = a + p * pStride;
+            int r = 0;
+            for (; r < rows; r++)
+            {
+                d[r] = s[r * rowStride];
+            }
+
+            for (; r < MR; r++)
+            {
+                d[r] = T.Zero;
+            }
+        }
+
+        int w = Vector512<T>.Count;
+        for (int j0 = 0; j0 < n; j0 += w)
+        {
+            Vector512<T> mask = ColumnMask<T>(Math.Min(w, n - j0));
+            Kernel(slab, 1, MR, packedB + (long)j0 * k, k, c + j0, ldc, rows, mask, accumulate);
         }
     }
 

@@ -2,7 +2,8 @@ using AutoGrad.Kernels;
 
 namespace AutoGrad.Tests.Kernels;
 
-// Narrow outputs (n ≤ 16) take GemmSmallN on AVX-512 machines; n = 17 checks the hand-over to the packed path.
+// Narrow outputs (n ≤ 16, at least 2048 multiply-adds) take GemmSmallN on AVX-512 machines, smaller ones the direct
+// loops; n = 17 checks the hand-over to the packed path. m = 15, 17, 33, 257 leave partial 16-row blocks.
 // Mutates Gemm.MaxDegreeOfParallelism, so it shares the GemmTests collection.
 [Collection("Gemm")]
 public class GemmSmallNTests
