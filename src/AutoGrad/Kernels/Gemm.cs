@@ -24,7 +24,11 @@ internal static class Gemm
     // loops' whole run time (8×16×10: 0.15 vs 0.08 µs; 13×31×7: 0.27 vs 0.72 µs).
     private const long SmallNMinMacs = 2048;
 
-    // Below ~4 MFLOP waking a worker (and the second core's cold caches) costs about as much as the work saved.
+    // Packed op(B) up to this size lives on the stack: for small products a pool rental is a visible cost.
+    private const int SmallNStackBytes = 16 * 1024;
+
+    // Below ~4 MFLOP a second thread saves little: each chunk re-packs the shared operand and starts with cold
+    // caches, and on a busy machine the other core is often not there. Settable so benchmarks can probe it.
     internal static long ParallelFlopThreshold { get; set; } = 4_000_000;
 
     /// <summary>Upper bound on worker threads; tests set it to 1 to check determinism.</summary>
@@ -93,9 +97,6 @@ internal static class Gemm
             RunParallel(pa, lda, transA, pb, ldb, transB, pc, m, k, n, accumulate, workers);
         }
     }
-
-    // Packed op(B) up to this size lives on the stack: for tiny products two pool rentals cost as much as the maths.
-    private const int SmallNStackBytes = 16 * 1024;
 
     [SkipLocalsInit]
     private static unsafe void RunSmallN<T>(T* a, int lda, bool transA, T* b, int ldb, bool transB, T* c,
