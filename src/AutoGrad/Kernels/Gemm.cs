@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace AutoGrad.Kernels;
@@ -8,17 +10,26 @@ namespace AutoGrad.Kernels;
 /// op(A) is m×k (A stored k×m when <c>transA</c>); op(B) is k×n (B stored n×k when <c>transB</c>).
 /// </summary>
 /// <remarks>
-/// Results are bit-identical for any <see cref="MaxDegreeOfParallelism"/>: work is only ever
-/// partitioned over rows or columns of C, and every element is reduced over K in the same fixed
-/// block order by the same micro-kernel, so thread count never changes the floating-point sequence.
+/// Results are bit-identical for any <see cref="MaxDegreeOfParallelism"/>: the path (direct, narrow or
+/// packed) depends only on the shape, work is only ever partitioned over rows or columns of C, and every
+/// element is reduced over K in the same fixed order by the same micro-kernel, so thread count never
+/// changes the floating-point sequence. Parallel products run on <see cref="GemmWorkers"/>.
 /// </remarks>
 internal static class Gemm
 {
     // Below this many multiply-adds, packing costs more than it saves; tiny matmuls dominate small models.
     private const long DirectThreshold = 32 * 1024;
 
-    // Below ~4 MFLOP the Parallel.For dispatch (a few microseconds) is comparable to the work itself.
-    private const long ParallelFlopThreshold = 4_000_000;
+    // Below this the narrow kernel's fixed cost (packing op(B), a zero-padded 16-row slab) exceeds the direct
+    // loops' whole run time (8×16×10: 0.15 vs 0.08 µs; 13×31×7: 0.27 vs 0.72 µs).
+    private const long SmallNMinMacs = 2048;
+
+    // Packed op(B) up to this size lives on the stack: for small products a pool rental is a visible cost.
+    private const int SmallNStackBytes = 16 * 1024;
+
+    // Below ~4 MFLOP a second thread saves little: each chunk re-packs the shared operand and starts with cold
+    // caches, and on a busy machine the other core is often not there. Settable so benchmarks can probe it.
+    internal static long ParallelFlopThreshold { get; set; } = 4_000_000;
 
     /// <summary>Upper bound on worker threads; tests set it to 1 to check determinism.</summary>
     internal static int MaxDegreeOfParallelism { get; set; } = Environment.ProcessorCount;
@@ -54,10 +65,22 @@ internal static class Gemm
         }
 
         long macs = (long)m * n * k;
+        int workers = Math.Max(1, MaxDegreeOfParallelism);
+        bool parallel = workers > 1 && 2 * macs >= ParallelFlopThreshold;
+        int lda = transA ? m : k;
+        int ldb = transB ? k : n;
         fixed (T* pa = a)
         fixed (T* pb = b)
         fixed (T* pc = c)
         {
+            // Narrow outputs first: the packed path would waste most of its NR = 32 lanes, and the direct path
+            // has no full-width AVX-512 kernel for them.
+            if (GemmSmallN.Supports(n) && macs >= SmallNMinMacs)
+            {
+                RunSmallN(pa, lda, transA, pb, ldb, transB, pc, m, k, n, accumulate, parallel ? workers : 1);
+                return;
+            }
+
             // The blocked path needs a 256-bit SIMD kernel; without one the direct loops are the better fallback.
             if (macs < DirectThreshold || !Vector256.IsHardwareAccelerated)
             {
@@ -65,10 +88,7 @@ internal static class Gemm
                 return;
             }
 
-            int lda = transA ? m : k;
-            int ldb = transB ? k : n;
-            int workers = Math.Max(1, MaxDegreeOfParallelism);
-            if (workers == 1 || 2 * macs < ParallelFlopThreshold)
+            if (!parallel)
             {
                 GemmBlocked.Multiply(pa, lda, transA, pb, ldb, transB, pc, n, m, k, n, accumulate);
                 return;
@@ -78,47 +98,101 @@ internal static class Gemm
         }
     }
 
+    [SkipLocalsInit]
+    private static unsafe void RunSmallN<T>(T* a, int lda, bool transA, T* b, int ldb, bool transB, T* c,
+        int m, int k, int n, bool accumulate, int workers)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        const int alignBytes = 64;
+        int length = GemmSmallN.PackedLength<T>(k, n) + alignBytes / Unsafe.SizeOf<T>();
+        if ((long)length * Unsafe.SizeOf<T>() <= SmallNStackBytes)
+        {
+            T* onStack = stackalloc T[length];
+            RunSmallNPacked(a, lda, transA, b, ldb, transB, c, m, k, n, accumulate, workers, AlignUp(onStack, alignBytes));
+            return;
+        }
+
+        T[] rented = ArrayPool<T>.Shared.Rent(length);
+        try
+        {
+            fixed (T* raw = rented)
+            {
+                RunSmallNPacked(a, lda, transA, b, ldb, transB, c, m, k, n, accumulate, workers, AlignUp(raw, alignBytes));
+            }
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(rented);
+        }
+    }
+
+    private static unsafe void RunSmallNPacked<T>(T* a, int lda, bool transA, T* b, int ldb, bool transB, T* c,
+        int m, int k, int n, bool accumulate, int workers, T* packedB)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        GemmSmallN.PackB(b, ldb, transB, k, n, packedB);
+        int step = ChunkStep(m, GemmSmallN.MR, workers, out int chunks);
+        if (chunks > 1 && GemmWorkers.TryEnter())
+        {
+            try
+            {
+                GemmJobs.SmallN<T>.Instance.Set(a, lda, transA, packedB, c, m, k, n, accumulate, step);
+                GemmWorkers.Execute(GemmJobs.SmallN<T>.Instance, chunks);
+            }
+            finally
+            {
+                GemmWorkers.Exit();
+            }
+
+            return;
+        }
+
+        GemmSmallN.MultiplyRows(a, lda, transA, packedB, c, n, 0, m, k, n, accumulate);
+    }
+
+    private static unsafe T* AlignUp<T>(T* p, int bytes) where T : unmanaged
+        => (T*)(((nint)p + (bytes - 1)) & ~(nint)(bytes - 1));
+
     private static unsafe void RunParallel<T>(T* a, int lda, bool transA, T* b, int ldb, bool transB, T* c,
         int m, int k, int n, bool accumulate, int workers)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         // Split the longer side of C so that tall-skinny and short-wide products both get parallelism.
         bool splitRows = m >= n;
-        int extent = splitRows ? m : n;
-        int align = splitRows ? GemmBlocked.MR : GemmBlocked.NR<T>();
-        int tiles = (extent + align - 1) / align;
-        int chunks = Math.Min(workers, tiles);
-        if (chunks <= 1)
+        int step = ChunkStep(splitRows ? m : n, splitRows ? GemmBlocked.MR : GemmBlocked.NR<T>(), workers, out int chunks);
+        // A busy pool (another thread is multiplying) means serial: same tiles, same bits, no waiting.
+        if (chunks > 1 && GemmWorkers.TryEnter())
         {
-            GemmBlocked.Multiply(a, lda, transA, b, ldb, transB, c, n, m, k, n, accumulate);
+            try
+            {
+                GemmJobs.Blocked<T>.Instance.Set(a, lda, transA, b, ldb, transB, c, m, k, n, accumulate, splitRows, step);
+                GemmWorkers.Execute(GemmJobs.Blocked<T>.Instance, chunks);
+            }
+            finally
+            {
+                GemmWorkers.Exit();
+            }
+
             return;
         }
 
-        int tilesPerChunk = (tiles + chunks - 1) / chunks;
-        int step = tilesPerChunk * align;
-        chunks = (extent + step - 1) / step;
+        GemmBlocked.Multiply(a, lda, transA, b, ldb, transB, c, n, m, k, n, accumulate);
+    }
 
-        // Lambdas cannot capture pointers, so they travel as nint.
-        nint ia = (nint)a, ib = (nint)b, ic = (nint)c;
-        var options = new ParallelOptions { MaxDegreeOfParallelism = workers };
-        Parallel.For(0, chunks, options, chunk =>
+    // Fixed partition of `extent` into at most `workers` runs whose lengths are multiples of `align` (tile edges).
+    private static int ChunkStep(int extent, int align, int workers, out int chunks)
+    {
+        int tiles = (extent + align - 1) / align;
+        chunks = Math.Min(workers, tiles);
+        if (chunks <= 1)
         {
-            int start = chunk * step;
-            int count = Math.Min(step, extent - start);
-            T* pa = (T*)ia, pb = (T*)ib, pc = (T*)ic;
-            if (splitRows)
-            {
-                T* subA = transA ? pa + start : pa + (long)start * lda;
-                GemmBlocked.Multiply(subA, lda, transA, pb, ldb, transB, pc + (long)start * n, n,
-                    count, k, n, accumulate);
-            }
-            else
-            {
-                T* subB = transB ? pb + (long)start * ldb : pb + start;
-                GemmBlocked.Multiply(pa, lda, transA, subB, ldb, transB, pc + start, n,
-                    m, k, count, accumulate);
-            }
-        });
+            chunks = 1;
+            return extent;
+        }
+
+        int step = (tiles + chunks - 1) / chunks * align;
+        chunks = (extent + step - 1) / step;
+        return step;
     }
 
     private static void Validate(int aLength, int bLength, int cLength, int m, int k, int n)

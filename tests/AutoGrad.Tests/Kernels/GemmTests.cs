@@ -21,18 +21,18 @@ public class GemmTests
     public void Float_MatchesNaiveReference_AllTransposesAndAccumulate(int m, int k, int n)
     {
         var rng = new Random(m * 7919 + k * 104729 + n);
-        float[] a = RandomFloats(rng, m * k);
-        float[] b = RandomFloats(rng, k * n);
-        float[] c0 = RandomFloats(rng, m * n);
+        float[] a = GemmReference.RandomFloats(rng, m * k);
+        float[] b = GemmReference.RandomFloats(rng, k * n);
+        float[] c0 = GemmReference.RandomFloats(rng, m * n);
         foreach (bool transA in new[] { false, true })
         foreach (bool transB in new[] { false, true })
         foreach (bool accumulate in new[] { false, true })
         {
             float[] c = (float[])c0.Clone();
             Gemm.Multiply(a, b, c, m, k, n, transA, transB, accumulate);
-            double[] expected = Naive(ToDouble(a), ToDouble(b), ToDouble(c0), m, k, n, transA, transB, accumulate);
+            double[] expected = GemmReference.Naive(GemmReference.ToDouble(a), GemmReference.ToDouble(b), GemmReference.ToDouble(c0), m, k, n, transA, transB, accumulate);
             double tol = 1e-5 * (k + 1);
-            AssertClose(expected, ToDouble(c), tol, $"float m={m} k={k} n={n} tA={transA} tB={transB} acc={accumulate}");
+            GemmReference.AssertClose(expected, GemmReference.ToDouble(c), tol, $"float m={m} k={k} n={n} tA={transA} tB={transB} acc={accumulate}");
         }
     }
 
@@ -41,18 +41,18 @@ public class GemmTests
     public void Double_MatchesNaiveReference_AllTransposesAndAccumulate(int m, int k, int n)
     {
         var rng = new Random(m * 31 + k * 1009 + n * 7);
-        double[] a = RandomDoubles(rng, m * k);
-        double[] b = RandomDoubles(rng, k * n);
-        double[] c0 = RandomDoubles(rng, m * n);
+        double[] a = GemmReference.RandomDoubles(rng, m * k);
+        double[] b = GemmReference.RandomDoubles(rng, k * n);
+        double[] c0 = GemmReference.RandomDoubles(rng, m * n);
         foreach (bool transA in new[] { false, true })
         foreach (bool transB in new[] { false, true })
         foreach (bool accumulate in new[] { false, true })
         {
             double[] c = (double[])c0.Clone();
             Gemm.Multiply(a, b, c, m, k, n, transA, transB, accumulate);
-            double[] expected = Naive(a, b, c0, m, k, n, transA, transB, accumulate);
+            double[] expected = GemmReference.Naive(a, b, c0, m, k, n, transA, transB, accumulate);
             double tol = 1e-12 * (k + 1);
-            AssertClose(expected, c, tol, $"double m={m} k={k} n={n} tA={transA} tB={transB} acc={accumulate}");
+            GemmReference.AssertClose(expected, c, tol, $"double m={m} k={k} n={n} tA={transA} tB={transB} acc={accumulate}");
         }
     }
 
@@ -73,12 +73,12 @@ public class GemmTests
         foreach (int size in new[] { 2, 200 })
         {
             var rng = new Random(size);
-            double[] a = RandomDoubles(rng, size * size);
-            double[] b = RandomDoubles(rng, size * size);
+            double[] a = GemmReference.RandomDoubles(rng, size * size);
+            double[] b = GemmReference.RandomDoubles(rng, size * size);
             double[] c = Enumerable.Repeat(double.NaN, size * size).ToArray();
             Gemm.Multiply(a, b, c, size, size, size);
-            double[] expected = Naive(a, b, new double[size * size], size, size, size, false, false, false);
-            AssertClose(expected, c, 1e-12 * (size + 1), $"size={size}");
+            double[] expected = GemmReference.Naive(a, b, new double[size * size], size, size, size, false, false, false);
+            GemmReference.AssertClose(expected, c, 1e-12 * (size + 1), $"size={size}");
         }
     }
 
@@ -100,9 +100,9 @@ public class GemmTests
     {
         const int size = 300;
         var rng = new Random(42);
-        float[] a = RandomFloats(rng, size * size);
-        float[] b = RandomFloats(rng, size * size);
-        float[] c0 = RandomFloats(rng, size * size);
+        float[] a = GemmReference.RandomFloats(rng, size * size);
+        float[] b = GemmReference.RandomFloats(rng, size * size);
+        float[] c0 = GemmReference.RandomFloats(rng, size * size);
         float[] single = (float[])c0.Clone();
         float[] dual = (float[])c0.Clone();
         int saved = Gemm.MaxDegreeOfParallelism;
@@ -132,8 +132,8 @@ public class GemmTests
         // n > m makes the parallel path split columns instead of rows.
         const int m = 40, k = 300, n = 700;
         var rng = new Random(7);
-        double[] a = RandomDoubles(rng, m * k);
-        double[] b = RandomDoubles(rng, k * n);
+        double[] a = GemmReference.RandomDoubles(rng, m * k);
+        double[] b = GemmReference.RandomDoubles(rng, k * n);
         double[] single = new double[m * n];
         double[] dual = new double[m * n];
         int saved = Gemm.MaxDegreeOfParallelism;
@@ -154,7 +154,7 @@ public class GemmTests
             Assert.Equal(BitConverter.DoubleToInt64Bits(single[i]), BitConverter.DoubleToInt64Bits(dual[i]));
         }
 
-        AssertClose(Naive(a, b, new double[m * n], m, k, n, false, false, false), single, 1e-12 * k, "wide");
+        GemmReference.AssertClose(GemmReference.Naive(a, b, new double[m * n], m, k, n, false, false, false), single, 1e-12 * k, "wide");
     }
 
     [Theory]
@@ -179,63 +179,4 @@ public class GemmTests
             Gemm.Multiply(new float[4], new float[4], new float[4], -1, 2, 2));
         Assert.Contains("Gemm", ex.Message);
     }
-
-    private static double[] Naive(double[] a, double[] b, double[] c0, int m, int k, int n,
-        bool transA, bool transB, bool accumulate)
-    {
-        var c = new double[m * n];
-        for (int i = 0; i < m; i++)
-        {
-            for (int j = 0; j < n; j++)
-            {
-                double sum = accumulate ? c0[i * n + j] : 0.0;
-                for (int p = 0; p < k; p++)
-                {
-                    double av = transA ? a[p * m + i] : a[i * k + p];
-                    double bv = transB ? b[j * k + p] : b[p * n + j];
-                    sum += av * bv;
-                }
-
-                c[i * n + j] = sum;
-            }
-        }
-
-        return c;
-    }
-
-    // Inputs lie in [-1, 1], so k·max|a|·max|b| ≤ k and the tolerance scales with k alone.
-    private static void AssertClose(double[] expected, double[] actual, double tol, string label)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        for (int i = 0; i < expected.Length; i++)
-        {
-            double err = Math.Abs(expected[i] - actual[i]);
-            Assert.True(err <= tol * (1 + Math.Abs(expected[i])),
-                $"{label}: element {i} expected {expected[i]} got {actual[i]} (err {err}, tol {tol})");
-        }
-    }
-
-    private static float[] RandomFloats(Random rng, int count)
-    {
-        var v = new float[count];
-        for (int i = 0; i < count; i++)
-        {
-            v[i] = (float)(rng.NextDouble() * 2 - 1);
-        }
-
-        return v;
-    }
-
-    private static double[] RandomDoubles(Random rng, int count)
-    {
-        var v = new double[count];
-        for (int i = 0; i < count; i++)
-        {
-            v[i] = rng.NextDouble() * 2 - 1;
-        }
-
-        return v;
-    }
-
-    private static double[] ToDouble(float[] v) => Array.ConvertAll(v, x => (double)x);
 }
