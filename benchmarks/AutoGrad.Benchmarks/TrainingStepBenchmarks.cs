@@ -8,7 +8,7 @@ namespace AutoGrad.Benchmarks;
 /// <summary>
 /// One training step (zero grads, forward, softmax cross-entropy, backward, SGD 0.01) of the compare workloads:
 /// MLP 784→128→10 at batches 64 and 256, and CNN 28×28 → conv 5×5×32 → ReLU → max-pool 2 → dense 10 at batch 64.
-/// Allocated bytes per step come from the memory diagnoser.
+/// Allocated bytes per step come from the memory diagnoser; each step runs with and without a <see cref="StepScope"/>.
 /// </summary>
 [ShortRunJob, MemoryDiagnoser]
 public class MlpStepBenchmarks
@@ -32,9 +32,13 @@ public class MlpStepBenchmarks
         _y = Tensor.FromArray(Enumerable.Range(0, Batch).Select(i => (float)(i % 10)).ToArray());
     }
 
-    /// <summary>One SGD step.</summary>
+    /// <summary>One SGD step inside a <see cref="StepScope"/> (activations reused from the pool), as the compare workloads run it.</summary>
+    [Benchmark(Baseline = true)]
+    public void Step() => TrainingStep.Run(_model, _opt, _x, _y, scoped: true);
+
+    /// <summary>The same step without a scope: every activation is a fresh buffer for the GC.</summary>
     [Benchmark]
-    public void Step() => TrainingStep.Run(_model, _opt, _x, _y);
+    public void StepWithoutScope() => TrainingStep.Run(_model, _opt, _x, _y, scoped: false);
 }
 
 /// <summary>One CNN training step; see <see cref="MlpStepBenchmarks"/>.</summary>
@@ -56,15 +60,20 @@ public class CnnStepBenchmarks
         _y = Tensor.FromArray(Enumerable.Range(0, 64).Select(i => (float)(i % 10)).ToArray());
     }
 
-    /// <summary>One SGD step.</summary>
+    /// <summary>One SGD step inside a <see cref="StepScope"/> (activations reused from the pool), as the compare workloads run it.</summary>
+    [Benchmark(Baseline = true)]
+    public void Step() => TrainingStep.Run(_model, _opt, _x, _y, scoped: true);
+
+    /// <summary>The same step without a scope: every activation is a fresh buffer for the GC.</summary>
     [Benchmark]
-    public void Step() => TrainingStep.Run(_model, _opt, _x, _y);
+    public void StepWithoutScope() => TrainingStep.Run(_model, _opt, _x, _y, scoped: false);
 }
 
 internal static class TrainingStep
 {
-    public static void Run(Module model, Optimizer opt, Tensor x, Tensor y)
+    public static void Run(Module model, Optimizer opt, Tensor x, Tensor y, bool scoped)
     {
+        using var scope = scoped ? Tensor.StepScope() : default;
         opt.ZeroGrad(setToNone: false);   // keep the gradient buffers, as PyTorch 1.13's zero_grad() does
         model.Forward(x).SoftmaxCrossEntropy(y).Backward();
         opt.Step();
