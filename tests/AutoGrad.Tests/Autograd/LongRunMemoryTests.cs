@@ -10,8 +10,10 @@ namespace AutoGrad.Tests.Autograd;
 // Measured with weak references, not heap sizes, because other tests allocate on other threads meanwhile.
 public class LongRunMemoryTests
 {
-    [Fact]
-    public void Two_thousand_training_steps_leave_no_earlier_step_reachable()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]   // each step inside a StepScope: its lists and the pool must not keep a step's tensors either
+    public void Two_thousand_training_steps_leave_no_earlier_step_reachable(bool scoped)
     {
         var g = new Generator(3);
         var model = new Sequential(new Linear(20, 16, g), new ReLU(), new Linear(16, 4, g));
@@ -22,7 +24,7 @@ public class LongRunMemoryTests
         float first = 0, last = 0;
         for (int step = 1; step <= 2000; step++)
         {
-            var loss = Step(model, opt, x, y, step % 500 == 1 ? watched : null);
+            var loss = Step(model, opt, x, y, step % 500 == 1 ? watched : null, scoped);
             if (step == 1) first = loss;
             last = loss;
         }
@@ -36,8 +38,9 @@ public class LongRunMemoryTests
 
     // In its own method so that no local of the step outlives it in the caller's frame.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static float Step(Module model, Optimizer opt, Tensor x, Tensor y, List<WeakReference>? watch)
+    private static float Step(Module model, Optimizer opt, Tensor x, Tensor y, List<WeakReference>? watch, bool scoped)
     {
+        using var scope = scoped ? Tensor.StepScope() : default;
         opt.ZeroGrad();
         var logits = model.Forward(x);
         var loss = logits.SoftmaxCrossEntropy(y);
