@@ -103,4 +103,40 @@ internal static class GemmReference
     }
 
     internal static double[] ToDouble(float[] v) => Array.ConvertAll(v, x => (double)x);
+
+    /// <summary>float32 GEMM of random operands against <see cref="Naive"/> in every transpose layout, with and without accumulate.</summary>
+    public static void CheckFloatAllLayouts(int m, int k, int n, int seed, double tolerancePerK)
+    {
+        var rng = new Random(seed);
+        float[] a = RandomFloats(rng, m * k);
+        float[] b = RandomFloats(rng, k * n);
+        float[] c0 = RandomFloats(rng, m * n);
+        foreach (bool transA in new[] { false, true })
+        foreach (bool transB in new[] { false, true })
+        foreach (bool accumulate in new[] { false, true })
+        {
+            float[] c = (float[])c0.Clone();
+            Gemm.Multiply(a, b, c, m, k, n, transA, transB, accumulate);
+            double[] expected = Naive(ToDouble(a), ToDouble(b), ToDouble(c0), m, k, n, transA, transB, accumulate);
+            AssertClose(expected, ToDouble(c), tolerancePerK * (k + 1), $"float m={m} k={k} n={n} tA={transA} tB={transB} acc={accumulate}");
+        }
+    }
+
+    /// <summary>The same in float64.</summary>
+    public static void CheckDoubleAllLayouts(int m, int k, int n, int seed, double tolerancePerK)
+    {
+        var rng = new Random(seed);
+        double[] a = RandomDoubles(rng, m * k);
+        double[] b = RandomDoubles(rng, k * n);
+        double[] c0 = RandomDoubles(rng, m * n);
+        foreach (bool transA in new[] { false, true })
+        foreach (bool transB in new[] { false, true })
+        foreach (bool accumulate in new[] { false, true })
+        {
+            double[] c = (double[])c0.Clone();
+            Gemm.Multiply(a, b, c, m, k, n, transA, transB, accumulate);
+            double[] expected = Naive(a, b, c0, m, k, n, transA, transB, accumulate);
+            AssertClose(expected, c, tolerancePerK * (k + 1), $"double m={m} k={k} n={n} tA={transA} tB={transB} acc={accumulate}");
+        }
+    }
 }

@@ -20,40 +20,14 @@ public class GemmTests
     [MemberData(nameof(Shapes))]
     public void Float_MatchesNaiveReference_AllTransposesAndAccumulate(int m, int k, int n)
     {
-        var rng = new Random(m * 7919 + k * 104729 + n);
-        float[] a = GemmReference.RandomFloats(rng, m * k);
-        float[] b = GemmReference.RandomFloats(rng, k * n);
-        float[] c0 = GemmReference.RandomFloats(rng, m * n);
-        foreach (bool transA in new[] { false, true })
-        foreach (bool transB in new[] { false, true })
-        foreach (bool accumulate in new[] { false, true })
-        {
-            float[] c = (float[])c0.Clone();
-            Gemm.Multiply(a, b, c, m, k, n, transA, transB, accumulate);
-            double[] expected = GemmReference.Naive(GemmReference.ToDouble(a), GemmReference.ToDouble(b), GemmReference.ToDouble(c0), m, k, n, transA, transB, accumulate);
-            double tol = 1e-5 * (k + 1);
-            GemmReference.AssertClose(expected, GemmReference.ToDouble(c), tol, $"float m={m} k={k} n={n} tA={transA} tB={transB} acc={accumulate}");
-        }
+        GemmReference.CheckFloatAllLayouts(m, k, n, seed: m * 7919 + k * 104729 + n, tolerancePerK: 1e-5);
     }
 
     [Theory]
     [MemberData(nameof(Shapes))]
     public void Double_MatchesNaiveReference_AllTransposesAndAccumulate(int m, int k, int n)
     {
-        var rng = new Random(m * 31 + k * 1009 + n * 7);
-        double[] a = GemmReference.RandomDoubles(rng, m * k);
-        double[] b = GemmReference.RandomDoubles(rng, k * n);
-        double[] c0 = GemmReference.RandomDoubles(rng, m * n);
-        foreach (bool transA in new[] { false, true })
-        foreach (bool transB in new[] { false, true })
-        foreach (bool accumulate in new[] { false, true })
-        {
-            double[] c = (double[])c0.Clone();
-            Gemm.Multiply(a, b, c, m, k, n, transA, transB, accumulate);
-            double[] expected = GemmReference.Naive(a, b, c0, m, k, n, transA, transB, accumulate);
-            double tol = 1e-12 * (k + 1);
-            GemmReference.AssertClose(expected, c, tol, $"double m={m} k={k} n={n} tA={transA} tB={transB} acc={accumulate}");
-        }
+        GemmReference.CheckDoubleAllLayouts(m, k, n, seed: m * 31 + k * 1009 + n * 7, tolerancePerK: 1e-12);
     }
 
     [Fact]
