@@ -40,8 +40,8 @@ public sealed class MinMaxScaler : IPreprocessor
         using var _ = Tape.NoGrad();
         var min = x.Min(0);
         var range = x.Max(0) - min;
-        _range = range + range.Equal(Tensor.ZerosLike(range));
-        _min = min;
+        _range = (range + range.Equal(Tensor.ZerosLike(range))).Keep();   // fitted state outlives any StepScope
+        _min = min.Keep();
     }
 
     /// <summary><c>a + (x − min)·(b − a)/(max − min)</c>.</summary>

@@ -25,8 +25,8 @@ public sealed class StandardScaler : IPreprocessor
         var mean = x.Mean(0);
         var std = (x - mean).Square().Mean(0).Sqrt();
         // σ = 0 → 1 keeps constant features finite: (x − μ)/1 = 0 on the training data.
-        _std = std + std.Equal(Tensor.ZerosLike(std));
-        _mean = mean;
+        _std = (std + std.Equal(Tensor.ZerosLike(std))).Keep();   // fitted state outlives any StepScope
+        _mean = mean.Keep();
     }
 
     /// <summary><c>(x − μ) / σ</c>, broadcast over the example axis.</summary>

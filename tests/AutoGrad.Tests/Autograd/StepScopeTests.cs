@@ -235,4 +235,14 @@ public class StepScopeTests
         scope.Dispose();
         Assert.Throws<InvalidOperationException>(() => y.GetFlat(4));
     }
+
+    [Fact]
+    public void A_scaler_fitted_inside_a_scope_keeps_its_statistics()
+    {
+        var x = Tensor.FromArray(Enumerable.Range(0, 200).Select(i => (float)(i % 17)).ToArray(), [100, 2]);
+        var scaler = new AutoGrad.Data.StandardScaler();
+        using (Tensor.StepScope()) scaler.Fit(x);
+        var z = scaler.Transform(x);
+        Assert.Equal(0.0, z.Mean().Item(), 1e-5);
+    }
 }
