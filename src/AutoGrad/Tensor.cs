@@ -48,6 +48,7 @@ public sealed partial class Tensor
                 throw new InvalidOperationException(
                     $"RequiresGrad: this tensor was made by '{GradFn.Op}' and is part of a graph; use Detach() to get a tensor that does not require gradients.");
             _requiresGrad = value;
+            if (value && GradFn is null) Keep();   // a leaf that needs gradients is state (a parameter), even if an op made it in a StepScope
         }
     }
 

@@ -72,7 +72,7 @@ public sealed class MinMaxScaler : IPreprocessor
         if (min.Shape != range.Shape) throw new ArgumentException($"MinMaxScaler.LoadState: min {min.Shape} and range {range.Shape} differ in shape.");
         if (state.TryGetValue("interval", out var iv) && (iv.Size != 2 || iv.ToDoubleArray()[0] != Low || iv.ToDoubleArray()[1] != High))
             throw new ArgumentException($"MinMaxScaler.LoadState: the state was fitted for interval {iv} but this scaler maps to [{Low}, {High}].");
-        (_min, _range) = (min, range);
+        (_min, _range) = (min.Keep(), range.Keep());
     }
 
     private static InvalidOperationException NotFitted() => new("MinMaxScaler: call Fit on training data (or LoadState) first.");

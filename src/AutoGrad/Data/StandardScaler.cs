@@ -52,7 +52,7 @@ public sealed class StandardScaler : IPreprocessor
         var mean = PreprocessorExtensions.Need(state, "mean", nameof(StandardScaler));
         var std = PreprocessorExtensions.Need(state, "std", nameof(StandardScaler));
         if (mean.Shape != std.Shape) throw new ArgumentException($"StandardScaler.LoadState: mean {mean.Shape} and std {std.Shape} differ in shape.");
-        (_mean, _std) = (mean, std);
+        (_mean, _std) = (mean.Keep(), std.Keep());
     }
 
     private static InvalidOperationException NotFitted() => new("StandardScaler: call Fit on training data (or LoadState) first.");

@@ -31,6 +31,7 @@ public abstract class Optimizer
         if (!(weightDecay >= 0)) throw new ArgumentOutOfRangeException(nameof(weightDecay), $"{GetType().Name}: weight decay must be ≥ 0, got {weightDecay}.");
         LearningRate = learningRate;
         WeightDecay = weightDecay;
+        foreach (var p in _parameters) p.Keep();   // parameters outlive any StepScope (Note [Step scopes])
         _thetaViews = new Tensor?[_parameters.Count];
     }
 
