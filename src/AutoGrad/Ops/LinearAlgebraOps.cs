@@ -116,9 +116,29 @@ public static class LinearAlgebraOps
     // For y = op(A)·op(B): ∂A and ∂B in the four layouts, each again a product of stored operands.
     private static (Tensor?, Tensor?) Grads(Tensor a, Tensor b, bool transA, bool transB, Tensor g) => (transA, transB) switch
     {
-        (false, false) => (a.RequiresGrad ? MatMul(g, b, false, true) : null, b.RequiresGrad ? MatMul(a, g, true, false) : null),
-        (false, true) => (a.RequiresGrad ? MatMul(g, b, false, false) : null, b.RequiresGrad ? MatMul(g, a, true, false) : null),
-        (true, false) => (a.RequiresGrad ? MatMul(b, g, false, true) : null, b.RequiresGrad ? MatMul(a, g, false, false) : null),
-        _ => (a.RequiresGrad ? MatMul(b, g, true, true) : null, b.RequiresGrad ? MatMul(g, a, true, true) : null),
+        (false, false) => (ProductGrad(a, g, b, false, true), ProductGrad(b, a, g, true, false)),
+        (false, true) => (ProductGrad(a, g, b, false, false), ProductGrad(b, g, a, true, false)),
+        (true, false) => (ProductGrad(a, b, g, false, true), ProductGrad(b, a, g, false, false)),
+        _ => (ProductGrad(a, b, g, true, true), ProductGrad(b, g, a, true, true)),
     };
+
+    // op(P)·op(Q), the gradient of `input`; for a leaf whose .Grad may take it in place, the product is accumulated straight
+    // into .Grad and the rule returns null for it (Note [Gradient sinks] in Engine.cs).
+    private static Tensor? ProductGrad(Tensor input, Tensor p, Tensor q, bool transP, bool transQ)
+    {
+        if (!input.RequiresGrad) return null;
+        if (p.Rank == 2 && q.Rank == 2 && p.DType == q.DType && Engine.GradientSink(input) is { } sink && sink.DType == p.DType)
+        {
+            int m = transP ? p.Shape[1] : p.Shape[0], k = transP ? p.Shape[0] : p.Shape[1], n = transQ ? q.Shape[0] : q.Shape[1];
+            if (sink.Rank == 2 && sink.Shape[0] == m && sink.Shape[1] == n)
+            {
+                if (p.DType == DType.Float32) Gemm.Multiply(p.F32, q.F32, sink.F32, m, k, n, transP, transQ, accumulate: true);
+                else Gemm.Multiply(p.F64, q.F64, sink.F64, m, k, n, transP, transQ, accumulate: true);
+                sink.BumpVersion();
+                Engine.SunkCount++;
+                return null;
+            }
+        }
+        return MatMul(p, q, transP, transQ);
+    }
 }
