@@ -11,7 +11,7 @@ namespace AutoGrad;
 //  - Buffers allocated on this thread while the scope is open are ScopedStorage; those of 64 elements or more come from the
 //    pool (BufferPool).
 //  - When one of the library's ops returns a result with such a buffer of its own (not a view of an input), recorded or
-//    not, the buffer is listed. Only those come back: what factories make (Zeros, FromArray, Rand, optimizer state),
+//    not, with a gradient or without (comparisons, ArgMax, OneHot), the buffer is listed. Only those come back: what factories make (Zeros, FromArray, Rand, optimizer state),
 //    Clone() and views of such tensors are never listed, so parameters, buffers and state made inside a scope live on.
 //    User code that stores an op's result beyond the step calls Keep() on it.
 //  - Anything that outlives the step by construction is marked Kept: a tensor assigned to .Grad, and what the user
@@ -75,6 +75,13 @@ public readonly struct StepScope : IDisposable
         if (current is null || s.ScopeId != current.Id) return;
         if (ReferenceEquals(a.Storage, s) || ReferenceEquals(b?.Storage, s) || ReferenceEquals(c?.Storage, s)) return;
         current.Recorded.Add(s);
+    }
+
+    // An op without a gradient rule (comparisons, Sign, ArgMax, OneHot) reports its result here: temporary like any other.
+    internal static Tensor Temporary(Tensor result, Tensor a, Tensor? b = null)
+    {
+        OnOpResult(result, a, b, null);
+        return result;
     }
 
     /// <summary>Ends the scope: the buffers of the intermediate tensors made inside it return to the pool.</summary>

@@ -54,7 +54,15 @@ internal static class GemmWorkers
 
         if (s_started == 0)
         {
-            StartWorkers();
+            try
+            {
+                StartWorkers();
+            }
+            catch
+            {
+                Exit();   // no threads (e.g. out of resources): this and later products run serially
+                throw;
+            }
         }
 
         return true;

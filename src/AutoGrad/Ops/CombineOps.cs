@@ -142,6 +142,6 @@ public static class CombineOps
                 throw new IndexOutOfRangeException($"OneHot: class {idx[i]} at flat position {i} is outside 0..{numClasses - 1}.");
             y.SetFlat(i * numClasses + idx[i], 1);
         }
-        return y;
+        return StepScope.Temporary(y, indices);
     }
 }

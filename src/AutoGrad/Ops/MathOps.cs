@@ -57,7 +57,7 @@ public static class MathOps
     public static Tensor Sign(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Dispatch.Map<SignKernel>(x);
+        return StepScope.Temporary(Dispatch.Map<SignKernel>(x), x);
     }
 
     /// <summary><c>y = tanh x</c>.</summary>

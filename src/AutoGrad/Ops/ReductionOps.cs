@@ -216,7 +216,8 @@ public static class ReductionOps
         if (x.DType == DType.Float32) Reduce.Extreme<float>(x.F32, scratch.F32, arg, outer, n, inner, max);
         else Reduce.Extreme<double>(x.F64, scratch.F64, arg, outer, n, inner, max);
         for (int i = 0; i < arg.Length; i++) y.SetFlat(i, arg[i]);
-        return y;
+        StepScope.Temporary(scratch, x);
+        return StepScope.Temporary(y, x);
     }
 
     private static Tensor SumAxis(Tensor x, int axis)

@@ -99,7 +99,7 @@ public class StepScopeTests
     [Fact]
     public void Leaves_factories_and_views_of_leaves_made_inside_a_scope_live_on_and_op_results_do_not()
     {
-        Tensor leaf, view, zeros, noGrad, unrecorded, cloned;
+        Tensor leaf, view, zeros, noGrad, unrecorded, cloned, mask, arg;
         var g = new Generator(2);
         using (Tensor.StepScope())
         {
@@ -110,6 +110,8 @@ public class StepScopeTests
             using (Tape.NoGrad()) noGrad = leaf.Exp();     // not recorded, but still an op's result
             unrecorded = zeros + 1.0;                      // no input requires gradients
             cloned = unrecorded.Clone();
+            mask = unrecorded.Greater(zeros);              // an op without a gradient
+            arg = unrecorded.Reshape(3, 100).ArgMax(1);
         }
         Assert.Equal(leaf.GetFlat(9), view.GetFlat(9));
         Assert.Equal(2 * leaf.GetFlat(9), leaf.Grad!.GetFlat(9), 1e-6);
@@ -117,6 +119,8 @@ public class StepScopeTests
         Assert.Throws<InvalidOperationException>(() => noGrad.GetFlat(3));
         Assert.Throws<InvalidOperationException>(() => unrecorded.GetFlat(3));
         Assert.Equal(1.0, cloned.GetFlat(299));
+        Assert.Throws<InvalidOperationException>(() => mask.GetFlat(0));
+        Assert.Throws<InvalidOperationException>(() => arg.GetFlat(0));
     }
 
     [Fact]
