@@ -58,10 +58,10 @@ internal static class GemmWorkers
             {
                 StartWorkers();
             }
-            catch
+            catch (Exception e) when (e is OutOfMemoryException or ThreadStartException)
             {
-                Exit();   // no threads (e.g. out of resources): this and later products run serially
-                throw;
+                Exit();   // no threads (out of resources): this product runs serially on the caller
+                return false;
             }
         }
 
