@@ -14,8 +14,9 @@ namespace AutoGrad;
 //    not, with a gradient or without (comparisons, ArgMax, OneHot), the buffer is listed. Only those come back: what factories make (Zeros, FromArray, Rand, optimizer state),
 //    Clone() and views of such tensors are never listed, so parameters, buffers and state made inside a scope live on.
 //    User code that stores an op's result beyond the step calls Keep() on it.
-//  - Anything that outlives the step by construction is marked Kept: a tensor assigned to .Grad, and what the user
-//    passes to Keep().
+//  - Anything that outlives the step by construction is marked Kept: a tensor assigned to .Grad, a leaf set to require
+//    gradients, module parameters and buffers, optimizer parameters and state, scaler statistics, and what the user passes
+//    to Keep().
 //  - When the scope ends, each listed buffer that is not Kept goes back to the pool and its Storage forgets the array.
 //    Reading or writing a tensor on it afterwards throws, naming the op and line that made it, instead of reading
 //    whatever the next step wrote there. Tests run with BufferPool.Poison on, so a path that escaped the check would
