@@ -19,7 +19,32 @@ internal static unsafe class GemmPacking
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         const int mr = GemmBlocked.MR;
-        for (int ir = 0; ir < mc; ir += mr)
+        int ir0 = 0;
+        if (transA && Vector256.IsHardwareAccelerated)
+        {
+            // Stored k×m: two adjacent panels share each source line, so they are filled together and every
+            // line is read once; filling all panels per p instead thrashed L1 (panel starts are 4 KB-aliased).
+            int pairs = mc / (2 * mr) * (2 * mr);
+            for (int ir = 0; ir < pairs; ir += 2 * mr)
+            {
+                T* src = a + (long)pc * lda + ic + ir;
+                T* d0 = dst + (long)ir * kc;
+                T* d1 = d0 + (long)mr * kc;
+                for (int p = 0; p < kc; p++, d0 += mr, d1 += mr)
+                {
+                    T* sp = src + (long)p * lda;
+                    for (int r = 0; r < mr; r += Vector256<T>.Count)
+                    {
+                        Vector256.Store(Vector256.Load(sp + r), d0 + r);
+                        Vector256.Store(Vector256.Load(sp + mr + r), d1 + r);
+                    }
+                }
+            }
+
+            ir0 = pairs;
+        }
+
+        for (int ir = ir0; ir < mc; ir += mr)
         {
             int rows = Math.Min(mr, mc - ir);
             T* panel = dst + (long)ir * kc;
