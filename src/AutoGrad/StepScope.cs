@@ -53,13 +53,15 @@ public readonly struct StepScope : IDisposable
     // A library op made a result that owns a buffer made in the current scope (recorded or not).
     internal static void OnOpResult(Tensor output, Tensor[] inputs)
     {
-        if (output.Storage is not ScopedStorage s) return;
-        var current = State.Current;
-        if (current is null || s.ScopeId != current.Id) return;
+        if (Owner(output) is not { } current) return;
         foreach (var x in inputs)
-            if (ReferenceEquals(x.Storage, s)) return;   // a view: the buffer belongs to the input
-        current.Recorded.Add(s);
+            if (ReferenceEquals(x.Storage, output.Storage)) return;   // a view: the buffer belongs to the input
+        current.Recorded.Add((ScopedStorage)output.Storage);
     }
+
+    // The current scope when it made the output's buffer, else null.
+    private static State? Owner(Tensor output) =>
+        output.Storage is ScopedStorage s && State.Current is { } current && s.ScopeId == current.Id ? current : null;
 
     // Index arrays that routing ops rent (max-pooling's maxima) go back with the scope too.
     internal static RoutingPositions Track(RoutingPositions positions)
@@ -71,11 +73,10 @@ public readonly struct StepScope : IDisposable
     // The same for an op of up to three inputs that skipped making an inputs array (Note [Unrecorded ops] in Tape.cs).
     internal static void OnOpResult(Tensor output, Tensor a, Tensor? b, Tensor? c)
     {
-        if (output.Storage is not ScopedStorage s) return;
-        var current = State.Current;
-        if (current is null || s.ScopeId != current.Id) return;
+        if (Owner(output) is not { } current) return;
+        var s = output.Storage;
         if (ReferenceEquals(a.Storage, s) || ReferenceEquals(b?.Storage, s) || ReferenceEquals(c?.Storage, s)) return;
-        current.Recorded.Add(s);
+        current.Recorded.Add((ScopedStorage)s);
     }
 
     // An op without a gradient rule (comparisons, Sign, ArgMax, OneHot) reports its result here: temporary like any other.

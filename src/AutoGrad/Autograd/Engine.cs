@@ -71,8 +71,7 @@ internal static class Engine
     internal static Tensor? GradientSink(Tensor x)
     {
         if (!t_sinks || !x.IsLeaf || !x.RequiresGrad || x.HasHooks) return null;
-        if (x.Grad is not { } existing || existing.GradFn is not null || existing.Shape != x.Shape || existing.DType != x.DType) return null;
-        return ReferenceEquals(existing.Storage, x.Storage) ? null : existing;
+        return x.Grad is { } existing && CanAddInPlace(existing, x) ? existing : null;   // x's layout is its gradient's
     }
 
     // Whether a pass over these nodes may use gradient sinks: no user code runs in it.
