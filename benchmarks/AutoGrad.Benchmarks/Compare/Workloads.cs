@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using AutoGrad.Autograd;
-using AutoGrad.Losses;
 using AutoGrad.NN;
 using AutoGrad.Optim;
 
@@ -80,13 +79,8 @@ internal static class Workloads
     private static double Steps(int steps, int batch, Module model, Optimizer opt, Tensor x, Tensor y)
     {
         var sw = Stopwatch.StartNew();
-        for (int s = 0; s < steps; s++)
-        {
-            using var scope = Tensor.StepScope();   // activations return to the pool when the step ends, as PyTorch frees them
-            opt.ZeroGrad(setToNone: false);   // as PyTorch 1.13's zero_grad(): keep the buffers, zero them
-            model.Forward(x).SoftmaxCrossEntropy(y).Backward();
-            opt.Step();
-        }
+        // Inside a StepScope, activations return to the pool when the step ends, as PyTorch frees them.
+        for (int s = 0; s < steps; s++) TrainingStep.Run(model, opt, x, y, scoped: true);
         return steps * batch / sw.Elapsed.TotalSeconds;
     }
 

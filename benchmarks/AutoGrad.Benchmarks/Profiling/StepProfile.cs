@@ -20,7 +20,7 @@ internal static class StepProfile
         var opt = new Sgd(model.Parameters(), 0.01);
         // Warm-up for 2 s: tiered compilation re-JITs hot methods only after ~100 ms without new tier-0 code.
         var warm = Stopwatch.StartNew();
-        do Step(model, opt, x, y, scoped); while (warm.Elapsed.TotalSeconds < 2);
+        do TrainingStep.Run(model, opt, x, y, scoped); while (warm.Elapsed.TotalSeconds < 2);
         var proc = Process.GetCurrentProcess();
         int g0 = GC.CollectionCount(0), g1 = GC.CollectionCount(1), g2 = GC.CollectionCount(2);
         long bytes = GC.GetAllocatedBytesForCurrentThread();
@@ -49,14 +49,6 @@ internal static class StepProfile
         Console.WriteLine($"{w}{(scoped ? "" : " (no StepScope)")}: wall {wall:0.000} ms/step (fwd {fwd * f:0.000}, bwd {bwd * f:0.000}, step {upd * f:0.000}), cpu {cpuMs:0.000} ms/step, " +
             $"{alloc:N0} B/step, GCs per 100 steps: gen0 {(GC.CollectionCount(0) - g0) * 100.0 / steps:0.#} gen1 {(GC.CollectionCount(1) - g1) * 100.0 / steps:0.#} gen2 {(GC.CollectionCount(2) - g2) * 100.0 / steps:0.#}");
         return 0;
-    }
-
-    private static void Step(Module model, Optimizer opt, Tensor x, Tensor y, bool scoped)
-    {
-        using var scope = scoped ? Tensor.StepScope() : default;
-        opt.ZeroGrad(setToNone: false);
-        model.Forward(x).SoftmaxCrossEntropy(y).Backward();
-        opt.Step();
     }
 
     private static (Module, Tensor, Tensor) Build(string w)

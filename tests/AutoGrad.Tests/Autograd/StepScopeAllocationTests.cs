@@ -12,15 +12,13 @@ public class SerialCollection;
 [Collection("Serial")]
 public class StepScopeAllocationTests
 {
-    private static Tensor Labels(int n, int classes) => Tensor.FromArray(Enumerable.Range(0, n).Select(i => (float)(i * 7 % classes)).ToArray());
-
     [Fact]
     public void A_second_scoped_step_reuses_the_first_ones_buffers()
     {
         var g = new Generator(4);
         var model = new Sequential(new Linear(100, 200, g), new ReLU(), new Linear(200, 10, g));
         var x = Tensor.Rand(new Shape(64, 100), g);
-        var y = Labels(64, 10);
+        var y = StepScopeTests.Labels(64, 10);
         var opt = new Sgd(model.Parameters(), 0.01);
         long Step(bool scoped)
         {

@@ -11,7 +11,7 @@ public class StepScopeTests
 {
     private static Tensor Data(Generator g, params int[] shape) => Tensor.Rand(new Shape(shape), g, DType.Float32);
 
-    private static Tensor Labels(int n, int classes) => Tensor.FromArray(Enumerable.Range(0, n).Select(i => (float)(i * 7 % classes)).ToArray());
+    internal static Tensor Labels(int n, int classes) => Tensor.FromArray(Enumerable.Range(0, n).Select(i => (float)(i * 7 % classes)).ToArray());
 
     // Trains `steps` steps, each inside a StepScope or not, and returns every parameter and buffer after the last one.
     private static List<double[]> Train(Func<Generator, (Module Model, Tensor X)> build, Func<IEnumerable<Tensor>, Optimizer> optimizer,
