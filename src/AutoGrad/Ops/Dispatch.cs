@@ -82,7 +82,7 @@ internal static class Dispatch
     }
 
     // General broadcast (a scalar tensor, a per-channel bias (C, 1) on (N, C, L), an outer sum): walks the output row
-    // by row in the jointly collapsed layout (see Note [Collapsed axes] in Kernels/Strided.cs). A row that repeats one
+    // by row in the jointly collapsed layout (see Note [Collapsed axes] in src/AutoGrad.Kernels/Strided.cs). A row that repeats one
     // value goes to the kernel's scalar form instead of an expanded copy.
     private static void RunRows<T, K>(Tensor a, Tensor b, Tensor y, K k)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
