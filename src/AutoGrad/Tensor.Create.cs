@@ -1,3 +1,5 @@
+using AutoGrad.Memory;
+
 namespace AutoGrad;
 
 public sealed partial class Tensor

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using AutoGrad.Memory;
+
 namespace AutoGrad;
 
 public sealed partial class Tensor
@@ -6,6 +9,8 @@ public sealed partial class Tensor
     /// Opens a <see cref="AutoGrad.StepScope"/>: until it is disposed, the buffers of op results made on this thread come from a
     /// pool and return to it at the end, so a training loop reuses its activations instead of allocating new ones.
     /// </summary>
+    /// <param name="callerFile">Filled in by the compiler: named in the warning a forgotten scope gives.</param>
+    /// <param name="callerLine">Filled in by the compiler.</param>
     /// <example><code>
     /// using (Tensor.StepScope())
     /// {
@@ -16,7 +21,8 @@ public sealed partial class Tensor
     ///     total += loss.Item();   // read inside the scope: loss is released when it ends
     /// }
     /// </code></example>
-    public static StepScope StepScope() => AutoGrad.StepScope.Begin();
+    public static StepScope StepScope([CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0) =>
+        AutoGrad.StepScope.Begin(callerFile, callerLine);
 
     /// <summary>
     /// Keeps this tensor's values alive past the end of the <see cref="AutoGrad.StepScope"/> it was made in (it is then the garbage
@@ -24,7 +30,7 @@ public sealed partial class Tensor
     /// </summary>
     public Tensor Keep()
     {
-        if (Storage is ScopedStorage s) s.Kept = true;
+        if (Storage is PooledStorage s) s.Owner = 0;   // nobody may give it back (Note [Pooled buffers] in Memory/BufferPool.cs)
         return this;
     }
 

@@ -1,5 +1,6 @@
 using System.Numerics;
 using AutoGrad.Autograd;
+using AutoGrad.Memory;
 
 namespace AutoGrad;
 
@@ -147,7 +148,7 @@ public sealed partial class Tensor
     internal void BumpVersion(Autograd.CallSite writer)
     {
         Storage.Version++;
-        Storage.LastWriter = writer;
+        Storage.LastWriter = new WriteSite(writer.File, writer.Line, writer.Member);
     }
 
     internal static void CheckSameDType(string op, Tensor a, Tensor b)

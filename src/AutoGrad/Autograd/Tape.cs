@@ -1,3 +1,5 @@
+using AutoGrad.Memory;
+
 namespace AutoGrad.Autograd;
 
 /// <summary>
@@ -60,44 +62,78 @@ public static class Tape
     public static Tensor Record(string op, Tensor output, Tensor[] inputs, BackwardRule rule, Tensor[]? saved = null) =>
         Records(inputs) ? Recorded(op, output, inputs, rule, saved, libraryRule: false) : Unrecorded(op, output, inputs);
 
+    // Note [Finishing an op]
+    // Every op of this library ends with one call, Finish(op, y, inputs, rule): it lists y with the current StepScope when
+    // y's buffer is the scope's and not an input's (Note [Step scopes] in Memory/ScopeBuffers.cs), keeps the call site
+    // for later error messages, checks y in anomaly mode, and records a node when recording is on and some input requires
+    // gradients. The overloads differ only in how the rule is given:
+    //  - no rule: an op without a gradient (comparisons, Sign, ArgMax, OneHot), or a value saved for a rule;
+    //  - a BackwardRule closure, for ops off the hot path;
+    //  - a static OperandRule that reads its operands from the node, so no closure exists at all;
+    //  - a state and a static factory that builds the closure from it, called only when the op is recorded.
+    // Rules recorded this way are the library's: trusted not to keep what they allocate (Note [Recycled buffers] in
+    // Memory/PassBuffers.cs). User code records through the public Record above, whose rules may keep anything.
+
     // Note [Unrecorded ops]
     // A rule closure, its delegate and the inputs array cost ~150 bytes per op, and most calls are not recorded: every op a
-    // backward pass runs without createGraph, every op under NoGrad. A hot op asks WillRecord first and builds its rule in
-    // a separate method only then (a lambda over the op's parameters would allocate its closure on entry); otherwise
-    // NotRecorded does what Record does for an unrecorded op, making the inputs array only for anomaly mode's check.
-    internal static bool WillRecord(Tensor a) => t_noGradDepth == 0 && a.RequiresGrad;
+    // backward pass runs without createGraph, every op under NoGrad. A hot op therefore passes its operands one by one with
+    // an OperandRule or a (state, factory) pair: unrecorded, Finish then allocates nothing (a lambda over the op's parameters
+    // would allocate its closure on entry, recorded or not), and it makes an inputs array only for anomaly mode's check.
 
-    internal static bool WillRecord(Tensor a, Tensor b, Tensor? c = null) =>
-        t_noGradDepth == 0 && (a.RequiresGrad || b.RequiresGrad || c is { RequiresGrad: true });
-
-    internal static Tensor NotRecorded(string op, Tensor output, Tensor a, Tensor? b = null, Tensor? c = null)
+    internal static Tensor Finish(string op, Tensor y, Tensor a, Tensor? b = null, Tensor? c = null)
     {
-        if (output.Storage is ScopedStorage) StepScope.OnOpResult(output, a, b, c);   // see Note [Step scopes]
-        output.Site = CallSite.Current;
-        if (Diagnostics.IsAnomalyDetectionEnabled)
-            Diagnostics.CheckForward(op, output, c is not null ? [a, b!, c] : b is not null ? [a, b] : [a], output.Site);
-        return output;
-    }
-
-    // The library's own ops: their rules keep no reference to the tensors they make, so the engine may recycle those
-    // (see Note [Recycled buffers] in BufferPool.cs). A rule recorded by user code may keep anything.
-    internal static Tensor RecordOp(string op, Tensor output, Tensor[] inputs, BackwardRule rule, Tensor[]? saved = null)
-    {
-        // A library op's result made inside a StepScope is temporary, recorded or not (Note [Step scopes]).
-        StepScope.OnOpResult(output, inputs);
-        return Records(inputs) ? Recorded(op, output, inputs, rule, saved, libraryRule: true) : Unrecorded(op, output, inputs);
-    }
-
-    // A binary op whose rule reads its operands from the node (OperandRule): the inputs array is made only when recording.
-    internal static Tensor RecordOp(string op, Tensor output, Tensor a, Tensor b, OperandRule rule, Tensor[]? saved = null)
-    {
-        StepScope.OnOpResult(output, a, b, null);   // see Note [Step scopes]
-        if (t_noGradDepth == 0 && (a.RequiresGrad || b.RequiresGrad))
-            return Recorded(op, output, [a, b], rule, saved, libraryRule: true);
+        ListInScope(y, a, b, c);
         var site = CallSite.Current;
-        if (site.IsKnown) output.Site = site;   // the output is fresh: its site is already unknown
-        Diagnostics.CheckForward(op, output, a, b, site);
-        return output;
+        if (site.IsKnown) y.Site = site;
+        return y;
+    }
+
+    internal static Tensor Finish(string op, Tensor y, Tensor[] inputs, BackwardRule rule, Tensor[]? saved = null)
+    {
+        if (ScopeBuffers.Owning(y.Storage) is { } scope && !SharesStorage(y, inputs)) scope.List(y.Storage);
+        return Records(inputs) ? Recorded(op, y, inputs, rule, saved, libraryRule: true) : Unrecorded(op, y, inputs);
+    }
+
+    internal static Tensor Finish(string op, Tensor y, Tensor x, OperandRule rule, Tensor[]? saved = null)
+    {
+        ListInScope(y, x, null, null);
+        if (t_noGradDepth == 0 && x.RequiresGrad) return Recorded(op, y, [x], rule, saved, libraryRule: true);
+        return Unrecorded(op, y, x, null, null);
+    }
+
+    internal static Tensor Finish(string op, Tensor y, Tensor a, Tensor b, OperandRule rule, Tensor[]? saved = null)
+    {
+        ListInScope(y, a, b, null);
+        if (t_noGradDepth == 0 && (a.RequiresGrad || b.RequiresGrad)) return Recorded(op, y, [a, b], rule, saved, libraryRule: true);
+        return Unrecorded(op, y, a, b, null);
+    }
+
+    // The rule is built from state by a static factory, only when the op is recorded (Note [Unrecorded ops]).
+    internal static Tensor Finish<TState>(string op, Tensor y, Tensor a, Tensor? b, Tensor? c, TState state, Func<TState, BackwardRule> rule,
+        Tensor[]? saved = null)
+    {
+        ListInScope(y, a, b, c);
+        if (t_noGradDepth == 0 && (a.RequiresGrad || b is { RequiresGrad: true } || c is { RequiresGrad: true }))
+            return Recorded(op, y, Inputs(a, b, c), rule(state), saved, libraryRule: true);
+        return Unrecorded(op, y, a, b, c);
+    }
+
+    private static Tensor[] Inputs(Tensor a, Tensor? b, Tensor? c) => c is not null ? [a, b!, c] : b is not null ? [a, b] : [a];
+
+    // see Note [Step scopes] in Memory/ScopeBuffers.cs: a view shares its input's buffer, which is the input's to give back.
+    private static void ListInScope(Tensor y, Tensor a, Tensor? b, Tensor? c)
+    {
+        if (ScopeBuffers.Owning(y.Storage) is not { } scope) return;
+        var s = y.Storage;
+        if (ReferenceEquals(a.Storage, s) || ReferenceEquals(b?.Storage, s) || ReferenceEquals(c?.Storage, s)) return;
+        scope.List(s);
+    }
+
+    private static bool SharesStorage(Tensor y, Tensor[] inputs)
+    {
+        foreach (var x in inputs)
+            if (ReferenceEquals(x.Storage, y.Storage)) return true;
+        return false;
     }
 
     private static bool Records(Tensor[] inputs)
@@ -127,4 +163,31 @@ public static class Tape
         Diagnostics.CheckForward(op, output, inputs, output.Site);
         return output;
     }
+
+    private static Tensor Unrecorded(string op, Tensor y, Tensor a, Tensor? b, Tensor? c)
+    {
+        var site = CallSite.Current;
+        if (site.IsKnown) y.Site = site;   // y is fresh: its site is already unknown
+        if (Diagnostics.IsAnomalyDetectionEnabled) Diagnostics.CheckForwardSlow(op, y, Inputs(a, b, c), site);
+        return y;
+    }
+
+    // ---- Until the ops move to Finish (one mechanical commit): the former entry points, forwarding to it. ----
+
+    internal static bool WillRecord(Tensor a) => t_noGradDepth == 0 && a.RequiresGrad;
+
+    internal static bool WillRecord(Tensor a, Tensor b, Tensor? c = null) =>
+        t_noGradDepth == 0 && (a.RequiresGrad || b.RequiresGrad || c is { RequiresGrad: true });
+
+    internal static Tensor NotRecorded(string op, Tensor output, Tensor a, Tensor? b = null, Tensor? c = null)
+    {
+        ListInScope(output, a, b, c);
+        return Unrecorded(op, output, a, b, c);
+    }
+
+    internal static Tensor RecordOp(string op, Tensor output, Tensor[] inputs, BackwardRule rule, Tensor[]? saved = null) =>
+        Finish(op, output, inputs, rule, saved);
+
+    internal static Tensor RecordOp(string op, Tensor output, Tensor a, Tensor b, OperandRule rule, Tensor[]? saved = null) =>
+        Finish(op, output, a, b, rule, saved);
 }

@@ -122,23 +122,8 @@ public static class LinearAlgebraOps
         _ => (ProductGrad(a, b, g, true, true), ProductGrad(b, g, a, true, true)),
     };
 
-    // op(P)·op(Q), the gradient of `input`; for a leaf whose .Grad may take it in place, the product is accumulated straight
-    // into .Grad and the rule returns null for it (Note [Gradient sinks] in Engine.cs).
-    private static Tensor? ProductGrad(Tensor input, Tensor p, Tensor q, bool transP, bool transQ)
-    {
-        if (!input.RequiresGrad) return null;
-        if (p.Rank == 2 && q.Rank == 2 && p.DType == q.DType && Engine.GradientSink(input) is { } sink && sink.DType == p.DType)
-        {
-            int m = transP ? p.Shape[1] : p.Shape[0], k = transP ? p.Shape[0] : p.Shape[1], n = transQ ? q.Shape[0] : q.Shape[1];
-            if (sink.Rank == 2 && sink.Shape[0] == m && sink.Shape[1] == n)
-            {
-                if (p.DType == DType.Float32) Gemm.Multiply(p.F32, q.F32, sink.F32, m, k, n, transP, transQ, accumulate: true);
-                else Gemm.Multiply(p.F64, q.F64, sink.F64, m, k, n, transP, transQ, accumulate: true);
-                sink.BumpVersion();
-                Engine.SunkCount++;
-                return null;
-            }
-        }
-        return MatMul(p, q, transP, transQ);
-    }
+    // op(P)·op(Q), the gradient of `input`, handed to the engine, which may accumulate it straight into a leaf's .Grad
+    // (then the entry is null) or makes it here (Note [Gradient sinks] in Autograd/GradientSinks.cs).
+    private static Tensor? ProductGrad(Tensor input, Tensor p, Tensor q, bool transP, bool transQ) =>
+        GradientSinks.Product(input, p, q, transP, transQ, static (p, q, transP, transQ) => MatMul(p, q, transP, transQ));
 }

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using AutoGrad.Autograd;
 using AutoGrad.Kernels;
+using AutoGrad.Memory;
 
 namespace AutoGrad;
 

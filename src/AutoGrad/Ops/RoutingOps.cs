@@ -1,5 +1,6 @@
 using AutoGrad.Autograd;
 using AutoGrad.Kernels;
+using AutoGrad.Memory;
 
 namespace AutoGrad;
 

@@ -1,9 +1,10 @@
 using AutoGrad.Autograd;
+using AutoGrad.Memory;
 
 namespace AutoGrad.Tests.Autograd;
 
 // Note [Recycled buffers]: the backward pass recycles only buffers its own rules made that nothing refers to any more.
-// The suite runs with BufferPool.Poison on, so a buffer recycled too early turns the values that read it into NaN.
+// The suite runs with MemoryTestHooks.Poison on, so a buffer recycled too early turns the values that read it into NaN.
 public class BufferRecyclingTests
 {
     private static Tensor Seq(int n, double scale, DType dtype = DType.Float64)
@@ -30,11 +31,11 @@ public class BufferRecyclingTests
     [Fact]
     public void The_suite_runs_with_recycled_buffers_poisoned_and_a_pass_reuses_them()
     {
-        Assert.True(BufferPool.Poison);
+        Assert.True(MemoryTestHooks.Poison);
         var x = Seq(512, 0.2).RequireGrad();
-        long before = BufferPool.RecycledCount;
+        long before = MemoryTestHooks.RecycledCount;
         (x.Exp() * x.Tanh()).Sum().Backward();                 // the products' gradients die inside the pass
-        Assert.True(BufferPool.RecycledCount > before);
+        Assert.True(MemoryTestHooks.RecycledCount > before);
         var expected = x.ToDoubleArray().Select(v => Math.Exp(v) * Math.Tanh(v) + Math.Exp(v) * (1 - Math.Tanh(v) * Math.Tanh(v))).ToArray();
         var got = x.Grad!.ToDoubleArray();
         for (int i = 0; i < 512; i++) Assert.Equal(expected[i], got[i], 1e-12);
@@ -45,13 +46,13 @@ public class BufferRecyclingTests
     {
         foreach (var dtype in new[] { DType.Float32, DType.Float64 })
         {
-            Engine.RecycleBuffers = false;
+            EngineTestHooks.RecycleBuffers = false;
             Tensor[][] plain;
             try { plain = [MlpGrads(dtype, 0), MlpGrads(dtype, 1)]; }
-            finally { Engine.RecycleBuffers = true; }
-            long before = BufferPool.RecycledCount;
+            finally { EngineTestHooks.RecycleBuffers = true; }
+            long before = MemoryTestHooks.RecycledCount;
             Tensor[][] recycled = [MlpGrads(dtype, 0), MlpGrads(dtype, 1)];
-            Assert.True(BufferPool.RecycledCount > before, "the passes recycled no buffer, so this test checks nothing");
+            Assert.True(MemoryTestHooks.RecycledCount > before, "the passes recycled no buffer, so this test checks nothing");
             for (int pass = 0; pass < 2; pass++)
                 for (int k = 0; k < 3; k++)
                     Assert.Equal(plain[pass][k].ToDoubleArray(), recycled[pass][k].ToDoubleArray());
@@ -149,9 +150,9 @@ public class BufferRecyclingTests
     public void Create_graph_passes_recycle_nothing()
     {
         var x = Seq(128, 0.4).RequireGrad();
-        long before = BufferPool.RecycledCount;
+        long before = MemoryTestHooks.RecycledCount;
         var gx = Functional.Grad([(x * x * x).Sum()], [x], createGraph: true)[0]!;
-        Assert.Equal(before, BufferPool.RecycledCount);
+        Assert.Equal(before, MemoryTestHooks.RecycledCount);
         var ggx = Functional.Grad([gx.Sum()], [x])[0]!;          // 6x
         var xv = x.ToDoubleArray();
         var got = ggx.ToDoubleArray();

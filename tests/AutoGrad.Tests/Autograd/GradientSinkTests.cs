@@ -27,11 +27,11 @@ public class GradientSinkTests
     [Fact]
     public void Accumulating_into_Grad_gives_the_same_sums_as_adding_afterwards()
     {
-        long before = Engine.SunkCount;
+        long before = EngineTestHooks.SunkCount;
         var plain = TwoPasses(sinks: false);
-        Assert.Equal(before, Engine.SunkCount);                 // a hook in the pass: no sinks
+        Assert.Equal(before, EngineTestHooks.SunkCount);                 // a hook in the pass: no sinks
         var sunk = TwoPasses(sinks: true);
-        Assert.Equal(before + 1, Engine.SunkCount);             // the second pass sank W's product (the first had no .Grad)
+        Assert.Equal(before + 1, EngineTestHooks.SunkCount);             // the second pass sank W's product (the first had no .Grad)
         for (int i = 0; i < plain.Length; i++) Assert.Equal(plain[i], sunk[i], 1e-12);
         // And both equal 2·(2·xᵀ(xW) + 3).
         var x = Seq(20, 12, 0.7);
