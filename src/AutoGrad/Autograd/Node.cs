@@ -76,7 +76,7 @@ public sealed class Node
 
     internal Tensor?[] RunRule(Tensor g) => _rule is OperandRule r ? r(g, _inputs, Output) : ((BackwardRule)_rule!)(g);
 
-    // Recorded by one of the library's ops (Note [Recycled buffers] in BufferPool.cs).
+    // Recorded by one of the library's ops (Note [Recycled buffers] in Memory/PassBuffers.cs).
     internal bool LibraryRule => (_stampAndLibrary & 1) != 0;
 
     // Note [Saved values]
