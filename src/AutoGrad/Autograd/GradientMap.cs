@@ -144,17 +144,23 @@ internal sealed class GradientMap
                 _spent.TryAdd(g.Storage, true);
                 continue;
             }
-            // A rule may hand the same tensor to several inputs (Add returns g twice), a reshape of it to another
-            // (sharing its Storage), or return the seed itself; .Grad must never share a buffer with another tensor, or an
-            // in-place update of one would change both. A leaf hook may have kept g; like PyTorch, .Grad then takes a copy
-            // so later in-place accumulation leaves the hook's tensor alone.
-            var own = mode.CreateGraph || (!x.HasHooks && _assigned.TryAdd(g.Storage, true) && !ReferenceEquals(g.Storage, seed?.Storage)) ? g : g.Clone();
+            var own = MayTake(x, g, seed, mode) ? g : g.Clone();
             x.Grad = x.Grad is null ? own : Sum(x.Grad, own, mode.CreateGraph);
         }
         // A spent sum this pass allocated and no .Grad took goes back to the pool; only a pass that owned its buffers may.
         if (mode.Recycle)
             for (int k = 0; k < _spent.Count; k++)
                 if (!_assigned.ContainsKey(_spent.KeyAt(k))) _buffers.RecycleResult(_spent.KeyAt(k));
+    }
+
+    // Whether x.Grad may be g itself rather than a copy. .Grad must never share a buffer with another tensor, or an in-place
+    // update of one would change both.
+    private bool MayTake(Tensor x, Tensor g, Tensor? seed, in PassMode mode)
+    {
+        if (mode.CreateGraph) return true;                           // .Grad is then a graph value, never updated in place
+        if (x.HasHooks) return false;                                // a leaf hook may have kept g (PyTorch copies too)
+        if (ReferenceEquals(g.Storage, seed?.Storage)) return false; // a rule returned the caller's seed itself
+        return _assigned.TryAdd(g.Storage, true);                    // Add returns g twice, a reshape shares g's buffer: once only
     }
 
     // a + b: recorded with createGraph, else the engine's own sum below the op layer.
