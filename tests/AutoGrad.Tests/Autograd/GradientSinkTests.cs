@@ -54,4 +54,25 @@ public class GradientSinkTests
         Assert.Contains("modified in place", e.Message);
         Assert.Equal(before, w.Grad!.ToDoubleArray());
     }
+
+    [Fact]
+    public void Grad_asks_for_the_product_and_gets_a_new_buffer_leaving_Grad_alone()
+    {
+        var x = Seq(6, 5, 0.3);
+        var w = Seq(5, 4, 0.2).RequireGrad();
+        x.MatMul(w).Sum().Backward();                           // w.Grad exists, so a Backward pass could sink into it
+        var before = w.Grad!.ToDoubleArray();
+        long sunk = EngineTestHooks.SunkCount;
+        var g = Functional.Grad(x.MatMul(w).Sum(), w)[0]!;      // the keep-set pass: the engine makes the product anew
+        Assert.Equal(sunk, EngineTestHooks.SunkCount);
+        Assert.Equal(before, w.Grad!.ToDoubleArray());
+        Assert.NotSame(w.Grad, g);
+        // ∂Σ(xW)/∂W = xᵀ·1: every column holds the row sums of xᵀ, i.e. the column sums of x.
+        var xs = x.ToDoubleArray();
+        var got = g.ToDoubleArray();
+        for (int i = 0; i < 5; i++)
+            for (int j = 0; j < 4; j++)
+                Assert.Equal(Enumerable.Range(0, 6).Sum(r => xs[r * 5 + i]), got[i * 4 + j], 1e-12);
+        Assert.Equal(got, before);                              // and the first pass put the same sum into .Grad
+    }
 }
