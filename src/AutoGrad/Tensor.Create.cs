@@ -4,11 +4,11 @@ namespace AutoGrad;
 
 public sealed partial class Tensor
 {
-    internal static Tensor Empty(Shape shape, DType dtype) => new(Storage.Allocate(dtype, shape.Size), shape, dtype);
+    internal static Tensor Empty(Shape shape, DType dtype) => new(Storage.Allocate(dtype == DType.Float32, shape.Size), shape, dtype);
 
     // Only for outputs that the producing kernel writes in full (element-wise maps, gathers, GEMM without accumulate):
     // the contents start undefined.
-    internal static Tensor Uninitialized(Shape shape, DType dtype) => new(Storage.AllocateUninitialized(dtype, shape.Size), shape, dtype);
+    internal static Tensor Uninitialized(Shape shape, DType dtype) => new(Storage.AllocateUninitialized(dtype == DType.Float32, shape.Size), shape, dtype);
 
     /// <summary>A tensor of the given shape filled with 0.</summary>
     public static Tensor Zeros(Shape shape, DType dtype = DType.Float32) => Empty(shape, dtype);

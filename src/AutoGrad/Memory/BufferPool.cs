@@ -36,7 +36,7 @@ internal static class BufferPool
         return b;
     }
 
-    public static Storage Allocate(DType dtype, int size, bool clear)
+    public static Storage Allocate(bool float32, int size, bool clear)
     {
         var pass = PassBuffers.Current;
         if (pass is null)
@@ -44,23 +44,23 @@ internal static class BufferPool
             // Inside a StepScope, a buffer that ends up behind an op's result comes back at the scope's end; a small one is
             // not worth pooling, but it is released all the same, so what survives a scope never depends on a tensor's size.
             var scope = ScopeBuffers.Current;
-            if (scope is not null) return new PooledStorage(size < MinLength ? FreshArray(dtype, size, clear) : Rent(dtype, size, clear), scope.Id);
-            return new Storage(FreshArray(dtype, size, clear));
+            if (scope is not null) return new PooledStorage(size < MinLength ? FreshArray(float32, size, clear) : Rent(float32, size, clear), scope.Id);
+            return new Storage(FreshArray(float32, size, clear));
         }
-        if (size < MinLength) return new Storage(FreshArray(dtype, size, clear));
-        return pass.Created(new PooledStorage(Rent(dtype, size, clear), pass.Id));
+        if (size < MinLength) return new Storage(FreshArray(float32, size, clear));
+        return pass.Created(new PooledStorage(Rent(float32, size, clear), pass.Id));
     }
 
-    private static Array Rent(DType dtype, int size, bool clear)
+    private static Array Rent(bool float32, int size, bool clear)
     {
-        var data = dtype == DType.Float32 ? (Array?)Take(s_f32, size) : Take(s_f64, size);
-        if (data is null) return FreshArray(dtype, size, clear);
+        var data = float32 ? (Array?)Take(s_f32, size) : Take(s_f64, size);
+        if (data is null) return FreshArray(float32, size, clear);
         if (clear) Array.Clear(data, 0, size);   // a recycled array holds older values (NaN under Poison)
         return data;
     }
 
-    private static Array FreshArray(DType dtype, int size, bool clear) =>
-        dtype == DType.Float32
+    private static Array FreshArray(bool float32, int size, bool clear) =>
+        float32
             ? clear ? new float[size] : GC.AllocateUninitializedArray<float>(size)
             : clear ? new double[size] : GC.AllocateUninitializedArray<double>(size);
 

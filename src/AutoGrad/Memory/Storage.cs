@@ -16,10 +16,11 @@ internal class Storage
 
     public Storage(Array data) => Data = data;
 
-    public static Storage Allocate(DType dtype, int size) => BufferPool.Allocate(dtype, size, clear: true);
+    // float32: float[] elements, else double[] (the tensor's DType, which lives a layer above, decides).
+    public static Storage Allocate(bool float32, int size) => BufferPool.Allocate(float32, size, clear: true);
 
     // For outputs a kernel overwrites completely: skips the runtime's zeroing of reused heap memory (large buffers).
-    public static Storage AllocateUninitialized(DType dtype, int size) => BufferPool.Allocate(dtype, size, clear: false);
+    public static Storage AllocateUninitialized(bool float32, int size) => BufferPool.Allocate(float32, size, clear: false);
 }
 
 // A buffer rented from the pool, with the one owner that may give it back (Note [Pooled buffers] in BufferPool.cs): a
