@@ -37,10 +37,10 @@ internal static class CrossEntropyOps
         {
             if (classes is not null) ArrayPool<int>.Shared.Return(classes);
         }
-        Tape.Finish("SoftmaxCrossEntropy", lse, z, target);   // saved for the rule only: it lives as long as the loss (Note [Step scopes])
+        StepScope.OnOpResult(lse, z, target, null);   // saved for the rule only: it lives as long as the loss (Note [Step scopes])
         double scale = reduction == Reduction.Mean ? 1.0 / rows : 1.0;
         // The target's values are read again by the rule, so an in-place change to it before backward is caught.
-        return Tape.Finish("SoftmaxCrossEntropy", loss, indices ? [z] : [z, target],
+        return Tape.RecordOp("SoftmaxCrossEntropy", loss, indices ? [z] : [z, target],
             g => Tape.IsEnabled ? Composed(z, target, indices, reduction, scale, g) : Fused(z, target, indices, reduction, lse, scale, g),
             saved: [z, target]);
     }

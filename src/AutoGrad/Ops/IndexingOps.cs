@@ -66,7 +66,7 @@ public static partial class IndexingOps
         var y = Tensor.Empty(index.Shape, x.DType);
         for (int k = 0; k < idx.Length; k++) y.SetFlat(k, x.GetFlat(offsets[k]));
         var inShape = x.Shape;
-        return Tape.Finish("Gather", y, [x], g => [Tensor.Zeros(inShape, g.DType).ScatterAdd(a, index, g)]);
+        return Tape.RecordOp("Gather", y, [x], g => [Tensor.Zeros(inShape, g.DType).ScatterAdd(a, index, g)]);
     }
 
     /// <summary>
@@ -83,7 +83,7 @@ public static partial class IndexingOps
         var (_, offsets) = Positions("ScatterAdd", x.Shape, a, index);
         var y = x.Clone();
         for (int k = 0; k < offsets.Length; k++) y.SetFlat(offsets[k], y.GetFlat(offsets[k]) + source.GetFlat(k));
-        return Tape.Finish("ScatterAdd", y, [x, source], g => [g, source.RequiresGrad ? g.Gather(a, index) : null]);
+        return Tape.RecordOp("ScatterAdd", y, [x, source], g => [g, source.RequiresGrad ? g.Gather(a, index) : null]);
     }
 
     /// <summary>The slices of <paramref name="x"/> at the given positions along <paramref name="axis"/>, in that order.</summary>

@@ -44,7 +44,7 @@ public static class ReductionOps
         var outShape = keepDims ? kept : DroppedShape(x.Shape, ax);
         y = new Tensor(y.Storage, outShape, x.DType);
         var inShape = x.Shape;
-        return Tape.Finish("Sum", y, [x], g => [g.Reshape(kept).BroadcastTo(inShape)], saved: []);
+        return Tape.RecordOp("Sum", y, [x], g => [g.Reshape(kept).BroadcastTo(inShape)], saved: []);
     }
 
     /// <summary>Arithmetic mean over every element.</summary>
@@ -149,7 +149,7 @@ public static class ReductionOps
         if (IsLastAxis(x, axis))
         {
             var y = RowKernel(x, softmax: true);
-            return Tape.Finish("Softmax", y, [x], g => [y * (g - (g * y).Sum(-1, keepDims: true))]);   // J = diag(y) − yyᵀ
+            return Tape.RecordOp("Softmax", y, [x], g => [y * (g - (g * y).Sum(-1, keepDims: true))]);   // J = diag(y) − yyᵀ
         }
         var e = (x - x.Detach().Max(axis, keepDims: true)).Exp();
         return e / e.Sum(axis, keepDims: true);
@@ -161,7 +161,7 @@ public static class ReductionOps
         using var site = CallSite.Enter(callerFile, callerLine);
         if (!IsLastAxis(x, axis)) return x - x.LogSumExp(axis, keepDims: true);
         var y = RowKernel(x, softmax: false);
-        return Tape.Finish("LogSoftmax", y, [x], g => [g - y.Exp() * g.Sum(-1, keepDims: true)]);   // ∂y/∂x = I − 1·softmax(x)ᵀ
+        return Tape.RecordOp("LogSoftmax", y, [x], g => [g - y.Exp() * g.Sum(-1, keepDims: true)]);   // ∂y/∂x = I − 1·softmax(x)ᵀ
     }
 
     // Primitive because: along the last axis the composed softmax ran 6-8 recorded ops (max, shift, exp, sum, log or
@@ -195,7 +195,7 @@ public static class ReductionOps
         else Reduce.Extreme<double>(x.F64, y.F64, arg, outer, n, inner, max);
         if (!keepDims) y = new Tensor(y.Storage, DroppedShape(x.Shape, [a]), x.DType);
         var inShape = x.Shape;
-        return Tape.Finish(op, y, [x], g =>
+        return Tape.RecordOp(op, y, [x], g =>
         {
             var pos = new int[arg.Length];
             for (int o = 0; o < outer; o++)
@@ -217,8 +217,8 @@ public static class ReductionOps
         if (x.DType == DType.Float32) Reduce.Extreme<float>(x.F32, scratch.F32, arg, outer, n, inner, max);
         else Reduce.Extreme<double>(x.F64, scratch.F64, arg, outer, n, inner, max);
         for (int i = 0; i < arg.Length; i++) y.SetFlat(i, arg[i]);
-        Tape.Finish(op, scratch, x);
-        return Tape.Finish(op, y, x);
+        StepScope.Temporary(scratch, x);
+        return StepScope.Temporary(y, x);
     }
 
     private static Tensor SumAxis(Tensor x, int axis)
