@@ -83,7 +83,6 @@ public static partial class Charts
         var plot = Style.NewPlot(title, "false positive rate", "true positive rate");
         var chance = plot.Add.Line(0, 0, 1, 1);
         chance.LineColor = Colors.Gray;
-        chance.LinePattern = LinePattern.Dashed;
         chance.LegendText = "chance (AUC = 0.5)";
         for (int i = 0; i < curves.Count; i++)
         {
@@ -108,7 +107,6 @@ public static partial class Charts
         double baseline = curves[0].Curve.PositiveRate;
         var guess = plot.Add.Line(0, baseline, 1, baseline);
         guess.LineColor = Colors.Gray;
-        guess.LinePattern = LinePattern.Dashed;
         guess.LegendText = $"guessing (precision = {Style.Number(baseline, "0.000")})";
         for (int i = 0; i < curves.Count; i++)
         {

@@ -25,10 +25,7 @@ public static partial class Charts
             Same("Charts.GradientNorms", "steps", steps, $"layer '{layers[k].Layer}'", layers[k].Norms);
             var pts = steps.Zip(layers[k].Norms).Where(p => double.IsFinite(p.Second) && p.Second > 0).ToArray();
             if (pts.Length == 0) continue;
-            var line = plot.Add.ScatterLine(pts.Select(p => p.First).ToArray(), pts.Select(p => Math.Log10(p.Second)).ToArray(), Style.Colour(k));
-            line.LegendText = layers[k].Layer;
-            line.LineWidth = 2;
-            line.LinePattern = Style.Patterns[k % Style.Patterns.Length];
+            Style.Line(plot, pts.Select(p => p.First).ToArray(), pts.Select(p => Math.Log10(p.Second)).ToArray(), k, 2, layers[k].Layer);
             drawn++;
         }
         if (drawn == 0) throw new ArgumentException("Charts.GradientNorms: no positive finite norm to plot.");
@@ -80,7 +77,6 @@ public static partial class Charts
             double mean = finite[k].Values.Average(), std = Math.Sqrt(finite[k].Values.Average(v => (v - mean) * (v - mean)));
             var line = plot.Add.ScatterLine(xs, ys, Style.Colour(k));
             line.LineWidth = 2;
-            line.LinePattern = Style.Patterns[k / Style.Palette.Length % Style.Patterns.Length];
             line.LegendText = $"{finite[k].Name} (mean {Style.Number(mean, "0.###")}, std {Style.Number(std, "0.###")})";
         }
         plot.Axes.Margins(bottom: 0);

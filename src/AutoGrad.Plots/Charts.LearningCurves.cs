@@ -28,11 +28,7 @@ public static partial class Charts
         {
             var (x, y) = series[i].Finite();
             if (x.Length == 0) continue;
-            var line = plot.Add.ScatterLine(x, y, Style.Colour(i));
-            line.LegendText = series[i].Name;
-            line.LineWidth = 2;
-            line.LinePattern = Style.Patterns[i / Style.Palette.Length % Style.Patterns.Length];
-            if (x.Length <= 40) { line.MarkerShape = Style.Markers[i % Style.Markers.Length]; line.MarkerSize = 6; }
+            Style.Line(plot, x, y, i, 2, series[i].Name);
             drawn++;
         }
         if (drawn == 0) throw new ArgumentException("Charts.LearningCurves: no finite points to plot.");

@@ -30,7 +30,6 @@ public static partial class Charts
         }
         var p = plot.Add.ScatterLine(curveX.ToArray(), prediction.ToArray(), Style.Colour(1));
         p.LineWidth = 2;
-        p.LinePattern = LinePattern.Dashed;
         p.LegendText = "prediction";
         Style.LegendRight(plot);
         return Style.Finish(plot, title);
@@ -43,7 +42,7 @@ public static partial class Charts
         if (x.Count == 0) throw new ArgumentException("Charts.Residuals: no points to plot.");
         var plot = Style.NewPlot(title, xLabel, "residual y − ŷ");
         double rms = Math.Sqrt(residuals.Average(r => r * r));
-        var zero = plot.Add.HorizontalLine(0, 1.5f, Colors.Black, LinePattern.Dashed);
+        var zero = plot.Add.HorizontalLine(0, 1.5f, Colors.Black);
         zero.LegendText = "zero";
         var points = plot.Add.Markers(x.ToArray(), residuals.ToArray(), MarkerShape.FilledCircle, 4, Style.Colour(0).WithAlpha(0.55));
         points.LegendText = $"residuals (RMS = {Style.Number(rms, "0.0000")})";

@@ -9,7 +9,7 @@ public static partial class Charts
     /// Contours are drawn at evenly spaced levels of <c>log(1 + f)</c>, so a steep valley shows its floor.
     /// </summary>
     /// <remarks>
-    /// Paths are drawn in order, each narrower than the one before, with its own line pattern and marker shape, so a path that
+    /// Paths are drawn in order, each narrower than the one before, with its own colour and marker shape, so a path that
     /// runs along another stays visible as a coloured core inside it.
     /// </remarks>
     /// <param name="f">The surface (assumed ≥ 0 where drawn).</param>
@@ -48,28 +48,22 @@ public static partial class Charts
         double pixel = Math.Max(x1 - x0, y1 - y0) / 600;
         for (int k = 0; k < paths.Count; k++)
         {
+            // Markers on about twelve points of each path (and at its end) tell the paths apart where their lines overlap.
             var pts = Thin(paths[k].Points, pixel).ToArray();
-            var line = plot.Add.ScatterLine(pts.Select(p => p.X).ToArray(), pts.Select(p => p.Y).ToArray(), Style.Colour(k));
-            line.LegendText = paths[k].Name;
-            line.LineWidth = Math.Max(1.5f, 6f - 1.1f * k);
-            line.LinePattern = k == 0 ? LinePattern.Solid : Style.Patterns[k % Style.Patterns.Length];
-            // A marker every twelfth of the path (and at its end) tells the paths apart where their lines overlap.
-            int every = Math.Max(1, pts.Length / 12);
-            var marks = pts.Where((_, i) => i % every == 0 || i == pts.Length - 1).ToArray();
-            var markers = plot.Add.Markers(marks.Select(p => p.X).ToArray(), marks.Select(p => p.Y).ToArray(), Style.Markers[k % Style.Markers.Length],
-                Math.Max(6f, 10f - k), Style.Colour(k));
-            markers.LegendText = "";
+            Style.Line(plot, pts.Select(p => p.X).ToArray(), pts.Select(p => p.Y).ToArray(), k, Math.Max(1.5f, 6.5f - 1.2f * k), paths[k].Name,
+                markerSize: Math.Max(6f, 11f - k));
         }
         if (start is { } s)
         {
-            var m = plot.Add.Marker(s.X, s.Y, MarkerShape.FilledCircle, 10, Colors.Black);
-            m.LegendText = $"start ({Style.Number(s.X)}, {Style.Number(s.Y)})";
+            plot.Add.Marker(s.X, s.Y, MarkerShape.FilledCircle, 10, Colors.Black).LegendText = "";
+            Style.Legend(plot, $"start ({Style.Number(s.X)}, {Style.Number(s.Y)})", Colors.Black, 0, MarkerShape.FilledCircle, 10);
         }
         if (minimum is { } mn)
         {
             var m = plot.Add.Marker(mn.X, mn.Y, MarkerShape.Eks, 14, Colors.Black);
             m.MarkerLineWidth = 3;
-            m.LegendText = $"minimum ({Style.Number(mn.X)}, {Style.Number(mn.Y)})";
+            m.LegendText = "";
+            Style.Legend(plot, $"minimum ({Style.Number(mn.X)}, {Style.Number(mn.Y)})", Colors.Black, 0, MarkerShape.Eks, 14);
         }
         plot.Axes.SetLimits(x0, x1, y0, y1);
         Style.LegendRight(plot);

@@ -3,8 +3,10 @@ using ScottPlot.TickGenerators;
 
 namespace AutoGrad.Plots;
 
-// The look shared by every chart: one palette, line styles that stay distinguishable in grey, integer ticks where the axis
-// counts something (epochs, steps), and legends outside the data area so the layout reserves their full measured width.
+// The look shared by every chart: one palette, a marker shape per line so lines stay apart in grey and where they overlap,
+// integer ticks where the axis counts something (epochs, steps), and legends outside the data area so the layout reserves
+// their full measured width. Lines are never dashed: Skia's SVG canvas drops path effects ("Unsupported path effect in
+// addPaint"), so a dashed line would be dashed in the PNG and solid in the SVG.
 internal static class Style
 {
     public const int Width = 720, Height = 440;
@@ -16,12 +18,43 @@ internal static class Style
         Color.FromHex("#8c564b"), Color.FromHex("#e377c2"), Color.FromHex("#7f7f7f"), Color.FromHex("#bcbd22"), Color.FromHex("#17becf"),
     ];
 
-    public static readonly LinePattern[] Patterns = [LinePattern.Solid, LinePattern.Dashed, LinePattern.Dotted, LinePattern.DenselyDashed];
 
     public static readonly MarkerShape[] Markers =
         [MarkerShape.FilledCircle, MarkerShape.FilledSquare, MarkerShape.FilledTriangleUp, MarkerShape.FilledDiamond, MarkerShape.FilledTriangleDown, MarkerShape.OpenCircle];
 
     public static Color Colour(int i) => Palette[i % Palette.Length];
+
+    // A line with the index's colour and marker shape: a marker on every point up to 40 points, else on about 12 of them
+    // (a separate plottable). Its legend entry, showing line and marker together, is a manual item, so entries keep the
+    // order of the calls.
+    public static void Line(Plot plot, double[] x, double[] y, int index, float width, string label, Color? colour = null, float markerSize = 7)
+    {
+        var c = colour ?? Colour(index);
+        var shape = Markers[index % Markers.Length];
+        var line = plot.Add.ScatterLine(x, y, c);
+        line.LineWidth = width;
+        line.LegendText = "";
+        if (x.Length <= 40)
+        {
+            line.MarkerShape = shape;
+            line.MarkerSize = markerSize;
+        }
+        else
+        {
+            int every = Math.Max(1, x.Length / 12);
+            var marks = Enumerable.Range(0, x.Length).Where(i => i % every == 0 || i == x.Length - 1).ToArray();
+            var markers = plot.Add.Markers(marks.Select(i => x[i]).ToArray(), marks.Select(i => y[i]).ToArray(), shape, markerSize, c);
+            markers.LegendText = "";
+        }
+        if (label.Length > 0) Legend(plot, label, c, width, shape, markerSize);
+    }
+
+    public static void Legend(Plot plot, string label, Color colour, float lineWidth, MarkerShape shape, float markerSize) =>
+        plot.Legend.ManualItems.Add(new LegendItem
+        {
+            LabelText = label, LineColor = colour, LineWidth = lineWidth, MarkerShape = shape, MarkerSize = markerSize,
+            MarkerFillColor = colour, MarkerLineColor = colour,
+        });
 
     public static Plot NewPlot(string title, string xLabel, string yLabel)
     {

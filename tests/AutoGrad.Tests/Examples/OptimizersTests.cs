@@ -49,7 +49,9 @@ public class OptimizersTests
     {
         var figure = TrajectoryChart.Render(Quadratic);
         var paths = figure.Plot.GetPlottables<ScottPlot.Plottables.Scatter>().ToList();
-        Assert.Equal(Quadratic.Trajectories.Select(t => t.Optimizer), paths.Select(p => p.LegendText.Split(':')[0]));
+        var legend = figure.Plot.Legend.ManualItems.Select(i => i.LabelText).ToList();
+        Assert.Equal([.. Quadratic.Trajectories.Select(t => t.Optimizer), "start (-9, 1.2)", "minimum (0, 0)"], legend.Select(l => l.Split(':')[0]));
+        Assert.Equal(Quadratic.Trajectories.Count, paths.Count);
         Assert.All(paths, p => Assert.True(p.Data.GetScatterPoints().Count >= 2));
         // Drawn widest first, so a path running along a later one stays visible around it.
         Assert.True(paths.Zip(paths.Skip(1)).All(q => q.First.LineWidth > q.Second.LineWidth));
