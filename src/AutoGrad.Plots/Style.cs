@@ -73,6 +73,10 @@ internal static class Style
     {
         var panel = plot.ShowLegend(Edge.Right);
         panel.Legend.FontSize = 12;
+        // ScottPlot clips each legend to its rows, and a row is as tall as its symbol: at the default 14 px the clip cuts
+        // the ascenders of the first entry ("fold 1 train" loses the tops of f, l, d). 20 px rows hold DejaVu Sans' full
+        // ascent (0.93 em = 11.1 px at 12 px) above the baseline.
+        panel.Legend.SymbolHeight = 20;
     }
 
     public static Figure Finish(Plot plot, string title, int width = Width, int height = Height) => new(plot, title, width, height);

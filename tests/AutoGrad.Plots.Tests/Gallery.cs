@@ -12,6 +12,7 @@ internal static class Gallery
     public static IReadOnlyList<(string Name, Figure Figure)> All() =>
     [
         ("learning-curves-3-epochs", ThreeEpochCurves()),
+        ("learning-curves-10-series", TenCurves()),
         ("batch-curve", BatchCurve()),
         ("confusion-matrix", Confusion()),
         ("roc", Roc()),
@@ -25,6 +26,14 @@ internal static class Gallery
 
     public static Figure ThreeEpochCurves() => Charts.LearningCurves(
         [new PlotSeries("training", [0.9, 0.52, 0.41]), new PlotSeries("validation", [0.8, 0.6, 0.58])], "Loss, 3 epochs");
+
+    // Breast cancer's per-fold curves: ten legend entries, 60 epochs (sparse markers), names with ascenders in the first row.
+    public static Figure TenCurves() => Charts.LearningCurves(
+        [.. Enumerable.Range(1, 5).SelectMany(f => new[]
+        {
+            new PlotSeries($"fold {f} train", Enumerable.Range(1, 60).Select(e => 0.05 + 0.7 * Math.Exp(-e / (4.0 + f))).ToArray()),
+            new PlotSeries($"fold {f} validation", Enumerable.Range(1, 60).Select(e => 0.07 + 0.6 * Math.Exp(-e / (5.0 + f))).ToArray()),
+        })], "Breast cancer, binary cross-entropy per fold");
 
     public static Figure BatchCurve()
     {

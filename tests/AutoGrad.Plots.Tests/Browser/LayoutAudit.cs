@@ -2,9 +2,9 @@ namespace AutoGrad.Plots.Tests.Browser;
 
 // The page measures itself: after load, a script compares the browser's own boxes (getBoundingClientRect, the SVG's screen
 // transform) and writes what it found into the DOM, where --dump-dom hands it to the test. Checked, for every SVG on the page:
-// - every text lies inside its SVG, and horizontally inside every clip rectangle around it (a legend entry cut at the right
-//   edge, "pooled (AUC = 0.99", fails here); vertically the em box may exceed a clip rectangle by a quarter of its height,
-//   since ascent and descent reach past the glyphs;
+// - every text's box (its advance width by the font's full ascent and descent) lies inside its SVG and inside every clip
+//   rectangle around it: a legend entry cut at the right edge ("pooled (AUC = 0.99") or a first legend row whose ascenders
+//   the clip cuts fails here;
 // - no two unrotated texts overlap (tick labels crowding into each other);
 // - every unclipped shape (legend frame, markers outside the data area) lies inside the SVG;
 // for every image: it loaded, at its natural size; for the page: nothing is wider than the window, and no table cell or
@@ -45,8 +45,7 @@ internal static class LayoutAudit
                 const id = cp && (cp.match(/url\(#([^)]+)\)/) || [])[1];
                 const c = id && clipBox(id);
                 if (!c) continue;
-                const slack = r.height / 4;
-                if (r.left < c.left - tol || r.right > c.right + tol || r.top < c.top - slack || r.bottom > c.bottom + slack)
+                if (r.left < c.left - tol || r.right > c.right + tol || r.top < c.top - tol || r.bottom > c.bottom + tol)
                   problems.push(`${where} is cut by its clip rectangle ${r2(c)}`);
               }
               if (!/rotate/.test(t.getAttribute('transform') || '')) level.push({ r, label });
