@@ -55,4 +55,24 @@ public sealed class DeterminismTests : IDisposable
         // Each synchronised step reduced 2124 gradient bytes (531 floats) once, not once per micro-batch.
         Assert.Contains("rank 0: 2 buckets, 2124 gradient bytes per step, 12744 bytes reduced", output);
     }
+
+    [FactWithMpi]
+    public void SyncBatchNorm_on_2_ranks_matches_BatchNorm_on_the_whole_batch_in_one_process()
+    {
+        // Per-rank batches of 4: local statistics would differ visibly from the batch of 8's.
+        var (code, output) = MpiRun.Ranks(2, "train-bn", "10", "4", Out);
+        Assert.True(code == 0, output);
+        Assert.Equal(0, MpiRun.Single("full-bn", "2", "10", "4", Out).Code);
+        var full = MpiRun.ReadFloats(Path.Combine(Out, "full.bin"));
+        var ranks = RankWeights(2);
+        Assert.Equal(16 * 12 + 16 + 16 + 16 + 3 * 16 + 3 + 16 + 16, full.Length);   // weights, then running mean and variance
+        Assert.Equal(ranks[0], ranks[1]);
+        double maxDiff = full.Zip(ranks[0]).Max(p => Math.Abs(p.First - p.Second));
+        Assert.True(maxDiff < 2e-5, $"max |Δ| = {maxDiff}");
+        // The control: an ordinary BatchNorm1d stays local to each rank's 4 examples and ends elsewhere.
+        (code, output) = MpiRun.Ranks(2, "train-localbn", "10", "4", Out);
+        Assert.True(code == 0, output);
+        double localDiff = full.Zip(RankWeights(2)[0]).Max(p => Math.Abs(p.First - p.Second));
+        Assert.True(localDiff > 1e-3, $"local statistics: max |Δ| = {localDiff}");
+    }
 }

@@ -8,6 +8,7 @@ using AutoGrad.Optim;
 //   train <fixed|mpi> <steps> <b> <accumulate> <outDir>        each rank writes rank{r}.bin (final weights)
 //   reference <ranks> <steps> <b> <accumulate> <outDir>         one process, the ranks' batches in rank order: reference.bin
 //   full <ranks> <steps> <b> <outDir>                           one process, one batch of ranks·b: full.bin
+//   train-bn|train-localbn <steps> <b> <outDir> / full-bn <ranks> <steps> <b> <outDir>   the same with SyncBatchNorm / BatchNorm1d (weights, then buffers)
 //   fault <die|hang> <rank> <timeoutSeconds>                    that rank exits or sleeps at step 2; the others must fail
 //   mismatch                                                    rank 1 builds a wider hidden layer
 const ulong Seed = 42;
@@ -15,7 +16,8 @@ string mode = args[0];
 switch (mode)
 {
     case "reference": Reference(int.Parse(args[1]), int.Parse(args[2]), int.Parse(args[3]), int.Parse(args[4]), args[5]); return 0;
-    case "full": Full(int.Parse(args[1]), int.Parse(args[2]), int.Parse(args[3]), args[4]); return 0;
+    case "full": Full(Setup.Model(), int.Parse(args[1]), int.Parse(args[2]), int.Parse(args[3]), args[4]); return 0;
+    case "full-bn": Full(Setup.NormModel(new AutoGrad.NN.BatchNorm1d(16)), int.Parse(args[1]), int.Parse(args[2]), int.Parse(args[3]), args[4]); return 0;
 }
 
 var comm = Communicator.World(TimeSpan.FromSeconds(mode == "fault" ? double.Parse(args[3]) : 60));
@@ -31,6 +33,14 @@ try
             Train(ddp, comm, steps, b, accumulate, fault: null);
             Setup.Write(Path.Combine(args[5], $"rank{comm.Rank}.bin"), ddp.Module);
             Console.WriteLine($"rank {comm.Rank}: {ddp.BucketCount} buckets, {ddp.GradientBytesPerStep} gradient bytes per step, {comm.BytesReduced} bytes reduced");
+            break;
+        }
+        case "train-bn" or "train-localbn":
+        {
+            var norm = mode == "train-bn" ? new SyncBatchNorm(16, comm) : (AutoGrad.NN.Module)new AutoGrad.NN.BatchNorm1d(16);
+            var ddp = new DistributedDataParallel(Setup.NormModel(norm), comm, ReductionOrder.Mpi);
+            Train(ddp, comm, int.Parse(args[1]), int.Parse(args[2]), 1, fault: null);
+            Setup.Write(Path.Combine(args[3], $"rank{comm.Rank}.bin"), ddp.Module);
             break;
         }
         case "fault":
@@ -146,9 +156,8 @@ static void Add(float[][] sums, IReadOnlyList<Tensor> parameters)
 }
 
 // One process with the single-process loader and batch N·b (same seed): the same examples per step as the N ranks together.
-static void Full(int ranks, int steps, int b, string outDir)
+static void Full(AutoGrad.NN.Module model, int ranks, int steps, int b, string outDir)
 {
-    var model = Setup.Model();
     var optimizer = Setup.Optimizer(model);
     var loader = new DataLoader(Setup.Data(), ranks * b, shuffle: true, generator: new Generator(Seed));
     int step = 0;

@@ -13,6 +13,10 @@ internal static class Setup
     public static Module Model(int hidden = 16) =>
         new Sequential(new Linear(Features, hidden, new Generator(11)), new Tanh(), new Linear(hidden, hidden, new Generator(12)), new Tanh(), new Linear(hidden, Classes, new Generator(13)));
 
+    // The same MLP with a batch norm after the first layer: SyncBatchNorm on the ranks, BatchNorm1d in the single process.
+    public static Module NormModel(Module norm) =>
+        new Sequential(new Linear(Features, 16, new Generator(11)), norm, new Tanh(), new Linear(16, Classes, new Generator(13)));
+
     public static Optimizer Optimizer(Module model) => new Sgd(model.Parameters(), 0.1, momentum: 0.9);
 
     // Labels from a fixed linear rule on seeded Gaussian features, so the loss actually falls.
@@ -34,7 +38,7 @@ internal static class Setup
     public static void Write(string path, Module model)
     {
         using var f = File.Create(path);
-        foreach (var p in model.Parameters())
+        foreach (var p in model.Parameters().Concat(model.NamedBuffers().Select(b => b.Value)))
         {
             var v = p.ToFloatArray();
             var bytes = new byte[v.Length * sizeof(float)];
