@@ -8,11 +8,12 @@ using AutoGrad.Optim;
 using AutoGrad.Training;
 
 // Data-parallel training of the MLP 784-128-10 on Fashion-MNIST (or the bundled 8×8 digits when the IDX files are missing), one
-// process per rank:   mpirun -np 2 dotnet run --project examples/DistributedMnist [-- --epochs N] [--batch b] [--measure STEPS]
+// process per rank:   mpirun -np 2 dotnet run --project examples/DistributedMnist [-- --epochs N] [--batch b] [--measure STEPS] [--digits]
 // Each rank trains on its shard (DistributedSampler) with batch b, so a step sees N·b examples; rank 0 alone logs.
 // --measure STEPS times STEPS steps instead and prints samples/s, the share of step time spent waiting for communication,
 // and the gradient bytes all-reduced per step (README "Training on several processes / machines").
 int epochs = 3, batch = 64, measure = 0;
+bool digits = false;
 for (int i = 0; i < args.Length; i++)
 {
     int Next() => i + 1 < args.Length ? int.Parse(args[++i], CultureInfo.InvariantCulture) : throw new ArgumentException($"DistributedMnist: {args[i]} needs a value.");
@@ -21,12 +22,13 @@ for (int i = 0; i < args.Length; i++)
         case "--epochs": epochs = Next(); break;
         case "--batch": batch = Next(); break;
         case "--measure": measure = Next(); break;
-        default: Console.Error.WriteLine("usage: DistributedMnist [--epochs N] [--batch b (per rank)] [--measure STEPS]"); return 2;
+        case "--digits": digits = true; break;
+        default: Console.Error.WriteLine("usage: DistributedMnist [--epochs N] [--batch b (per rank)] [--measure STEPS] [--digits (the bundled 8×8 digits)]"); return 2;
     }
 }
 
 using var comm = Communicator.World(TimeSpan.FromSeconds(120));
-var (train, test, name) = Load();
+var (train, test, name) = Load(digits);
 int inputs = train.ExampleShape.Size, classes = train.ClassCount;
 var model = new DistributedDataParallel(new Sequential(new Linear(inputs, 128, new Generator(1)), new ReLU(), new Linear(128, classes, new Generator(2))), comm);
 var optimizer = new Adam(model.Parameters(), 0.001);
@@ -75,10 +77,11 @@ int Measure(int steps)
     return 0;
 }
 
-static (Dataset Train, Dataset Test, string Name) Load()
+static (Dataset Train, Dataset Test, string Name) Load(bool digits)
 {
     try
     {
+        if (digits) throw new FileNotFoundException("the bundled digits were asked for");
         var f = Datasets.FashionMnist();
         static Dataset Flat(Dataset d) => d.WithFeatures(d.Features.Reshape(d.Count, 784) / 255.0);
         return (Flat(f.Train), Flat(f.Test), "Fashion-MNIST");
@@ -87,6 +90,6 @@ static (Dataset Train, Dataset Test, string Name) Load()
     {
         var d = Datasets.Digits();
         var split = Splits.TrainTest(d.WithFeatures(d.Features / 16.0), 0.2, new Generator(4));
-        return (split.Train, split.Test, "digits (Fashion-MNIST not found: apt-get install dataset-fashion-mnist)");
+        return (split.Train, split.Test, digits ? "digits" : "digits (Fashion-MNIST not found: apt-get install dataset-fashion-mnist)");
     }
 }

@@ -21,11 +21,14 @@ internal static class MpiRun
     private static string Host => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } h && File.Exists(h) ? h : "dotnet";
 
     /// <summary>Runs <c>mpirun -np <paramref name="ranks"/> dotnet worker.dll args…</c>; returns its exit code and everything it printed.</summary>
-    public static (int Code, string Output) Ranks(int ranks, params string[] args)
+    public static (int Code, string Output) Ranks(int ranks, params string[] args) => Ranks(ranks, Worker, args);
+
+    /// <summary>Runs <c>mpirun -np <paramref name="ranks"/> dotnet <paramref name="dll"/> args…</c>.</summary>
+    public static (int Code, string Output) Ranks(int ranks, string dll, string[] args)
     {
         // Loopback and shared memory only (nothing leaves 127.0.0.0/8); oversubscribe: 3 ranks on 2 cores; root allowed in CI containers.
         string[] mpi = ["-np", ranks.ToString(), "--oversubscribe", "--allow-run-as-root", "--mca", "btl", "self,vader", "--mca", "oob_tcp_if_include", "lo",
-            "-x", "DOTNET_TieredPGO=0", Host, Worker];
+            Host, dll];
         return Run(MpiRunPath, [.. mpi, .. args]);
     }
 
