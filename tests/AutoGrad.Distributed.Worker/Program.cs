@@ -20,7 +20,7 @@ switch (mode)
     case "full-bn": Full(Setup.NormModel(new AutoGrad.NN.BatchNorm1d(16)), int.Parse(args[1]), int.Parse(args[2]), int.Parse(args[3]), args[4]); return 0;
 }
 
-var comm = Communicator.World(TimeSpan.FromSeconds(mode == "fault" ? double.Parse(args[3]) : 60));
+var comm = Communicator.World(TimeSpan.FromSeconds(60));
 try
 {
     switch (mode)
@@ -46,6 +46,9 @@ try
         case "fault":
         {
             var ddp = new DistributedDataParallel(Setup.Model(), comm, ReductionOrder.Mpi, bucketBytes: 512);
+            // The short timeout only once every rank is up: a loaded machine may start one rank's runtime seconds after another's.
+            comm.Barrier();
+            comm.Timeout = TimeSpan.FromSeconds(double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture));
             Train(ddp, comm, steps: 6, b: 8, accumulate: 1, fault: (args[1], int.Parse(args[2])));
             break;
         }
