@@ -70,7 +70,7 @@ internal static class Engine
     // The leaf's existing .Grad when a rule may accumulate the leaf's gradient into it, else null (Note [Gradient sinks]).
     internal static Tensor? GradientSink(Tensor x)
     {
-        if (!t_sinks || !x.IsLeaf || !x.RequiresGrad || x.HasHooks) return null;
+        if (!t_sinks || !x.IsLeaf || !x.RequiresGrad || x.HasHooks || x.HasReadyHooks) return null;
         return x.Grad is { } existing && CanAddInPlace(existing, x) ? existing : null;   // x's layout is its gradient's
     }
 
@@ -198,8 +198,11 @@ internal static class Engine
         try
         {
             using var scope = createGraph ? Tape.EnableGrad() : Tape.NoGrad();
+            var ready = keep is null ? GradientReadyPlan.For(nodes) : null;   // see Note [Gradient-ready hooks]
+            int index = 0;
             foreach (var node in nodes)
             {
+                ready?.FireBefore(index++, grads);
                 if (!grads.TryGetValue(node.Output, out var g)) continue;
                 var output = node.Output;
                 bool userRule = !node.LibraryRule;
@@ -248,6 +251,7 @@ internal static class Engine
                 }
                 rec?.Sweep();
             }
+            ready?.FireBefore(int.MaxValue, grads);
         }
         finally
         {
