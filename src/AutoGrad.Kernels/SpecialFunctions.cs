@@ -31,6 +31,19 @@ internal static class SpecialFunctions
         return x > 0 ? 1 - erfc : erfc - 1;
     }
 
+    /// <summary><c>ln(1 + u)</c>, accurate for tiny <c>u</c> where <c>ln(1 + u)</c> rounds <c>1 + u</c> to 1 (the BCL's <c>double.LogP1</c> does).</summary>
+    /// <remarks>Kahan's form: with <c>w = 1 + u</c> rounded, <c>ln(w)·u/(w − 1)</c> cancels the rounding of <c>w</c> (W. Kahan, "Miscalculating Area and Angles of a Needle-like Triangle", 2014, §4).</remarks>
+    public static double Log1P(double u)
+    {
+        double w = 1 + u;
+        if (w == 1) return u;
+        if (double.IsPositiveInfinity(w)) return w;
+        return Math.Log(w) * u / (w - 1);
+    }
+
+    /// <summary>Softplus <c>ln(1 + eᶻ) = max(z, 0) + ln(1 + e^{−|z|})</c>, exact to a few ulps for every <c>z</c> (≈ eᶻ far below 0, z far above).</summary>
+    public static double Softplus(double z) => Math.Max(z, 0) + Log1P(Math.Exp(-Math.Abs(z)));
+
     // erfc(x) = e^{−x²}/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + 2/(x + …))))) for x ≥ 2.5, evaluated bottom-up.
     private static double Erfc(double x)
     {

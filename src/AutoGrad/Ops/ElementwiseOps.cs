@@ -36,7 +36,19 @@ public static class ElementwiseOps
     {
         using var site = CallSite.Enter(callerFile, callerLine);
         return Tape.RecordOp("Divide", Dispatch.Map2<DivideKernel>("Divide", a, b), a, b,
-            static (g, x, _) => [x[0].RequiresGrad ? g / x[1] : null, x[1].RequiresGrad ? -g * x[0] / (x[1] * x[1]) : null]);   // ∂(a/b)/∂b = −a/b²
+            static (g, x, _) => [x[0].RequiresGrad ? g / x[1] : null, x[1].RequiresGrad ? -(g * (x[0] / x[1])) / x[1] : null]);
+        // ∂(a/b)/∂b = −a/b², as (a/b)/b: b² alone overflows or underflows (b = 1e20 or 1e-20 in float32) where the quotient does not.
+    }
+
+    /// <summary><c>y = x / c</c> for a constant <paramref name="c"/> (what <c>x / c</c> calls).</summary>
+    /// <remarks>
+    /// A true division, with <paramref name="c"/> first rounded to the tensor's dtype: multiplying by <c>1/c</c> instead overflows
+    /// where the quotient does not (float32 <c>[1e-30, 0] / 1e-39</c> gave <c>[∞, NaN]</c> for <c>[1e9, 0]</c>).
+    /// </remarks>
+    public static Tensor Divide(this Tensor x, double c, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        using var site = CallSite.Enter(callerFile, callerLine);
+        return Tape.RecordOp("DivideScalar", Dispatch.Map(x, new DivideScalarKernel(c)), [x], g => [g.Divide(c)], saved: []);
     }
 
     /// <summary><c>y = aᵇ</c>, broadcast.</summary>

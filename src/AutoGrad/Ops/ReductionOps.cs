@@ -158,7 +158,12 @@ public static class ReductionOps
     public static Tensor LogSoftmax(this Tensor x, int axis = -1, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        if (!IsLastAxis(x, axis)) return x - x.LogSumExp(axis, keepDims: true);
+        if (!IsLastAxis(x, axis))
+        {
+            // (x − m) − ln Σ e^{x − m}, not x − logsumexp(x): that rounds m + ln Σ to x's magnitude first (see SoftmaxKernels.LogSoftmax).
+            var shifted = x - FiniteOrZero(x.Detach().Max(axis, keepDims: true));
+            return shifted - shifted.Exp().Sum(axis, keepDims: true).Log();
+        }
         var y = RowKernel(x, softmax: false);
         return Tape.RecordOp("LogSoftmax", y, [x], g => [g - y.Exp() * g.Sum(-1, keepDims: true)]);   // ∂y/∂x = I − 1·softmax(x)ᵀ
     }
