@@ -41,6 +41,16 @@ internal static class SpecialFunctions
         return Math.Log(w) * u / (w - 1);
     }
 
+    /// <summary><c>eˣ − 1</c>, accurate near 0 where <c>eˣ</c> rounds to 1 (Kahan's form: <c>(u − 1)·x/ln u</c> with <c>u = eˣ</c> rounded).</summary>
+    public static double Expm1(double x)
+    {
+        double u = Math.Exp(x);
+        if (u == 1) return x;
+        double um1 = u - 1;
+        if (um1 == -1 || double.IsPositiveInfinity(u)) return um1;
+        return um1 * x / Math.Log(u);
+    }
+
     /// <summary>Softplus <c>ln(1 + eᶻ) = max(z, 0) + ln(1 + e^{−|z|})</c>, exact to a few ulps for every <c>z</c> (≈ eᶻ far below 0, z far above).</summary>
     public static double Softplus(double z) => Math.Max(z, 0) + Log1P(Math.Exp(-Math.Abs(z)));
 

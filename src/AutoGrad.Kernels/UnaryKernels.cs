@@ -103,6 +103,15 @@ internal readonly struct SoftplusKernel : IUnaryKernel
     }
 }
 
+/// <summary>y = eˣ − 1 in double precision (<see cref="SpecialFunctions.Expm1"/>), exact near 0; NaN stays NaN.</summary>
+internal readonly struct Expm1Kernel : IUnaryKernel
+{
+    public void Apply<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < x.Length; i++) y[i] = T.CreateTruncating(SpecialFunctions.Expm1(double.CreateTruncating(x[i])));
+    }
+}
+
 internal readonly struct AddScalarKernel(double c) : IUnaryKernel
 {
     public void Apply<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Add(x, T.CreateTruncating(c), y);

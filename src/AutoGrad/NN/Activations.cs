@@ -29,12 +29,19 @@ public static class Activations
     }
 
     /// <summary>ELU <c>y = x</c> for <c>x &gt; 0</c>, <c>α(eˣ − 1)</c> otherwise (notes 003).</summary>
-    /// <remarks>Computed as <c>relu(x) + α(e^{min(x,0)} − 1)</c> so no unused branch can overflow to ∞ and poison the gradient with NaN.</remarks>
+    /// <remarks>
+    /// Computed as <c>relu(x) + α·expm1(min(x, 0))</c> so no unused branch can overflow to ∞ and poison the gradient with NaN, and
+    /// so that near 0 it is ≈ αx (<c>Exp(x) − 1</c> cancelled there: float32 ELU(0) was 1.5e-7, e^0 being one ulp above 1).
+    /// </remarks>
     public static Tensor Elu(this Tensor x, double alpha = 1.0, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return x.Relu() + (x.Clamp(max: 0).Exp() - 1.0) * alpha;
+        return x.Relu() + Expm1(x.Clamp(max: 0)) * alpha;
     }
+
+    // Primitive because: numerical stability; eˣ − 1 near 0 needs expm1, which no op composes. d/dx = eˣ.
+    private static Tensor Expm1(Tensor x) =>
+        Tape.RecordOp("Expm1", Dispatch.Map<AutoGrad.Kernels.Expm1Kernel>(x), [x], g => [g * x.Exp()]);
 
     /// <summary>SELU <c>y = λ·ELU(x, α)</c> with the self-normalising constants <see cref="SeluScale"/> and <see cref="SeluAlpha"/>.</summary>
     public static Tensor Selu(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)

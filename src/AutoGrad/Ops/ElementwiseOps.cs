@@ -52,13 +52,17 @@ public static class ElementwiseOps
     }
 
     /// <summary><c>y = aᵇ</c>, broadcast.</summary>
-    /// <remarks>∂y/∂b = y·ln a is NaN for a &lt; 0; it is computed only when <paramref name="b"/> requires gradients.</remarks>
+    /// <remarks>
+    /// ∂y/∂b = y·ln a is NaN for a &lt; 0; it is computed only when <paramref name="b"/> requires gradients. ∂y/∂a = b·a^{b−1} is 0
+    /// where b = 0 even when a^{−1} overflows (a = 0 or subnormal), where the product would be 0·∞ = NaN.
+    /// </remarks>
     public static Tensor Pow(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
         var y = Dispatch.Map2<PowKernel>("Pow", a, b);
         return Tape.RecordOp("Pow", y, [a, b],
-            g => [a.RequiresGrad ? g * b * a.Pow(b - 1.0) : null, b.RequiresGrad ? g * a.Pow(b) * a.Log() : null]);
+            g => [a.RequiresGrad ? g * CombineOps.Where(b.NotEqual(Tensor.Scalar(0, b.DType)), b * a.Pow(b - 1.0), Tensor.Scalar(0, b.DType)) : null,
+                  b.RequiresGrad ? g * a.Pow(b) * a.Log() : null]);
     }
 
     /// <summary><c>y = xᵖ</c> for a constant exponent <paramref name="p"/>.</summary>
