@@ -39,8 +39,8 @@ public sealed partial class Tensor
     public static Tensor operator *(double c, Tensor x) => x.Multiply(c, "", 0);
 
     /// <summary><c>x / c</c>.</summary>
-    public static Tensor operator /(Tensor x, double c) => x.Multiply(1.0 / c, "", 0);
+    public static Tensor operator /(Tensor x, double c) => x.Divide(c, "", 0);
 
     /// <summary><c>c / x</c>.</summary>
-    public static Tensor operator /(double c, Tensor x) => x.Pow(-1, "", 0).Multiply(c, "", 0);
+    public static Tensor operator /(double c, Tensor x) => Scalar(c, x.DType).Divide(x, "", 0);   // not c·x⁻¹: x⁻¹ overflows for tiny x
 }

@@ -1,4 +1,5 @@
 using AutoGrad.Autograd;
+using AutoGrad.NN;
 using System.Runtime.CompilerServices;
 namespace AutoGrad.Losses;
 
@@ -62,7 +63,9 @@ public static class LossFunctions
         using var site = CallSite.Enter(callerFile, callerLine);
         CheckSameShape("BinaryCrossEntropyWithLogits", logits, target);
         // max's tie rule halves the gradient at z = 0, which makes the total gradient there exactly σ(0) − y.
-        var l = logits.Maximum(Tensor.Scalar(0, logits.DType)) - logits * target + ((-logits.Abs()).Exp() + 1.0).Log();
+        // ln(1 + e^{−|z|}) as Softplus(−|z|), exact where 1 + e^{−|z|} rounds to 1 (|z| > 17 in float32: the loss of z = 20, y = 1
+        // was 0 instead of 2.1e-9).
+        var l = logits.Maximum(Tensor.Scalar(0, logits.DType)) - logits * target + (-logits.Abs()).Softplus();
         return Reduce(l, reduction);
     }
 

@@ -29,12 +29,19 @@ public static class Activations
     }
 
     /// <summary>ELU <c>y = x</c> for <c>x &gt; 0</c>, <c>α(eˣ − 1)</c> otherwise (notes 003).</summary>
-    /// <remarks>Computed as <c>relu(x) + α(e^{min(x,0)} − 1)</c> so no unused branch can overflow to ∞ and poison the gradient with NaN.</remarks>
+    /// <remarks>
+    /// Computed as <c>relu(x) + α·expm1(min(x, 0))</c> so no unused branch can overflow to ∞ and poison the gradient with NaN, and
+    /// so that near 0 it is ≈ αx (<c>Exp(x) − 1</c> cancelled there: float32 ELU(0) was 1.5e-7, e^0 being one ulp above 1).
+    /// </remarks>
     public static Tensor Elu(this Tensor x, double alpha = 1.0, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return x.Relu() + (x.Clamp(max: 0).Exp() - 1.0) * alpha;
+        return x.Relu() + Expm1(x.Clamp(max: 0)) * alpha;
     }
+
+    // Primitive because: numerical stability; eˣ − 1 near 0 needs expm1, which no op composes. d/dx = eˣ.
+    private static Tensor Expm1(Tensor x) =>
+        Tape.RecordOp("Expm1", Dispatch.Map<AutoGrad.Kernels.Expm1Kernel>(x), [x], g => [g * x.Exp()]);
 
     /// <summary>SELU <c>y = λ·ELU(x, α)</c> with the self-normalising constants <see cref="SeluScale"/> and <see cref="SeluAlpha"/>.</summary>
     public static Tensor Selu(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
@@ -51,9 +58,18 @@ public static class Activations
         {
             GeluApproximation.None => x * ((x * (1 / Math.Sqrt(2))).Erf() + 1.0) * 0.5,
             GeluApproximation.Sigmoid => x * (x * 1.702).Sigmoid(),
-            GeluApproximation.Tanh => x * (((x + x.Pow(3) * 0.044715) * Math.Sqrt(2 / Math.PI)).Tanh() + 1.0) * 0.5,
+            GeluApproximation.Tanh => GeluTanh(x),
             _ => throw new ArgumentOutOfRangeException(nameof(approximation), $"Gelu: unknown approximation {approximation}."),
         };
+    }
+
+    // ½x(1 + tanh u) = x·σ(2u), u = √(2/π)(x + 0.044715x³), with u taken at x clamped to ±25: there σ(2u) is already exactly 0 or
+    // 1 in float64 (2u = ±1154), and beyond it x³ overflows, so the rule multiplied σ' = 0 by ∂u/∂x = ∞ (NaN at ±1e30 in float32).
+    // The σ form also keeps the far negative tail x·e^{2u} that 1 + tanh u rounds to 0.
+    private static Tensor GeluTanh(Tensor x)
+    {
+        var c = x.Clamp(-25, 25);
+        return x * ((c + c.Pow(3) * 0.044715) * (2 * Math.Sqrt(2 / Math.PI))).Sigmoid();
     }
 
     /// <summary>SiLU/Swish with fixed <c>β</c>: <c>y = x·σ(βx)</c> (notes 003; β = 1 is SiLU).</summary>
@@ -70,21 +86,29 @@ public static class Activations
         return x * (x * beta).Sigmoid();
     }
 
-    /// <summary>Softplus <c>y = (1/β)·ln(1 + e^{βx})</c>, computed stably as <c>(max(βx, 0) + ln(1 + e^{−|βx|}))/β</c>.</summary>
-    /// <remarks>The max's tie rule (half the gradient to each side) gives the exact derivative ½ at 0.</remarks>
+    /// <summary>Softplus <c>y = (1/β)·ln(1 + e^{βx})</c>, computed as <c>(max(βx, 0) + ln1p(e^{−|βx|}))/β</c>; <c>y' = σ(βx)</c>.</summary>
+    /// <remarks>Exact to a few ulps for every x, including far below 0 where <c>y ≈ e^{βx}</c> (composed from <c>Log(1 + …)</c>, 1 + e^{−20} rounded to 1 and gave 0).</remarks>
     public static Tensor Softplus(this Tensor x, double beta = 1.0, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
         var z = beta == 1.0 ? x : x * beta;
-        var y = z.Maximum(Tensor.Scalar(0, x.DType)) + ((-z.Abs()).Exp() + 1.0).Log();
+        // Primitive because: numerical stability; ln(1 + u) for tiny u needs log1p, which no op composes.
+        var y = Tape.RecordOp("Softplus", Dispatch.Map<AutoGrad.Kernels.SoftplusKernel>(z), [z], g => [g * z.Sigmoid()]);
         return beta == 1.0 ? y : y * (1.0 / beta);
     }
 
-    /// <summary>Mish <c>y = x·tanh(softplus(x))</c>.</summary>
+    /// <summary>Mish <c>y = x·tanh(softplus(x))</c>, computed as <c>x·n/(n + 2)</c> with <c>n = eˣ(eˣ + 2)</c>.</summary>
+    /// <remarks>
+    /// <c>tanh(ln(1 + eˣ)) = n/(n + 2)</c> has no cancellation: far below 0 it is ≈ eˣ to full precision, where tanh of a tiny
+    /// softplus lost it (float32 −1e30 gave 5.96e22 from a tanh of 0 that was −5.96e-8). eˣ is taken at <c>min(x, 20)</c>: from
+    /// there on <c>n/(n + 2)</c> is 1 in float64 and the unclamped eˣ would overflow into ∞/∞.
+    /// </remarks>
     public static Tensor Mish(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return x * x.Softplus().Tanh();
+        var e = x.Clamp(max: 20).Exp();
+        var n = e * (e + 2.0);
+        return x * (n / (n + 2.0));
     }
 
     /// <summary>ReLU6 <c>y = min(max(0, x), 6)</c>.</summary>

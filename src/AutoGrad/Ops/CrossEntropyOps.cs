@@ -19,7 +19,7 @@ internal static class CrossEntropyOps
     internal static Tensor SoftmaxCrossEntropy(Tensor z, Tensor target, bool indices, Reduction reduction)
     {
         int n = z.Shape[-1], rows = z.Size / n;
-        var lse = Tensor.Uninitialized(Shape.Wrap([rows]), z.DType);
+        var lse = Tensor.Uninitialized(Shape.Wrap([2 * rows]), z.DType);   // per row the shift and the log of the shifted sum
         var loss = Tensor.Uninitialized(reduction == Reduction.None ? Shape.Wrap(z.Shape.Dims[..^1]) : Shape.Scalar, z.DType);
         int[]? classes = indices ? ArrayPool<int>.Shared.Rent(rows) : null;
         try
@@ -68,7 +68,7 @@ internal static class CrossEntropyOps
         Tensor? dz = null;
         if (z.RequiresGrad)
         {
-            int n = z.Shape[-1], rows = lse.Size;
+            int n = z.Shape[-1], rows = lse.Size / 2;
             dz = Tensor.Uninitialized(z.Shape, z.DType);
             int[]? classes = indices ? ArrayPool<int>.Shared.Rent(rows) : null;
             try
