@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text;
+using AutoGrad.Autograd;
 
-namespace AutoGrad.Autograd;
+namespace AutoGrad.Checking;
 
 /// <summary>
 /// Compares the gradients the tape computes with central finite differences, in float64 — the test oracle for

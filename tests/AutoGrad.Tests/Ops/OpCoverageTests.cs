@@ -79,7 +79,7 @@ public class OpCoverageTests
         ["ArgMax"] = x => x.ArgMax(1),
         ["ArgMin"] = x => x.ArgMin(),
         ["OneHot"] = x => (x * 0.0 + 1.0).OneHot(3),
-        ["Step"] = x => AutoGrad.NN.Activations.Step(x),
+        ["Step"] = x => Activations.Step(x),
     };
 
     [Fact]
