@@ -152,7 +152,7 @@ public sealed class DependencyScanner
     }
 
     // The members and types named by the IL of a method body.
-    private static IEnumerable<MemberInfo> BodyReferences(MethodBase method)
+    internal static IEnumerable<MemberInfo> BodyReferences(MethodBase method)
     {
         byte[]? il;
         try { il = method.GetMethodBody()?.GetILAsByteArray(); }
