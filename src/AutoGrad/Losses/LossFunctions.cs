@@ -97,7 +97,7 @@ public static class LossFunctions
         if (reduction is not (Reduction.Mean or Reduction.Sum or Reduction.None))
             throw new ArgumentOutOfRangeException(nameof(reduction), $"Loss: unknown reduction {reduction}.");
         var y = indices || target.DType == logits.DType ? target : target.Detach().To(logits.DType);
-        return CrossEntropyOps.SoftmaxCrossEntropy(logits, y, indices, reduction);
+        return CrossEntropyOps.SoftmaxCrossEntropy(logits, y, indices, perRow: reduction == Reduction.None, mean: reduction == Reduction.Mean);
     }
 
     /// <summary>Negative log-likelihood <c>Lᵢ = −logProbᵢ[classᵢ]</c> from log-probabilities (N, C) and class indices (N).</summary>

@@ -211,8 +211,7 @@ public static class ReductionOps
         return Tape.RecordOp(op, y, [x], g =>
         {
             var pos = new int[arg.Length];
-            for (int o = 0; o < outer; o++)
-                for (int i = 0; i < inner; i++) pos[o * inner + i] = (o * n + arg[o * inner + i]) * inner + i;
+            IndexKernels.ArgPositions(arg, pos, outer, n, inner);
             return [g.RouteTo(new RoutingPositions(pos), inShape)];
         });
     }
@@ -229,7 +228,8 @@ public static class ReductionOps
         var arg = new int[outer * inner];
         if (x.DType == DType.Float32) Reduce.Extreme<float>(x.F32, scratch.F32, arg, outer, n, inner, max);
         else Reduce.Extreme<double>(x.F64, scratch.F64, arg, outer, n, inner, max);
-        for (int i = 0; i < arg.Length; i++) y.SetFlat(i, arg[i]);
+        if (x.DType == DType.Float32) ConvertKernels.FromIndices<float>(arg, y.F32);
+        else ConvertKernels.FromIndices<double>(arg, y.F64);
         StepScope.Temporary(scratch, x);
         return StepScope.Temporary(y, x);
     }
@@ -252,7 +252,8 @@ public static class ReductionOps
 
     private static Tensor FiniteOrZero(Tensor m)
     {
-        for (int i = 0; i < m.Size; i++) if (!double.IsFinite(m.GetFlat(i))) m.SetFlat(i, 0);
+        if (m.DType == DType.Float32) ConvertKernels.ZeroNonFinite<float>(m.F32);
+        else ConvertKernels.ZeroNonFinite<double>(m.F64);
         return m;
     }
 

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text;
+using AutoGrad.Autograd;
 
-namespace AutoGrad.Autograd;
+namespace AutoGrad.Inspection;
 
 /// <summary>A tensor in a <see cref="Graph"/>: a leaf or the output of a recorded op.</summary>
 /// <param name="Id">Position in <see cref="Graph.Values"/>.</param>

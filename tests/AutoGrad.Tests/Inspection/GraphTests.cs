@@ -2,8 +2,10 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Xml.Linq;
 using AutoGrad.Autograd;
+using AutoGrad.Tests.Autograd;
+using AutoGrad.Inspection;
 
-namespace AutoGrad.Tests.Autograd;
+namespace AutoGrad.Tests.Inspection;
 
 public class GraphTests
 {

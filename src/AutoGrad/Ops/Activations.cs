@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using AutoGrad.Autograd;
 
-namespace AutoGrad.NN;
+namespace AutoGrad;
 
 /// <summary>Activation functions as extension methods on <see cref="Tensor"/>, all composed from differentiable ops (notes §2.4).</summary>
 /// <remarks>ReLU, tanh, sigmoid, softmax and log-softmax are core ops (<see cref="MathOps"/>, <see cref="ReductionOps"/>).</remarks>

@@ -2,8 +2,9 @@ using AutoGrad.Autograd;
 using AutoGrad.Losses;
 using AutoGrad.NN;
 using Xunit.Abstractions;
+using AutoGrad.Inspection;
 
-namespace AutoGrad.Tests.Autograd;
+namespace AutoGrad.Tests.Inspection;
 
 public class GradientReportTests(ITestOutputHelper output)
 {

@@ -1,6 +1,6 @@
 using AutoGrad.Autograd;
 using System.Runtime.CompilerServices;
-namespace AutoGrad.NN;
+namespace AutoGrad;
 
 /// <summary>
 /// Functional 2-D convolution and pooling on NCHW tensors, composed as im2col (a strided view of overlapping windows) plus

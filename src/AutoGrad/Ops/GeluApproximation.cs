@@ -1,4 +1,4 @@
-namespace AutoGrad.NN;
+namespace AutoGrad;
 
 /// <summary>Which form of GELU <c>x·Φ(x)</c> to compute.</summary>
 public enum GeluApproximation

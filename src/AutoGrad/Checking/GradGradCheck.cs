@@ -1,4 +1,6 @@
-namespace AutoGrad.Autograd;
+using AutoGrad.Autograd;
+
+namespace AutoGrad.Checking;
 
 /// <summary>
 /// Second-order gradient check, like PyTorch's <c>gradgradcheck</c>: <see cref="GradCheck"/> applied to the map

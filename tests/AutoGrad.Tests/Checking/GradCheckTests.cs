@@ -1,6 +1,7 @@
 using AutoGrad.Autograd;
+using AutoGrad.Checking;
 
-namespace AutoGrad.Tests.Autograd;
+namespace AutoGrad.Tests.Checking;
 
 public class GradCheckTests
 {
@@ -150,5 +151,27 @@ public class GradCheckTests
         Assert.True(r.Passed, r.Report);
         Assert.Equal(1, r.InputIndex);
         Assert.False(GradCheck.Check(t => WrongSquare(t[0]) * t[1], [a, Vec(3.0, 4.0)]).Passed);
+    }
+
+    // Issue 12: for an element-wise function of a vector every off-diagonal Jacobian entry is exactly 0 on both sides, and the
+    // report used to name one of those ("analytical 0, numerical 0") as the worst, saying nothing about the real entries.
+    [Fact]
+    public void Report_does_not_name_a_structurally_zero_entry_as_worst_for_vector_outputs()
+    {
+        var r = GradCheck.Check(t => t[0].Exp(), [Vec(0.5, -1.0, 2.0)]);
+        Assert.True(r.Passed, r.Report);
+        Assert.Equal(r.ElementIndex, r.OutputIndex);                 // a diagonal entry, ∂yᵢ/∂xᵢ = e^{xᵢ}
+        Assert.Equal(Math.Exp(new[] { 0.5, -1.0, 2.0 }[r.ElementIndex]), r.Analytical, 9);
+        Assert.DoesNotContain("analytical 0, numerical 0", r.Report);
+    }
+
+    [Fact]
+    public void Report_names_a_zero_entry_only_when_every_entry_is_zero()
+    {
+        var r = GradCheck.Check(t => t[0] * 0.0, [Vec(0.5, -1.0)]);
+        Assert.True(r.Passed, r.Report);
+        Assert.Equal(0.0, r.Analytical);
+        Assert.Equal(0.0, r.Numerical);
+        Assert.Equal((0, 0, 0), (r.InputIndex, r.ElementIndex, r.OutputIndex));
     }
 }

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text;
+using AutoGrad.Autograd;
 
-namespace AutoGrad.Autograd;
+namespace AutoGrad.Checking;
 
 /// <summary>
 /// Compares the gradients the tape computes with central finite differences, in float64 — the test oracle for
@@ -61,7 +62,7 @@ public static partial class GradCheck
 
         // Numerical Jacobian, one column per input element, by central differences.
         double worstExcess = double.NegativeInfinity, worstKinkExcess = double.NegativeInfinity;
-        (int c, int e, int j, double a, double n) worst = (-1, -1, -1, 0, 0);
+        (int c, int e, int j, double a, double n) worst = (-1, -1, -1, 0, 0), zeroEntry = (-1, -1, -1, 0, 0);
         Kink? kink = null;
         var at = y.ToDoubleArray();
         var numerical = new double[checkedInputs.Length][,];
@@ -92,12 +93,20 @@ public static partial class GradCheck
                             if (excess > worstKinkExcess) { worstKinkExcess = excess; kink = new Kink(checkedInputs[c], e, j, a, n, left, right); }
                             continue;
                         }
+                        // An entry that is exactly 0 on both sides (an output that does not depend on this input element)
+                        // always passes and says nothing; it is named as the worst only when every entry is one.
+                        if (a == 0 && n == 0)
+                        {
+                            if (zeroEntry.c < 0) zeroEntry = (checkedInputs[c], e, j, a, n);
+                            continue;
+                        }
                         if (excess > worstExcess) { worstExcess = excess; worst = (checkedInputs[c], e, j, a, n); }
                     }
                 }
             }
         }
         bool passed = worstExcess <= 0 || worst.c < 0;
+        if (worst.c < 0) worst = zeroEntry;
         if (passed && kink is { } k)
             return new GradCheckResult(false, DescribeKink(o, xs, k), k.Input, k.Element, k.Output, k.Analytical, k.Numerical,
                 GradCheckKind.Kink, k.Left, k.Right);

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text;
+using AutoGrad.Autograd;
 
-namespace AutoGrad.Autograd;
+namespace AutoGrad.Inspection;
 
 /// <summary>Thresholds for <see cref="GradientReport"/> (notes 001, "Vanishing and Exploding Gradients").</summary>
 /// <param name="VanishingNorm">A gradient with <c>‖g‖₂</c> below this is flagged vanishing.</param>

@@ -1,6 +1,7 @@
 using System.Text;
+using AutoGrad.Autograd;
 
-namespace AutoGrad.Autograd;
+namespace AutoGrad.Inspection;
 
 /// <summary>Graphviz DOT export of a <see cref="Graph"/>.</summary>
 internal static class GraphDot

@@ -1,4 +1,4 @@
-namespace AutoGrad.NN;
+namespace AutoGrad;
 
 /// <summary>How a convolution pads its input.</summary>
 public enum PaddingMode

@@ -1,6 +1,7 @@
 using AutoGrad.Autograd;
+using AutoGrad.Checking;
 
-namespace AutoGrad.Tests.Autograd;
+namespace AutoGrad.Tests.Checking;
 
 public class GradCheckOptionsTests
 {

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using AutoGrad.Autograd;
 
-namespace AutoGrad.Autograd;
+namespace AutoGrad.Inspection;
 
 /// <summary>Self-contained HTML/SVG view of a <see cref="Graph"/>: a left-to-right layered drawing computed here, no scripts.</summary>
 // Note [Graph layout]

@@ -1,4 +1,6 @@
-namespace AutoGrad.Autograd;
+using AutoGrad.Autograd;
+
+namespace AutoGrad.Checking;
 
 /// <summary>Tolerances and switches for <see cref="GradCheck"/>; the defaults are PyTorch's <c>gradcheck</c> defaults.</summary>
 /// <param name="Eps">Finite-difference step ε: <c>(f(x + ε) − f(x − ε)) / 2ε</c>.</param>

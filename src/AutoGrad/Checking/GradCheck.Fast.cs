@@ -1,6 +1,7 @@
 using System.Globalization;
+using AutoGrad.Autograd;
 
-namespace AutoGrad.Autograd;
+namespace AutoGrad.Checking;
 
 public static partial class GradCheck
 {
