@@ -14,6 +14,7 @@ public class ExtremeValueCoverageTests
         ["CategoricalCrossEntropy"] = "clips probabilities like BinaryCrossEntropy; the exact form is SoftmaxCrossEntropy, which has rows",
         ["SumTo"] = "a Sum along the broadcast axes (the engine's gradient reduction); Sum has rows",
         ["ScatterAdd"] = "adds source values into x at indices, element by element: Add has rows",
+        ["IndexAdd"] = "adds source rows into x at indices, element by element: Add has rows, and IndexSelect (its adjoint) a movement row",
         ["Glu"] = "a·σ(b) on two halves: Multiply and Sigmoid have rows",
         ["MaxPool2d"] = "the Max of each window, with the same NaN-wins comparison as Max (which has rows) and −∞ padding (PadInfinityTests)",
         ["AvgPool2d"] = "the Mean of each window through Conv2d's im2col view: Mean, Conv2d and Im2Col have rows",
