@@ -112,6 +112,8 @@ public static class Checkpoint
     /// Validate, then commit: nothing is written until every check has passed (<c>IO/CheckpointValidation.cs</c>). The commit then
     /// snapshots each component before changing it, and if anything throws on the way (a custom preprocessor's <c>LoadState</c>,
     /// whatever its exception type) every component already changed is put back, in reverse order, before the error is reported.
+    /// A load that throws is taken to have changed nothing itself (the library's own loads check before they write); a preprocessor
+    /// that was not fitted before has no state to go back to, so those load last among the preprocessors.
     /// </remarks>
     /// <exception cref="InvalidDataException">Any mismatch, or a component that refused its state; nothing has been changed.</exception>
     public static CheckpointInfo Apply(SafeTensorsContent content, CheckpointComponents components, string source = "checkpoint")
@@ -130,30 +132,27 @@ public static class Checkpoint
             foreach (var (p, state) in plan.Preprocessors.OrderBy(x => x.Preprocessor.IsFitted ? 0 : 1))
             {
                 step = $"preprocessor '{NameOf(components, p)}'";
-                if (p.IsFitted)
-                {
-                    var previous = p.GetState().ToDictionary(kv => kv.Key, kv => kv.Value);
-                    undo.Push((step, () => p.LoadState(previous)));
-                }
+                var previous = p.IsFitted ? p.GetState().ToDictionary(kv => kv.Key, kv => kv.Value) : null;
                 p.LoadState(state);
+                if (previous is not null) undo.Push((step, () => p.LoadState(previous)));
             }
             step = "the model";
             var model = components.Model.StateDict();
-            undo.Push((step, () => components.Model.LoadStateDict(model)));
             components.Model.LoadStateDict(plan.Model);
+            undo.Push((step, () => components.Model.LoadStateDict(model)));
             if (components.Optimizer is { } opt)
             {
                 step = "the optimizer";
                 var previous = opt.StateDict();
-                undo.Push((step, () => opt.LoadStateDict(previous)));
                 opt.LoadStateDict(plan.Optimizer!);
+                undo.Push((step, () => opt.LoadStateDict(previous)));
             }
             foreach (var (g, state) in plan.Generators)
             {
                 step = "a generator";
                 var previous = g.GetState();
-                undo.Push((step, () => g.SetState(previous)));
                 g.SetState(state);
+                undo.Push((step, () => g.SetState(previous)));
             }
         }
         catch (Exception e)
