@@ -73,6 +73,10 @@ public abstract class Optimizer
         using var site = CallSite.Enter(callerFile, callerLine);
         if (StepCount > MaxStepCount)   // before any parameter changes: t + 1 would wrap to a negative step
             throw new InvalidOperationException($"{GetType().Name}.Step: the step count {StepCount} has reached int.MaxValue; no further step can be counted.");
+        // Every gradient is checked before any parameter changes, and the error names the optimizer, not the in-place kernel.
+        for (int i = 0; i < _parameters.Count; i++)
+            if (_parameters[i] is { Grad: { } g } p && (g.Shape != p.Shape || g.DType != p.DType))
+                throw new ArgumentException($"{GetType().Name}.Step: parameter {i} is {p.Shape} {p.DType.Name()} but its gradient is {g.Shape} {g.DType.Name()}; no parameter was changed.");
         using (Tape.NoGrad())
         {
             for (int i = 0; i < _parameters.Count; i++)
