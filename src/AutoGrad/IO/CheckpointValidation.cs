@@ -85,12 +85,12 @@ internal static class CheckpointValidation
             bool ok = words.Length == 6;
             for (int i = 0; ok && i < words.Length; i++) ok = ulong.TryParse(words[i], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out state[i]);
             if (!ok) { errors.Add($"generator '{name}' state '{text}' is not six hexadecimal words"); continue; }
-            // The generator's own check first (a scratch instance, so nothing real changes), then the one it must never be given:
-            // xoshiro256** with all four state words zero only ever returns zero, and Randn's rejection loop never ends.
+            // xoshiro256** with all four state words zero only ever returns zero, and Randn's rejection loop never ends; then
+            // whatever else the generator's own SetState refuses (run on a scratch instance, so nothing real changes).
+            if (state[0] == 0 && state[1] == 0 && state[2] == 0 && state[3] == 0) { errors.Add($"generator '{name}' state is all zero (a xoshiro generator would return 0 forever)"); continue; }
             try { scratch.SetState(state); }
-            catch (ArgumentException e) { errors.Add($"generator '{name}' state is rejected: {e.Message}"); continue; }
-            if (state[0] == 0 && state[1] == 0 && state[2] == 0 && state[3] == 0) errors.Add($"generator '{name}' state is all zero (a xoshiro generator would return 0 forever)");
-            else generators.Add((g, state));
+            catch (Exception e) { errors.Add($"generator '{name}' state is rejected: {e.Message}"); continue; }
+            generators.Add((g, state));
         }
 
         var preprocessors = new List<(IPreprocessor, Dictionary<string, Tensor>)>();
