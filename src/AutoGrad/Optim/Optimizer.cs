@@ -127,7 +127,7 @@ public abstract class Optimizer
     /// Checked, all at once: the scalars are exactly <c>step</c> (an integer in <c>[0, </c><see cref="MaxStepCount"/><c>]</c>) and <c>lr</c>
     /// (the constructor's check); each tensor key is <c>"{index}.{name}"</c> for a parameter index and a state name of this optimizer as
     /// configured (e.g. no <c>momentum</c> for SGD without momentum); a parameter has either none of its state tensors (it was never
-    /// updated) or all of them, and none before the first step; shapes and dtypes match the parameter; values are finite, and second
+    /// updated) or all of them, none before the first step, and after a step at least one parameter has them; shapes and dtypes match the parameter; values are finite, and second
     /// moments (sums and averages of <c>g²</c>) are ≥ 0.
     /// </remarks>
     public IReadOnlyList<string> StateProblems(OptimizerState state)
@@ -176,7 +176,12 @@ public abstract class Optimizer
             var missing = layout.Where(s => !names.Contains(s.Name)).Select(s => $"'{i}.{s.Name}'").ToList();
             if (missing.Count > 0) problems.Add($"parameter {i} has {string.Join(", ", names.Order(StringComparer.Ordinal).Select(n => $"'{i}.{n}'"))} but lacks {string.Join(", ", missing)}");
         }
-        if (seen.Count > 0 && state.Scalars.TryGetValue("step", out var st) && st == 0) problems.Add("the step count is 0 but the state holds per-parameter tensors (made only by a step)");
+        if (state.Scalars.TryGetValue("step", out var st) && seen.Count > 0 && st == 0)
+            problems.Add("the step count is 0 but the state holds per-parameter tensors (made only by a step)");
+        // Steps taken but no parameter has state: saved by an optimizer configured without it (SGD without momentum, restored into
+        // SGD with momentum), which would silently restart every buffer at zero.
+        if (st > 0 && st <= MaxStepCount && seen.Count == 0 && layout.Length > 0)
+            problems.Add($"the state holds no per-parameter tensors after {F(st)} steps, but {Describe()} keeps {string.Join(", ", layout.Select(s => $"'{s.Name}'"))} per parameter");
         return problems;
     }
 

@@ -135,6 +135,8 @@ public sealed class CheckpointMeaningTests
         var state = new OptimizerState();
         state.Scalars["step"] = Optimizer.MaxStepCount;
         state.Scalars["lr"] = 0.1;
+        state.Tensors["0.exp_avg"] = Tensor.Zeros(new Shape(2), DType.Float64);
+        state.Tensors["0.exp_avg_sq"] = Tensor.Zeros(new Shape(2), DType.Float64);
         adam.LoadStateDict(state);
         p.Grad = Tensor.FromArray(new double[] { 1, 1 });
         adam.Step();

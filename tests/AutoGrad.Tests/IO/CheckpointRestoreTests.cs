@@ -55,6 +55,9 @@ public sealed class CheckpointRestoreTests
         var direct = Assert.Throws<ArgumentException>(() => plain.LoadStateDict(withMomentum.StateDict()));
         Assert.Contains("state '0.momentum' is unexpected: Sgd (momentum 0) keeps no state", direct.Message);
         Assert.Equal(before, State(target, plain));
+        // And the other way: steps without any momentum buffer cannot feed an optimizer that keeps one.
+        var again = Assert.Throws<InvalidDataException>(() => Checkpoint.Apply(SafeTensors.Deserialize(Bytes(target, plain)), new CheckpointComponents(source, withMomentum), "p.ckpt"));
+        Assert.Contains("the state holds no per-parameter tensors after 2 steps, but Sgd (momentum 0.9) keeps 'momentum' per parameter", again.Message);
     }
 
     [Fact]
