@@ -121,21 +121,20 @@ public static partial class IndexingOps
         {
             double v = t.GetFlat(i);
             if (v != Math.Floor(v) || double.IsNaN(v) || Math.Abs(v) > int.MaxValue)
-                throw new ArgumentException($"{Diagnostics.UserOp(op)}: index tensor holds {v} at flat position {i}, which is not an integer.");
+                throw new ArgumentException($"{op}: index tensor holds {v} at flat position {i}, which is not an integer.");
             r[i] = (int)v;
         }
         return r;
     }
 
     // For each element of `index`, the flat offset in a tensor of `shape` it points at along `axis`.
-    // Errors carry the name of the op the user called (Diagnostics.UserOp): NllLoss, not its inner Gather.
     private static (int[] Idx, int[] Offsets) Positions(string op, Shape shape, int axis, Tensor index)
     {
         if (index.Rank != shape.Rank)
-            throw new ArgumentException($"{Diagnostics.UserOp(op)}: index has shape {index.Shape} but the input has shape {shape}; both must have the same rank.");
+            throw new ArgumentException($"{op}: index has shape {index.Shape} but the input has shape {shape}; both must have the same rank.");
         for (int i = 0; i < shape.Rank; i++)
             if (i != axis && index.Shape[i] > shape[i])
-                throw new ArgumentException($"{Diagnostics.UserOp(op)}: index shape {index.Shape} is larger than input shape {shape} on axis {i}.");
+                throw new ArgumentException($"{op}: index shape {index.Shape} is larger than input shape {shape} on axis {i}.");
         var idx = ToIndices(op, index);
         var strides = shape.Strides();
         var offsets = new int[idx.Length];
@@ -144,7 +143,7 @@ public static partial class IndexingOps
         {
             int v = idx[k];
             if (v < 0 || v >= shape[axis])
-                throw new IndexOutOfRangeException($"{Diagnostics.UserOp(op)}: index {v} is out of range for axis {axis} of size {shape[axis]} (shape {shape}).");
+                throw new IndexOutOfRangeException($"{op}: index {v} is out of range for axis {axis} of size {shape[axis]} (shape {shape}).");
             int off = 0;
             for (int i = 0; i < pos.Length; i++) off += (i == axis ? v : pos[i]) * strides[i];
             offsets[k] = off;
