@@ -52,7 +52,8 @@ public static class CrossValidation
     public static Tensor Loss(Tensor z, Batch batch) => z.BinaryCrossEntropyWithLogits(Targets(batch.Labels, z.DType));
 
     /// <summary>Runs k-fold cross-validation with <paramref name="epochs"/> epochs per fold; writes an epoch line every <paramref name="printEvery"/> epochs.</summary>
-    public static CrossValidationResult Run(int k = 5, int epochs = 60, ulong seed = 1, TextWriter? output = null, int printEvery = 10)
+    public static CrossValidationResult Run(int k = 5, int epochs = 60, ulong seed = 1, TextWriter? output = null, int printEvery = 10,
+        Func<int, ITrainingCallback?>? foldCallback = null)
     {
         var data = Datasets.BreastCancer();
         var folds = Splits.KFold(data, k, new Generator(seed), stratify: true);
@@ -79,6 +80,7 @@ public static class CrossValidation
                         $"fold {fold.Index + 1}/{k} epoch {r.Epoch,3}/{epochs}: loss {r.TrainLoss:0.0000}, accuracy {r.TrainAccuracy:0.0000}, val_loss {r.ValidationLoss:0.0000}, val_accuracy {r.ValidationAccuracy:0.0000}"));
                 },
             });
+            if (foldCallback?.Invoke(fold.Index) is { } extra) trainer.Callbacks.Add(extra);
             using var loader = new DataLoader(train, 32, shuffle: true, generator: new Generator(seed + 100 + (ulong)fold.Index));
             trainer.Fit(loader, epochs, validation);
             var p = Probabilities(model, validation.Features);

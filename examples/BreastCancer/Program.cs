@@ -1,5 +1,7 @@
 using System.Globalization;
 using AutoGrad.Plots;
+using AutoGrad.Data;
+using AutoGrad.Training;
 using BreastCancerExample;
 
 // Breast Cancer Wisconsin (bundled): standardized features (fitted on the training folds only), a sigmoid output with binary
@@ -21,7 +23,12 @@ for (int i = 0; i < args.Length; i++)
     }
 }
 Console.WriteLine($"Breast Cancer Wisconsin: 569 tumours × 30 features; 30-16-1 network, sigmoid + binary cross-entropy, Adam, batch 32, {epochs} epochs, {k}-fold stratified CV; positive = malignant");
-var r = CrossValidation.Run(k, epochs, output: Console.Out);
+// The report follows fold 1's training; the pooled ROC and precision-recall charts are added to it at the end.
+var report = new TrainingReport(Path.Combine(output, "report.html"), "Breast cancer, fold 1 of the cross-validation", seed: 1);
+report.HyperParameters["batch size"] = "32";
+report.HyperParameters["epochs"] = epochs.ToString(CultureInfo.InvariantCulture);
+report.HyperParameters["folds"] = k.ToString(CultureInfo.InvariantCulture);
+var r = CrossValidation.Run(k, epochs, output: Console.Out, foldCallback: i => i == 0 ? report : null);
 string F(double v) => v.ToString("0.0000", CultureInfo.InvariantCulture);
 Console.WriteLine();
 Console.WriteLine("fold  accuracy  precision  recall  F1      AUC");
@@ -34,12 +41,16 @@ var c = r.Counts;
 Console.WriteLine($"pooled out-of-fold: TP {c.TruePositives}, FN {c.FalseNegatives}, FP {c.FalsePositives}, TN {c.TrueNegatives}; " +
                   $"accuracy {F(c.Accuracy)}, precision {F(c.Precision)}, recall {F(c.Recall)}, F1 {F(c.F1)}, AUC {F(r.Roc.Auc)}");
 
-Directory.CreateDirectory(output);
-var roc = Path.Combine(output, "roc.svg");
-File.WriteAllText(roc, SvgPlots.Roc([("pooled", r.Roc), .. r.Folds.Select(f => ($"fold {f.Index + 1}", f.Roc))], "Breast cancer, ROC (positive = malignant)"));
-var curves = Path.Combine(output, "loss.svg");
-File.WriteAllText(curves, SvgPlots.LearningCurves(
+var rocChart = Charts.Roc([("pooled", r.Roc), .. r.Folds.Select(f => ($"fold {f.Index + 1}", f.Roc))], "Breast cancer, ROC (positive = malignant)");
+var (roc, _) = rocChart.SaveBoth(output, "roc");
+var malignant = Datasets.BreastCancer().Labels.Select(y => y == CrossValidation.Malignant).ToArray();
+var prChart = Charts.PrecisionRecall([("pooled", PrecisionRecallCurve.Compute(r.Scores, malignant))], "Breast cancer, precision-recall (positive = malignant)");
+var (pr, _) = prChart.SaveBoth(output, "precision-recall");
+var (curves, _) = Charts.LearningCurves(
     [.. r.Folds.SelectMany(f => new[] { new PlotSeries($"fold {f.Index + 1} train", f.History.Series("train_loss")), new PlotSeries($"fold {f.Index + 1} validation", f.History.Series("val_loss")) })],
-    "Breast cancer, binary cross-entropy per fold", "epoch", "loss"));
-Console.WriteLine($"ROC: {Path.GetFullPath(roc)}; learning curves: {Path.GetFullPath(curves)}");
+    "Breast cancer, binary cross-entropy per fold", "epoch", "loss").SaveBoth(output, "loss");
+report.Figures.Add(rocChart);
+report.Figures.Add(prChart);
+report.Write();
+Console.WriteLine($"ROC: {Path.GetFullPath(roc)}; precision-recall: {Path.GetFullPath(pr)}; learning curves: {Path.GetFullPath(curves)}; report: {Path.GetFullPath(report.Path)}");
 return 0;

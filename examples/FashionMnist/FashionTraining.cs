@@ -60,7 +60,7 @@ public static class FashionTraining
 
     /// <summary>Trains the MLP (or the CNN) for <paramref name="epochs"/> epochs, validating on the test set after each, and evaluates it; <paramref name="decay"/> overrides β.</summary>
     public static FashionResult Train(TrainTestPair data, bool cnn, int epochs, ulong seed = 1, ITrainingCallback? progress = null, int batchSize = 128,
-        double? decay = null)
+        double? decay = null, IEnumerable<ITrainingCallback>? callbacks = null)
     {
         var model = cnn ? Cnn(new Generator(seed)) : Mlp(new Generator(seed));
         var trainer = new Trainer(model, Objectives.SoftmaxCrossEntropy, new Adam(model.Parameters(), LearningRate))
@@ -70,6 +70,7 @@ public static class FashionTraining
             Progress = progress,
             EvaluationBatchSize = 500,
         };
+        if (callbacks is not null) trainer.Callbacks.AddRange(callbacks);
         var clock = Stopwatch.StartNew();
         using var loader = new DataLoader(data.Train, batchSize, shuffle: true, generator: new Generator(seed + 1));
         trainer.Fit(loader, epochs, data.Test);

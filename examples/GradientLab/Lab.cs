@@ -1,6 +1,7 @@
 using System.Globalization;
 using AutoGrad;
 using AutoGrad.Autograd;
+using AutoGrad.Checking;
 
 namespace GradientLab;
 

@@ -48,7 +48,8 @@ public static class NielsenNetwork
     /// <c>net.SGD(training_data, epochs, mini_batch_size, eta, test_data)</c>: shuffled mini-batches, one SGD step each, then the number of
     /// test examples whose largest output is the label, written as <c>Epoch j: k / n</c>.
     /// </summary>
-    public static NielsenResult Sgd(Dataset train, Dataset test, int[] sizes, int epochs, int miniBatchSize, double eta, ulong seed, TextWriter? output)
+    public static NielsenResult Sgd(Dataset train, Dataset test, int[] sizes, int epochs, int miniBatchSize, double eta, ulong seed, TextWriter? output,
+        ITrainingCallback? callback = null)
     {
         var start = DateTime.UtcNow;
         var model = Build(sizes, new Generator(seed));
@@ -65,6 +66,7 @@ public static class NielsenNetwork
                 output?.Flush();
             },
         });
+        if (callback is not null) trainer.Callbacks.Add(callback);
         using var loader = new DataLoader(train, miniBatchSize, shuffle: true, generator: new Generator(seed + 1));
         trainer.Fit(loader, epochs, test);
         return new NielsenResult(sizes, correct, test.Count, trainer.History, (DateTime.UtcNow - start).TotalSeconds);

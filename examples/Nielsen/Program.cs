@@ -1,4 +1,6 @@
 using System.Globalization;
+using AutoGrad;
+using AutoGrad.Plots;
 using NielsenExample;
 
 // Nielsen's network.py (notes 003) on the library: [784, 30, 10] sigmoid network, quadratic cost, SGD η = 3.0, mini-batches of 10,
@@ -26,8 +28,10 @@ if (epochs > 0)
 {
     var idx = NielsenNetwork.LoadIdx(mnist);
     Console.WriteLine($"{(mnist is null ? "Fashion-MNIST" : "MNIST from " + mnist)}: {idx.Train.Count} training images, {idx.Test.Count} test images; sizes [784, 30, 10], η = 3.0, mini-batch 10");
-    var r = NielsenNetwork.Sgd(idx.Train, idx.Test, [784, 30, 10], epochs, 10, 3.0, seed: 1, Console.Out);
-    var (loss, acc) = r.History.SavePlots(Path.Combine(output, mnist is null ? "fashion-mnist" : "mnist"));
+    var folder = Path.Combine(output, mnist is null ? "fashion-mnist" : "mnist");
+    var report = Report(folder, $"Nielsen's network.py on {(mnist is null ? "Fashion-MNIST" : "MNIST")}, [784, 30, 10]", epochs, idx.Test.Features.Slice(..500));
+    var r = NielsenNetwork.Sgd(idx.Train, idx.Test, [784, 30, 10], epochs, 10, 3.0, seed: 1, Console.Out, report);
+    var (loss, acc) = r.History.SavePlots(folder);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"test accuracy {r.FinalAccuracy:0.0000} after {epochs} epochs, {r.Seconds:0} s; curves: {Path.GetFullPath(loss)}, {Path.GetFullPath(acc)}"));
 }
 
@@ -35,8 +39,19 @@ if (digitsEpochs > 0)
 {
     var digits = NielsenNetwork.Digits();
     Console.WriteLine($"8×8 digits: {digits.Train.Count} training, {digits.Test.Count} held out; sizes [64, 30, 10], η = 3.0, mini-batch 10");
-    var d = NielsenNetwork.Sgd(digits.Train, digits.Test, [64, 30, 10], digitsEpochs, 10, 3.0, seed: 1, Console.Out);
-    var (loss, acc) = d.History.SavePlots(Path.Combine(output, "digits"));
+    var folder = Path.Combine(output, "digits");
+    var report = Report(folder, "Nielsen's network.py on the 8×8 digits, [64, 30, 10]", digitsEpochs, digits.Test.Features);
+    var d = NielsenNetwork.Sgd(digits.Train, digits.Test, [64, 30, 10], digitsEpochs, 10, 3.0, seed: 1, Console.Out, report);
+    var (loss, acc) = d.History.SavePlots(folder);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"held-out accuracy {d.FinalAccuracy:0.0000} after {digitsEpochs} epochs, {d.Seconds:0.0} s; curves: {Path.GetFullPath(loss)}, {Path.GetFullPath(acc)}"));
 }
 return 0;
+
+static TrainingReport Report(string folder, string title, int epochs, Tensor sample)
+{
+    var report = new TrainingReport(Path.Combine(folder, "report.html"), title, seed: 1, activationSample: sample, gradientEvery: 100);
+    report.HyperParameters["mini-batch size"] = "10";
+    report.HyperParameters["epochs"] = epochs.ToString(CultureInfo.InvariantCulture);
+    report.HyperParameters["cost"] = "quadratic, C = ½‖a − y‖² averaged over the batch";
+    return report;
+}

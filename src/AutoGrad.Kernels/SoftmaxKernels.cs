@@ -4,8 +4,7 @@ using System.Numerics.Tensors;
 namespace AutoGrad.Kernels;
 
 /// <summary>
-/// Softmax and log-softmax over the rows of a <c>[rows, n]</c> array, one pass per row. Each row goes through the same
-/// TensorPrimitives calls, in the same order, as the composed expressions they replace, so results are bit-identical.
+/// Softmax and log-softmax over the rows of a <c>[rows, n]</c> array, one pass per row.
 /// </summary>
 internal static class SoftmaxKernels
 {
@@ -22,7 +21,11 @@ internal static class SoftmaxKernels
         }
     }
 
-    /// <summary><c>y = x − (m + ln Σ e^{x − m})</c> per row, with <c>m = max x</c> (0 when the maximum is not finite).</summary>
+    /// <summary><c>y = (x − m) − ln Σ e^{x − m}</c> per row, with <c>m = max x</c> (0 when the maximum is not finite).</summary>
+    /// <remarks>
+    /// Subtracting in that order keeps every result within an ulp of itself: <c>x − (m + ln s)</c> rounds <c>m + ln s</c> to the
+    /// logits' magnitude first, so float32 logits of 1e6 gave −1.125 for <c>ln ⅓ = −1.0986</c>, and logits of 1e30 gave 0.
+    /// </remarks>
     public static void LogSoftmax<T>(ReadOnlySpan<T> x, Span<T> y, int n) where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int o = 0; o < y.Length; o += n)
@@ -32,10 +35,23 @@ internal static class SoftmaxKernels
             T m = RowMax(row);
             if (!T.IsFinite(m)) m = T.Zero;
             TensorPrimitives.Subtract(row, m, dst);
-            TensorPrimitives.Exp(dst, dst);
-            T lse = T.Log(TensorPrimitives.Sum<T>(dst)) + m;
-            TensorPrimitives.Subtract(row, lse, dst);
+            T logS = T.Log(SumExp(dst));
+            TensorPrimitives.Subtract(dst, logS, dst);
         }
+    }
+
+    // Σ e^{d} over a shifted row without a scratch buffer: the exponentials are summed a chunk at a time on the stack.
+    private static T SumExp<T>(ReadOnlySpan<T> d) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Span<T> e = stackalloc T[Math.Min(d.Length, 256)];
+        T s = T.Zero;
+        for (int j = 0; j < d.Length; j += e.Length)
+        {
+            var part = e[..Math.Min(e.Length, d.Length - j)];
+            TensorPrimitives.Exp(d.Slice(j, part.Length), part);
+            s += TensorPrimitives.Sum<T>(part);
+        }
+        return s;
     }
 
     // The first maximum, NaN winning: what Reduce.Extreme returns for the row.

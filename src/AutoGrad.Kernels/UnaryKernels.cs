@@ -30,9 +30,10 @@ internal readonly struct AbsKernel : IUnaryKernel
     public void Apply<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Abs(x, y);
 }
 
+/// <summary>tanh x, exact near 0 (see <see cref="TanhMath"/>).</summary>
 internal readonly struct TanhKernel : IUnaryKernel
 {
-    public void Apply<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Tanh(x, y);
+    public void Apply<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TanhMath.Tanh(x, y);
 }
 
 /// <summary>σ(x) = 1/(1 + e^{−x}); for x → −∞ the exponential overflows to ∞ and σ → 0, never NaN.</summary>
@@ -93,9 +94,33 @@ internal readonly struct ErfKernel : IUnaryKernel
     }
 }
 
+/// <summary>y = softplus(x) = ln(1 + eˣ) in double precision (<see cref="SpecialFunctions.Softplus"/>); NaN stays NaN.</summary>
+internal readonly struct SoftplusKernel : IUnaryKernel
+{
+    public void Apply<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < x.Length; i++) y[i] = T.CreateTruncating(SpecialFunctions.Softplus(double.CreateTruncating(x[i])));
+    }
+}
+
+/// <summary>y = eˣ − 1 in double precision (<see cref="SpecialFunctions.Expm1"/>), exact near 0; NaN stays NaN.</summary>
+internal readonly struct Expm1Kernel : IUnaryKernel
+{
+    public void Apply<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < x.Length; i++) y[i] = T.CreateTruncating(SpecialFunctions.Expm1(double.CreateTruncating(x[i])));
+    }
+}
+
 internal readonly struct AddScalarKernel(double c) : IUnaryKernel
 {
     public void Apply<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Add(x, T.CreateTruncating(c), y);
+}
+
+/// <summary>y = x / c, a true division (c rounded to T first).</summary>
+internal readonly struct DivideScalarKernel(double c) : IUnaryKernel
+{
+    public void Apply<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Divide(x, T.CreateTruncating(c), y);
 }
 
 internal readonly struct MultiplyScalarKernel(double c) : IUnaryKernel

@@ -12,6 +12,10 @@ namespace AutoGrad.Training.Console;
 /// Spectre.Console's progress display runs its render loop inside <c>Progress.Start</c>, while the training loop pushes events; so the
 /// display runs on its own thread from <see cref="OnTrainBegin"/> to <see cref="OnTrainEnd"/> and the callbacks update its tasks, which
 /// Spectre guards with its own lock.
+/// Every row must fit the terminal: Spectre shrinks the description column first, and with its default 40-column bar an 80-column
+/// terminal left the description a single "…". Below <see cref="WideColumns"/> columns the bar is narrow and the text compact
+/// (<c>epoch 2/10 25/100 loss 0.4321 acc 0.8750</c>, finished: <c>epoch 2/10 loss 0.4000 acc 0.8800 val_loss 0.4500</c>); from it on,
+/// the bar is 40 wide and finished epochs show <see cref="PlainProgress.EpochLine"/>.
 /// </remarks>
 public sealed class SpectreProgress : ITrainingCallback
 {
@@ -25,6 +29,11 @@ public sealed class SpectreProgress : ITrainingCallback
     /// <summary>A display on <paramref name="console"/> (the process's terminal when null).</summary>
     public SpectreProgress(IAnsiConsole? console = null) => _console = console ?? AnsiConsole.Console;
 
+    /// <summary>The terminal width from which rows use the full text and a 40-column bar.</summary>
+    public const int WideColumns = 120;
+
+    private bool Wide => _console.Profile.Width >= WideColumns;
+
     /// <summary>Starts the live display.</summary>
     public void OnTrainBegin(Trainer trainer)
     {
@@ -35,7 +44,8 @@ public sealed class SpectreProgress : ITrainingCallback
             try
             {
                 _console.Progress().AutoClear(false).HideCompleted(false)
-                    .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                    .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = Wide ? 40 : 12 }, new PercentageColumn(),
+                        new RemainingTimeColumn())
                     .Start(ctx =>
                     {
                         _context = ctx;
@@ -60,8 +70,9 @@ public sealed class SpectreProgress : ITrainingCallback
         if (_context is null) return;
         _task ??= _context.AddTask(Label(record.Epoch, record.TotalEpochs), maxValue: record.BatchCount);
         var acc = double.IsNaN(record.EpochAccuracy) ? "" : string.Create(CultureInfo.InvariantCulture, $" acc {record.EpochAccuracy:0.0000}");
+        var speed = Wide ? string.Create(CultureInfo.InvariantCulture, $" {record.SamplesPerSecond:0} samples/s") : "";
         _task.Description = string.Create(CultureInfo.InvariantCulture,
-            $"{Label(record.Epoch, record.TotalEpochs)} {record.Batch}/{record.BatchCount} loss {record.EpochLoss:0.0000}{acc} {record.SamplesPerSecond:0} samples/s");
+            $"{Label(record.Epoch, record.TotalEpochs)} {record.Batch}/{record.BatchCount} loss {record.EpochLoss:0.0000}{acc}{speed}");
         _task.Value = record.Batch;
     }
 
@@ -71,7 +82,7 @@ public sealed class SpectreProgress : ITrainingCallback
         ArgumentNullException.ThrowIfNull(trainer);
         ArgumentNullException.ThrowIfNull(record);
         if (_task is null) return;
-        _task.Description = Markup.Escape(PlainProgress.EpochLine(record, trainer.FinalEpoch));
+        _task.Description = Markup.Escape(Wide ? PlainProgress.EpochLine(record, trainer.FinalEpoch) : CompactLine(record, trainer.FinalEpoch));
         _task.Value = _task.MaxValue;
         _task.StopTask();
     }
@@ -83,6 +94,13 @@ public sealed class SpectreProgress : ITrainingCallback
         _thread?.Join();
         (_thread, _context, _task) = (null, null, null);
         if (_failure is { } f) { _failure = null; throw new InvalidOperationException($"SpectreProgress: the display failed: {f.Message}", f); }
+    }
+
+    private static string CompactLine(EpochRecord r, int total)
+    {
+        var acc = double.IsNaN(r.TrainAccuracy) ? "" : string.Create(CultureInfo.InvariantCulture, $" acc {r.TrainAccuracy:0.0000}");
+        var val = r.HasValidation ? string.Create(CultureInfo.InvariantCulture, $" val_loss {r.ValidationLoss:0.0000}") : "";
+        return string.Create(CultureInfo.InvariantCulture, $"{Label(r.Epoch, total)} loss {r.TrainLoss:0.0000}{acc}{val}");
     }
 
     private static string Label(int epoch, int total) => string.Create(CultureInfo.InvariantCulture, $"epoch {epoch}/{total}");

@@ -17,12 +17,33 @@ public readonly struct Shape : IEquatable<Shape>, IReadOnlyList<int>
         foreach (var d in dims)
             if (d < 0) throw new ArgumentException($"Shape: dimension {d} is negative in ({string.Join(", ", dims)}).", nameof(dims));
         _dims = (int[])dims.Clone();
+        CheckSize(dims, "Shape", "shape ");
+    }
+
+    /// <summary>The largest element count a tensor can hold (its buffers are indexed by <see cref="int"/>).</summary>
+    public const int MaxElements = int.MaxValue;
+
+    // ∏ dᵢ in 64 bits, saturating at MaxElements + 1 so no product of any rank can wrap (0 if any dimension is 0).
+    internal static long LongSize(ReadOnlySpan<int> dims)
+    {
+        foreach (var d in dims) if (d == 0) return 0;
         long size = 1;
         foreach (var d in dims)
         {
             size *= d;
-            if (size > int.MaxValue) throw new ArgumentException($"Shape: ({string.Join(", ", dims)}) has more than {int.MaxValue} elements.", nameof(dims));
+            if (size > MaxElements) return (long)MaxElements + 1;
         }
+        return size;
+    }
+
+    // Throws naming op (and what it was given, in detail) when dims hold more elements than a tensor can.
+    internal static void CheckSize(ReadOnlySpan<int> dims, string op, string detail)
+    {
+        if (LongSize(dims) <= MaxElements) return;
+        double exact = 1;
+        foreach (var d in dims) exact *= d;
+        throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{op}: {detail}({string.Join(", ", dims.ToArray())}) would hold {exact:N0} elements, more than the {MaxElements:N0} a tensor can."));
     }
 
     private Shape(int[] dims, bool _) => _dims = dims;
@@ -38,7 +59,7 @@ public readonly struct Shape : IEquatable<Shape>, IReadOnlyList<int>
     /// <summary>Number of dimensions <c>r</c> (same as <see cref="Rank"/>).</summary>
     public int Count => Rank;
 
-    /// <summary>Number of elements <c>∏ dᵢ</c> (1 for a scalar).</summary>
+    /// <summary>Number of elements <c>∏ dᵢ</c> (1 for a scalar); every way of making a shape checks it fits in <see cref="MaxElements"/>.</summary>
     public int Size
     {
         get
@@ -96,6 +117,7 @@ public readonly struct Shape : IEquatable<Shape>, IReadOnlyList<int>
                 throw new ArgumentException(
                     $"{op}: shapes {a} and {b} cannot be broadcast: aligned from the right, dimension {i - r} is {da} in the first and {db} in the second; each pair must be equal or one of them 1.");
         }
+        CheckSize(dims, op, $"broadcasting {a} and {b} to ");
         return new Shape(dims, true);
     }
 

@@ -4,7 +4,7 @@ namespace AutoGrad.Autograd;
 
 /// <summary>
 /// Defines a new differentiable op from a forward function and its backward rule; the result is recorded on the tape
-/// like a built-in op and can be checked with <see cref="GradCheck"/> and <see cref="GradGradCheck"/>.
+/// like a built-in op and can be checked with <see cref="Checking.GradCheck"/> and <see cref="Checking.GradGradCheck"/>.
 /// </summary>
 /// <remarks>
 /// The forward runs with recording off. Write the backward in Tensor ops if second derivatives are wanted: with

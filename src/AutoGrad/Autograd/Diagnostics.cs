@@ -107,12 +107,23 @@ public static class Diagnostics
     /// <summary>An <see cref="ArgumentException"/> for an op whose operands do not fit: the message, where the op was called, and where each operand was made.</summary>
     internal static ArgumentException OperandError(string op, string message, Tensor a, Tensor b, Exception? inner = null)
     {
-        // The op's own message stays first and unchanged ("<op>: …"); where it was called and where each operand was
-        // made follow on their own lines.
+        // The op's message stays first ("<op>: …"), under the name of the op the user called (see UserOp); where it was called
+        // and where each operand was made follow on their own lines.
+        var user = UserOp(op);
+        if (user != op && message.StartsWith(op + ":", StringComparison.Ordinal)) message = user + message[op.Length..];
         var site = CallSite.Resolve(CallSite.Current);
-        var at = site.IsKnown ? $"\n  {op} called at {site}" : "";
+        var at = site.IsKnown ? $"\n  {user} called at {site}" + (user != op ? $" (the error arose in its inner {op})" : "") : "";
         return new ArgumentException($"{message}{at}\n  {Operand("a", a)}\n  {Operand("b", b)}", inner);
     }
+
+    /// <summary>The name errors give an op: the outermost public op now running (Note [Call sites]), else <paramref name="op"/>.</summary>
+    /// <remarks>
+    /// The same first-entered-wins rule as call sites: a composite's inner op (1-D <c>MatMul</c>'s <c>Dot</c>, <c>PRelu</c>'s
+    /// <c>Multiply</c>) reports under the name the user wrote. A name that already starts with the outer one ("MatMul (batch axes)")
+    /// is more precise and is kept.
+    /// </remarks>
+    internal static string UserOp(string op) =>
+        CallSite.Current.Member is { Length: > 0 } outer && !op.StartsWith(outer, StringComparison.Ordinal) ? outer : op;
 
 }
 

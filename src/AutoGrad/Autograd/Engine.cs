@@ -102,8 +102,11 @@ internal static class Engine
         try
         {
             using var recording = createGraph ? Tape.EnableGrad() : Tape.NoGrad();
+            var ready = keep is null ? GradientReadyPlan.For(nodes) : null;   // Note [Gradient-ready hooks]
+            int index = 0;
             foreach (var node in nodes)
             {
+                ready?.FireBefore(index++, grads, mode);
                 var output = node.Output;
                 if (!grads.TryGet(output, out var g)) continue;
                 if (output.HasHooks || output.RetainsGrad) g = UserCode.SeeGradient(output, g, grads, mode);
@@ -117,6 +120,7 @@ internal static class Engine
                     if (inputGrads[i] is { } gi && inputs[i].RequiresGrad) grads.Add(inputs[i], ReduceToShape(node, i, gi, inputs[i]), createGraph);
                 grads.Done(output, g, mode);
             }
+            ready?.FireBefore(int.MaxValue, grads, mode);
         }
         finally { grads.EndWalk(); }
 

@@ -49,7 +49,7 @@ internal static class GradientSinks
     // The leaf's existing .Grad when it may take the leaf's gradient in place, else null.
     private static Tensor? Sink(Tensor x)
     {
-        if (!x.IsLeaf || x.HasHooks) return null;
+        if (!x.IsLeaf || x.HasHooks || x.HasReadyHooks) return null;
         return x.Grad is { } existing && GradientMap.CanAddInPlace(existing, x) ? existing : null;   // x's layout is its gradient's
     }
 }

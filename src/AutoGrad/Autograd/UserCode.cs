@@ -1,8 +1,9 @@
 namespace AutoGrad.Autograd;
 
 // Note [User code in a pass]
-// Three things run user code inside a backward pass: tensor hooks (Note [Gradient hooks] in Engine.cs), RetainGrad's copy
-// into a non-leaf's .Grad, and rules recorded by user code (Tape.Record, CustomFunction). User code may keep whatever it
+// Four things run user code inside a backward pass: tensor hooks (Note [Gradient hooks] in Engine.cs), gradient-ready hooks
+// on leaves (Note [Gradient-ready hooks] in GradientReadyPlan.cs), RetainGrad's copy into a non-leaf's .Grad, and rules
+// recorded by user code (Tape.Record, CustomFunction). User code may keep whatever it
 // sees or allocates, so while it runs the pass owns nothing (what it allocates is the garbage collector's), and the gradient
 // it sees escapes (it is never recycled): GradientMap.Suspend. Every call into user code from the engine goes through this
 // class, and a pass over nodes that run none of it may use gradient sinks (PassMode.Sinks).
@@ -19,6 +20,13 @@ internal static class UserCode
         if (output.RetainsGrad)
             output.Grad = output.Grad is null ? (mode.CreateGraph ? g : g.Clone()) : GradientMap.Sum(output.Grad, g, mode.CreateGraph);
         return g;
+    }
+
+    // A leaf's gradient, complete for this pass, seen by its gradient-ready hooks during the walk.
+    public static void SeeReadyGradient(Tensor leaf, Tensor g, GradientMap grads, in PassMode mode)
+    {
+        using var boundary = grads.Suspend(g, mode);
+        leaf.RunReadyHooks(g);
     }
 
     // A rule recorded by user code.

@@ -59,6 +59,13 @@ public sealed class DataLoader : IEnumerable<Batch>, IDisposable
     /// <summary>Examples per batch <c>m</c>.</summary>
     public int BatchSize { get; }
 
+    /// <summary>When set, chooses each epoch's indices instead of the loader's own order (then <see cref="Shuffle"/> must be false).</summary>
+    public IIndexSampler? Sampler
+    {
+        get;
+        init => field = value is not null && Shuffle ? throw new ArgumentException("DataLoader: a sampler chooses the order itself; do not also shuffle.") : value;
+    }
+
     /// <summary>Whether each epoch draws a new random order.</summary>
     public bool Shuffle { get; }
 
@@ -69,7 +76,7 @@ public sealed class DataLoader : IEnumerable<Batch>, IDisposable
     public int Prefetch { get; }
 
     /// <summary>Batches per epoch: <c>⌊n/m⌋</c> with drop-last, else <c>⌈n/m⌉</c>.</summary>
-    public int BatchCount => DropLast ? _data.Count / BatchSize : (_data.Count + BatchSize - 1) / BatchSize;
+    public int BatchCount => (Sampler?.Count(_data.Count) ?? _data.Count) is var n && DropLast ? n / BatchSize : (n + BatchSize - 1) / BatchSize;
 
     internal int RunningWorkers => Volatile.Read(ref _runningWorkers);
 
@@ -77,7 +84,7 @@ public sealed class DataLoader : IEnumerable<Batch>, IDisposable
     public IEnumerator<Batch> GetEnumerator()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var order = Enumerable.Range(0, _data.Count).ToArray();
+        var order = Sampler?.NextEpoch(_data.Count) ?? Enumerable.Range(0, _data.Count).ToArray();
         if (Shuffle) _generator!.Shuffle<int>(order);
         var plan = new int[BatchCount][];
         for (int b = 0; b < plan.Length; b++) plan[b] = order[(b * BatchSize)..Math.Min((b + 1) * BatchSize, order.Length)];

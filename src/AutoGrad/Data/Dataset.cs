@@ -102,19 +102,7 @@ public sealed class Dataset
         return Tensor.FromArray(labels.Select(v => (double)v).ToArray());
     }
 
-    // Row copies go straight through the storage spans: IndexSelect would build an index tensor as large as
-    // the result, which for a 60,000-image subset is hundreds of megabytes of doubles for nothing.
-    internal static Tensor TakeRows(Tensor x, ReadOnlySpan<int> rows)
-    {
-        var dims = x.Shape.ToArray();
-        int rowSize = dims[0] == 0 ? 0 : x.Size / dims[0];
-        dims[0] = rows.Length;
-        var y = Tensor.Empty(new Shape(dims), x.DType);
-        for (int j = 0; j < rows.Length; j++)
-        {
-            if (x.DType == DType.Float32) x.F32.Slice(rows[j] * rowSize, rowSize).CopyTo(y.F32.Slice(j * rowSize, rowSize));
-            else x.F64.Slice(rows[j] * rowSize, rowSize).CopyTo(y.F64.Slice(j * rowSize, rowSize));
-        }
-        return y;
-    }
+    // The rows as one IndexSelect (a block copy per row), detached so a data set never records, and kept past any StepScope
+    // because data sets and batches outlive a step (Note [Step scopes] in StepScope.cs).
+    internal static Tensor TakeRows(Tensor x, int[] rows) => x.Detach().IndexSelect(0, rows).Keep();
 }

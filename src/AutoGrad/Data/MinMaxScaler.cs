@@ -64,12 +64,12 @@ public sealed class MinMaxScaler : IPreprocessor
         ["min"] = Min, ["range"] = Range, ["interval"] = Tensor.FromArray(new[] { Low, High }),
     };
 
-    /// <summary>Reads entries <c>min</c> and <c>range</c>; <c>interval</c> must match this scaler's [a, b].</summary>
+    /// <summary>Reads entries <c>min</c> and <c>range</c> (min finite, range finite and &gt; 0); <c>interval</c> must match this scaler's [a, b].</summary>
     public void LoadState(IReadOnlyDictionary<string, Tensor> state)
     {
         var min = PreprocessorExtensions.Need(state, "min", nameof(MinMaxScaler));
         var range = PreprocessorExtensions.Need(state, "range", nameof(MinMaxScaler));
-        if (min.Shape != range.Shape) throw new ArgumentException($"MinMaxScaler.LoadState: min {min.Shape} and range {range.Shape} differ in shape.");
+        if (Scaling.Problems("min", min, "range", range) is { Count: > 0 } bad) throw new ArgumentException($"MinMaxScaler.LoadState: {string.Join("; ", bad)}.");
         if (state.TryGetValue("interval", out var iv) && (iv.Size != 2 || iv.ToDoubleArray()[0] != Low || iv.ToDoubleArray()[1] != High))
             throw new ArgumentException($"MinMaxScaler.LoadState: the state was fitted for interval {iv} but this scaler maps to [{Low}, {High}].");
         (_min, _range) = (min.Keep(), range.Keep());

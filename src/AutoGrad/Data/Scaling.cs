@@ -2,6 +2,30 @@ namespace AutoGrad.Data;
 
 internal static class Scaling
 {
+    // The one check of a fitted scaler's statistics, run by LoadState and by checkpoint validation (IO/CheckpointValidation.cs):
+    // offsets finite, scales finite and > 0 (Fit stores 1 where a feature was constant, so 0 never comes from fitting).
+    public static List<string> Problems(string offsetName, Tensor offset, string scaleName, Tensor scale)
+    {
+        var problems = new List<string>();
+        if (offset.Shape != scale.Shape) problems.Add($"{offsetName} {offset.Shape} and {scaleName} {scale.Shape} differ in shape");
+        var o = Autograd.TensorStats.Of(offset);
+        if (!o.IsFinite) problems.Add($"{offsetName} has {o.NaNs} NaN and {o.Infinities} infinite values");
+        var values = scale.ToDoubleArray();
+        int bad = Array.FindIndex(values, v => !(v > 0 && double.IsFinite(v)));
+        if (bad >= 0)
+            problems.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{scaleName} must be finite and > 0 for every feature, got {values[bad]:R} at feature {bad} ({values.Count(v => !(v > 0 && double.IsFinite(v)))} bad)"));
+        return problems;
+    }
+
+    /// <summary>The problems of <paramref name="state"/> for the library's scalers; null for other preprocessors (their LoadState decides).</summary>
+    public static List<string>? StateProblems(IPreprocessor preprocessor, IReadOnlyDictionary<string, Tensor> state) => preprocessor switch
+    {
+        StandardScaler when state.TryGetValue("mean", out var m) && state.TryGetValue("std", out var s) => Problems("mean", m, "std", s),
+        MinMaxScaler when state.TryGetValue("min", out var m) && state.TryGetValue("range", out var r) => Problems("min", m, "range", r),
+        _ => null,
+    };
+
     public static void CheckFitInput(Tensor x, string owner)
     {
         ArgumentNullException.ThrowIfNull(x);

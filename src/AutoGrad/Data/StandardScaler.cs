@@ -46,12 +46,12 @@ public sealed class StandardScaler : IPreprocessor
     /// <summary>Entries <c>mean</c> and <c>std</c>.</summary>
     public IReadOnlyDictionary<string, Tensor> GetState() => new Dictionary<string, Tensor> { ["mean"] = Mean, ["std"] = Std };
 
-    /// <summary>Reads entries <c>mean</c> and <c>std</c> (same shape).</summary>
+    /// <summary>Reads entries <c>mean</c> and <c>std</c> (same shape; μ finite, σ finite and &gt; 0).</summary>
     public void LoadState(IReadOnlyDictionary<string, Tensor> state)
     {
         var mean = PreprocessorExtensions.Need(state, "mean", nameof(StandardScaler));
         var std = PreprocessorExtensions.Need(state, "std", nameof(StandardScaler));
-        if (mean.Shape != std.Shape) throw new ArgumentException($"StandardScaler.LoadState: mean {mean.Shape} and std {std.Shape} differ in shape.");
+        if (Scaling.Problems("mean", mean, "std", std) is { Count: > 0 } bad) throw new ArgumentException($"StandardScaler.LoadState: {string.Join("; ", bad)}.");
         (_mean, _std) = (mean.Keep(), std.Keep());
     }
 

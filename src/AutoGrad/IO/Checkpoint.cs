@@ -27,10 +27,15 @@ public sealed record CheckpointInfo(int Epoch, long Step, IReadOnlyDictionary<st
 /// <c>optim.{index}.{name}</c> for optimizer state, <c>pre.{name}.{key}</c> for preprocessing state. <c>__metadata__</c> (strings):
 /// <c>format = "autograd-checkpoint"</c> (the magic), <c>version = "1"</c>, <c>epoch</c>, <c>optimizer</c> (type name),
 /// <c>optim.scalar.{name}</c> (step, lr; round-trip decimal), <c>generator.{name}</c> (six hex words of <c>Generator.GetState</c>),
-/// <c>preprocessors</c> (comma-separated names), <c>user.{key}</c> (the caller's metadata). Model tensors are plain safetensors, so other
-/// tools can read the weights after stripping the <c>model.</c> prefix.
-/// Loading checks everything (format, version, names, shapes, dtypes, optimizer type, generator states) before writing anything: a bad file
-/// raises <see cref="InvalidDataException"/> naming the file and the fault, and leaves every component as it was.
+/// <c>preprocessors</c> (comma-separated names), <c>user.{key}</c> (the caller's metadata), <c>checksum</c> (<c>sha256:</c> and the hex
+/// SHA-256 of the tensors and the other metadata, Note [Checkpoint checksum] in <c>IO/CheckpointChecksum.cs</c>; files written before it
+/// existed have none and still load). Model tensors are plain safetensors, so other tools can read the weights after stripping the
+/// <c>model.</c> prefix.
+/// Loading checks everything before writing anything: the checksum; format, version, names, shapes and dtypes; the optimizer's type,
+/// its exact set of state tensors per parameter and its step count and learning rate (through the optimizer's own checks); finite
+/// values and the ranges of statistics (second moments and BatchNorm running variances ≥ 0, scaler σ and ranges &gt; 0); generator
+/// states. A bad file raises <see cref="InvalidDataException"/> naming the file and listing every fault, and leaves every component as
+/// it was; so does a component that still refuses its state while being restored (see <see cref="Apply"/>).
 /// </remarks>
 public static class Checkpoint
 {
@@ -86,6 +91,7 @@ public static class Checkpoint
         }
         meta["preprocessors"] = string.Join(',', pre.Keys);
         foreach (var (k, v) in metadata ?? new Dictionary<string, string>()) meta[UserPrefix + k] = v;
+        meta[CheckpointChecksum.Key] = CheckpointChecksum.Compute(tensors, meta);   // Note [Checkpoint checksum]
         return SafeTensors.Serialize(tensors, meta);
     }
 
@@ -102,31 +108,70 @@ public static class Checkpoint
     }
 
     /// <summary>Checks <paramref name="content"/> against <paramref name="components"/> completely, then restores them; <paramref name="source"/> names the file in errors.</summary>
-    /// <exception cref="InvalidDataException">Any mismatch; nothing has been changed.</exception>
+    /// <remarks>
+    /// Validate, then commit: nothing is written until every check has passed (<c>IO/CheckpointValidation.cs</c>). The commit then
+    /// snapshots each component before changing it, and if anything throws on the way (a custom preprocessor's <c>LoadState</c>,
+    /// whatever its exception type) every component already changed is put back, in reverse order, before the error is reported.
+    /// A load that throws is taken to have changed nothing itself (the library's own loads check before they write); a preprocessor
+    /// that was not fitted before has no state to go back to, so those load last among the preprocessors.
+    /// </remarks>
+    /// <exception cref="InvalidDataException">Any mismatch, or a component that refused its state; nothing has been changed.</exception>
     public static CheckpointInfo Apply(SafeTensorsContent content, CheckpointComponents components, string source = "checkpoint")
     {
         ArgumentNullException.ThrowIfNull(content);
         ArgumentNullException.ThrowIfNull(components);
-        var plan = CheckpointValidation.Validate(content, components, Path.GetFileName(source));
+        var file = Path.GetFileName(source);
+        var plan = CheckpointValidation.Validate(content, components, file);
 
-        // Preprocessors first: their LoadState is the only step that may still throw, and they can be rolled back.
-        var done = new List<(IPreprocessor P, IReadOnlyDictionary<string, Tensor>? Previous)>();
-        foreach (var (p, state) in plan.Preprocessors)
+        var undo = new Stack<(string What, Action Restore)>();
+        string step = "";
+        try
         {
-            var previous = p.IsFitted ? p.GetState() : null;
-            try { p.LoadState(state); done.Add((p, previous)); }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+            // Preprocessors first: only their LoadState is user code that may still refuse its state. Those that were not fitted
+            // before have no previous state to return to, so they go last among them.
+            foreach (var (p, state) in plan.Preprocessors.OrderBy(x => x.Preprocessor.IsFitted ? 0 : 1))
             {
-                // A LoadState that throws is taken to have changed nothing; the ones already loaded go back to their previous state.
-                foreach (var (q, prev) in done) if (prev is not null) q.LoadState(prev);
-                throw new InvalidDataException($"{Path.GetFileName(source)}: preprocessing state rejected ({e.Message}); nothing was changed.", e);
+                step = $"preprocessor '{NameOf(components, p)}'";
+                var previous = p.IsFitted ? p.GetState().ToDictionary(kv => kv.Key, kv => kv.Value) : null;
+                p.LoadState(state);
+                if (previous is not null) undo.Push((step, () => p.LoadState(previous)));
+            }
+            step = "the model";
+            var model = components.Model.StateDict();
+            components.Model.LoadStateDict(plan.Model);
+            undo.Push((step, () => components.Model.LoadStateDict(model)));
+            if (components.Optimizer is { } opt)
+            {
+                step = "the optimizer";
+                var previous = opt.StateDict();
+                opt.LoadStateDict(plan.Optimizer!);
+                undo.Push((step, () => opt.LoadStateDict(previous)));
+            }
+            foreach (var (g, state) in plan.Generators)
+            {
+                step = "a generator";
+                var previous = g.GetState();
+                g.SetState(state);
+                undo.Push((step, () => g.SetState(previous)));
             }
         }
-        components.Model.LoadStateDict(plan.Model);
-        if (components.Optimizer is { } opt) opt.LoadStateDict(plan.Optimizer!);
-        foreach (var (g, state) in plan.Generators) g.SetState(state);
+        catch (Exception e)
+        {
+            var failed = new List<string>();
+            while (undo.TryPop(out var u))
+            {
+                try { u.Restore(); }
+                catch (Exception r) { failed.Add($"{u.What} ({r.GetType().Name}: {r.Message})"); }
+            }
+            var outcome = failed.Count == 0 ? "every component was restored to its previous state; nothing was changed"
+                : $"rolling back also failed for {string.Join(", ", failed)}";
+            throw new InvalidDataException($"{file}: {step} rejected its state ({e.GetType().Name}: {e.Message}); {outcome}.", e);
+        }
         return new CheckpointInfo(plan.Epoch, plan.Step, plan.User);
     }
+
+    private static string NameOf(CheckpointComponents components, IPreprocessor p) =>
+        components.Preprocessors?.FirstOrDefault(kv => ReferenceEquals(kv.Value, p)).Key ?? "?";
 
     internal static void CheckName(string name, string what)
     {

@@ -54,6 +54,15 @@ public abstract class BatchNorm : Module
 
     private protected abstract void CheckInput(Tensor x);
 
+    // Checkpoint validation (IO/CheckpointValidation.cs): a negative running variance makes √(σ² + ε) NaN in evaluation.
+    internal IEnumerable<string> StateProblems(string prefix, IReadOnlyDictionary<string, Tensor> state)
+    {
+        if (!state.TryGetValue(prefix + "running_var", out var v) || v.Shape != RunningVar.Shape) yield break;
+        var s = TensorStats.Of(v);
+        if (s.IsFinite && s.Min < 0)
+            yield return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"'{prefix}running_var' holds the negative variance {s.Min:R}; a variance is ≥ 0");
+    }
+
     /// <summary><c>y = γ·(x − μ)/√(σ² + ε) + β</c> with batch statistics in training, running statistics in evaluation.</summary>
     public override Tensor Forward(Tensor x)
     {

@@ -31,6 +31,6 @@ public sealed class Embedding : Module
         foreach (var i in idx)
             if (i < 0 || i >= NumEmbeddings)
                 throw new IndexOutOfRangeException($"Embedding: index {i} is outside 0..{NumEmbeddings - 1}.");
-        return Weight.IndexSelect(0, idx).Reshape([.. x.Shape.Dims, EmbeddingDim]);
+        return Weight.IndexSelect(0, idx).Reshape([.. x.Shape.ToArray(), EmbeddingDim]);
     }
 }

@@ -124,7 +124,7 @@ public abstract class Module
 
     /// <summary>
     /// Replaces the parameter with qualified name <paramref name="name"/> by <paramref name="value"/> (same shape and dtype)
-    /// without copying, so a functional caller (e.g. <see cref="GradCheck"/>) can differentiate with respect to it.
+    /// without copying, so a functional caller (e.g. <see cref="Checking.GradCheck"/>) can differentiate with respect to it.
     /// </summary>
     public void Rebind(string name, Tensor value)
     {

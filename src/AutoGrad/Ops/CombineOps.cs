@@ -15,7 +15,7 @@ public static class CombineOps
         if (tensors.Count == 0) throw new ArgumentException("Concat: no tensors given.");
         var first = tensors[0];
         int a = first.Shape.NormalizeAxis(axis, "Concat");
-        int total = 0;
+        long total = 0;   // 64-bit: the lengths of two large tensors can sum past int.MaxValue
         foreach (var t in tensors)
         {
             Tensor.CheckSameDType("Concat", first, t);
@@ -25,8 +25,12 @@ public static class CombineOps
             total += t.Shape[a];
         }
         var dims = first.Shape.ToArray();
-        dims[a] = total;
-        var y = Tensor.Empty(new Shape(dims), first.DType);
+        if (total > Shape.MaxElements)
+            throw new ArgumentException($"Concat: axis {axis} would be {total:N0} long, more than the {Shape.MaxElements:N0} elements a tensor can hold.");
+        int length = (int)total;
+        dims[a] = length;
+        Shape.CheckSize(dims, "Concat", "joining along axis " + axis + " into ");
+        var y = Tensor.Empty(Shape.Wrap(dims), first.DType);
         var (outer, _, inner) = Reduce.Split(dims, a);
         int start = 0;
         foreach (var t in tensors)
@@ -34,8 +38,8 @@ public static class CombineOps
             int block = t.Shape[a] * inner;
             for (int o = 0; o < outer; o++)
             {
-                if (first.DType == DType.Float32) t.F32.Slice(o * block, block).CopyTo(y.F32.Slice(o * total * inner + start * inner, block));
-                else t.F64.Slice(o * block, block).CopyTo(y.F64.Slice(o * total * inner + start * inner, block));
+                if (first.DType == DType.Float32) t.F32.Slice(o * block, block).CopyTo(y.F32.Slice(o * length * inner + start * inner, block));
+                else t.F64.Slice(o * block, block).CopyTo(y.F64.Slice(o * length * inner + start * inner, block));
             }
             start += t.Shape[a];
         }

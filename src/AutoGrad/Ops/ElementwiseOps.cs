@@ -36,17 +36,33 @@ public static class ElementwiseOps
     {
         using var site = CallSite.Enter(callerFile, callerLine);
         return Tape.RecordOp("Divide", Dispatch.Map2<DivideKernel>("Divide", a, b), a, b,
-            static (g, x, _) => [x[0].RequiresGrad ? g / x[1] : null, x[1].RequiresGrad ? -g * x[0] / (x[1] * x[1]) : null]);   // ∂(a/b)/∂b = −a/b²
+            static (g, x, _) => [x[0].RequiresGrad ? g / x[1] : null, x[1].RequiresGrad ? -(g * (x[0] / x[1])) / x[1] : null]);
+        // ∂(a/b)/∂b = −a/b², as (a/b)/b: b² alone overflows or underflows (b = 1e20 or 1e-20 in float32) where the quotient does not.
+    }
+
+    /// <summary><c>y = x / c</c> for a constant <paramref name="c"/> (what <c>x / c</c> calls).</summary>
+    /// <remarks>
+    /// A true division, with <paramref name="c"/> first rounded to the tensor's dtype: multiplying by <c>1/c</c> instead overflows
+    /// where the quotient does not (float32 <c>[1e-30, 0] / 1e-39</c> gave <c>[∞, NaN]</c> for <c>[1e9, 0]</c>).
+    /// </remarks>
+    public static Tensor Divide(this Tensor x, double c, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        using var site = CallSite.Enter(callerFile, callerLine);
+        return Tape.RecordOp("DivideScalar", Dispatch.Map(x, new DivideScalarKernel(c)), [x], g => [g.Divide(c)], saved: []);
     }
 
     /// <summary><c>y = aᵇ</c>, broadcast.</summary>
-    /// <remarks>∂y/∂b = y·ln a is NaN for a &lt; 0; it is computed only when <paramref name="b"/> requires gradients.</remarks>
+    /// <remarks>
+    /// ∂y/∂b = y·ln a is NaN for a &lt; 0; it is computed only when <paramref name="b"/> requires gradients. ∂y/∂a = b·a^{b−1} is 0
+    /// where b = 0 even when a^{−1} overflows (a = 0 or subnormal), where the product would be 0·∞ = NaN.
+    /// </remarks>
     public static Tensor Pow(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
         var y = Dispatch.Map2<PowKernel>("Pow", a, b);
         return Tape.RecordOp("Pow", y, [a, b],
-            g => [a.RequiresGrad ? g * b * a.Pow(b - 1.0) : null, b.RequiresGrad ? g * a.Pow(b) * a.Log() : null]);
+            g => [a.RequiresGrad ? g * CombineOps.Where(b.NotEqual(Tensor.Scalar(0, b.DType)), b * a.Pow(b - 1.0), Tensor.Scalar(0, b.DType)) : null,
+                  b.RequiresGrad ? g * a.Pow(b) * a.Log() : null]);
     }
 
     /// <summary><c>y = xᵖ</c> for a constant exponent <paramref name="p"/>.</summary>

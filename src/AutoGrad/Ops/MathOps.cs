@@ -110,8 +110,8 @@ public static class MathOps
         using var site = CallSite.Enter(callerFile, callerLine);
         if (x.DType == dtype) return x;
         var y = Tensor.Empty(x.Shape, dtype);
-        if (dtype == DType.Float64) for (int i = 0; i < x.Size; i++) y.F64[i] = x.F32[i];
-        else for (int i = 0; i < x.Size; i++) y.F32[i] = (float)x.F64[i];
+        if (dtype == DType.Float64) ConvertKernels.Widen(x.F32, y.F64);
+        else ConvertKernels.Narrow(x.F64, y.F32);
         return Tape.RecordOp("To", y, [x], g => [g.To(x.DType)]);
     }
 }

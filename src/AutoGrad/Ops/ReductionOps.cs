@@ -76,7 +76,10 @@ public static class ReductionOps
         var ax = axes ?? AllAxes(x);
         int n = Normalize("Var", x, ax).Aggregate(1, (p, a) => p * x.Shape.Dims[a]);
         int denom = unbiased ? n - 1 : n;
-        var centered = x - x.Mean(ax, keepDims: true);
+        // Centred on a shifted copy (x − max, the max a constant): the variance is the same, but equal values now give exact zeros,
+        // where the rounded mean of float32 [1e30, 1e30, 1e30] left deviations of an ulp (7.6e22) whose squares overflowed to ∞.
+        var shifted = x.Size == 0 ? x : x - ConstantMax(x.Detach(), ax, "Var");
+        var centered = shifted - shifted.Mean(ax, keepDims: true);
         return centered.Square().Sum(ax, keepDims) / denom;
     }
 
@@ -84,7 +87,13 @@ public static class ReductionOps
     public static Tensor Std(this Tensor x, int[]? axes = null, bool unbiased = false, bool keepDims = false, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return x.Var(axes, unbiased, keepDims).Sqrt();
+        // s·√Var(x/s) with s = max |x| (a constant): √Var(x) squares the deviations, which overflow for float32 1e30 (Std was ∞
+        // for [1e30, 0, −1e30]) and vanish for subnormals, while the deviations over s stay within [−2, 2].
+        if (x.Size == 0) return x.Var(axes, unbiased, keepDims).Sqrt();
+        var s = ConstantMax(x.Detach().Abs(), axes ?? AllAxes(x), "Std");
+        for (int i = 0; i < s.Size; i++) if (s.GetFlat(i) == 0) s.SetFlat(i, 1);
+        var scaled = (x / s).Var(axes, unbiased, keepDims).Sqrt();
+        return scaled * (keepDims ? s : s.Reshape(scaled.Shape));
     }
 
     /// <summary>Maximum over every element.</summary>
@@ -159,7 +168,12 @@ public static class ReductionOps
     public static Tensor LogSoftmax(this Tensor x, int axis = -1, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        if (!IsLastAxis(x, axis)) return x - x.LogSumExp(axis, keepDims: true);
+        if (!IsLastAxis(x, axis))
+        {
+            // (x − m) − ln Σ e^{x − m}, not x − logsumexp(x): that rounds m + ln Σ to x's magnitude first (see SoftmaxKernels.LogSoftmax).
+            var shifted = x - FiniteOrZero(x.Detach().Max(axis, keepDims: true));
+            return shifted - shifted.Exp().Sum(axis, keepDims: true).Log();
+        }
         var y = RowKernel(x, softmax: false);
         return Tape.RecordOp("LogSoftmax", y, [x], g => [g - y.Exp() * g.Sum(-1, keepDims: true)]);   // ∂y/∂x = I − 1·softmax(x)ᵀ
     }
@@ -198,8 +212,7 @@ public static class ReductionOps
         return Tape.RecordOp(op, y, [x], g =>
         {
             var pos = new int[arg.Length];
-            for (int o = 0; o < outer; o++)
-                for (int i = 0; i < inner; i++) pos[o * inner + i] = (o * n + arg[o * inner + i]) * inner + i;
+            IndexKernels.ArgPositions(arg, pos, outer, n, inner);
             return [g.RouteTo(new RoutingPositions(pos), inShape)];
         });
     }
@@ -216,7 +229,8 @@ public static class ReductionOps
         var arg = new int[outer * inner];
         if (x.DType == DType.Float32) Reduce.Extreme<float>(x.F32, scratch.F32, arg, outer, n, inner, max);
         else Reduce.Extreme<double>(x.F64, scratch.F64, arg, outer, n, inner, max);
-        for (int i = 0; i < arg.Length; i++) y.SetFlat(i, arg[i]);
+        if (x.DType == DType.Float32) ConvertKernels.FromIndices<float>(arg, y.F32);
+        else ConvertKernels.FromIndices<double>(arg, y.F64);
         StepScope.Temporary(scratch, x);
         return StepScope.Temporary(y, x);
     }
@@ -230,9 +244,17 @@ public static class ReductionOps
         return y;
     }
 
+    // The maximum over the axes, kept as size-1 axes, with any non-finite maximum replaced by 0 (a constant: no gradient).
+    private static Tensor ConstantMax(Tensor x, int[] axes, string op)
+    {
+        foreach (var a in Normalize(op, x, axes)) x = x.Max(a, keepDims: true);
+        return FiniteOrZero(x);
+    }
+
     private static Tensor FiniteOrZero(Tensor m)
     {
-        for (int i = 0; i < m.Size; i++) if (!double.IsFinite(m.GetFlat(i))) m.SetFlat(i, 0);
+        if (m.DType == DType.Float32) ConvertKernels.ZeroNonFinite<float>(m.F32);
+        else ConvertKernels.ZeroNonFinite<double>(m.F64);
         return m;
     }
 

@@ -128,7 +128,8 @@ public static partial class ShapeOps
     internal static Shape InferShape(string op, Shape from, int[] shape)
     {
         ArgumentNullException.ThrowIfNull(shape);
-        int infer = -1, known = 1;
+        int infer = -1;
+        long known = 1;   // 64-bit, so a product that wraps cannot pass for a valid count
         for (int i = 0; i < shape.Length; i++)
         {
             if (shape[i] == -1)
@@ -137,15 +138,16 @@ public static partial class ShapeOps
                 infer = i;
             }
             else if (shape[i] < 0) throw new ArgumentException($"{op}: dimension {shape[i]} is negative in ({string.Join(", ", shape)}).");
-            else known *= shape[i];
+            else known = Math.Min(known * shape[i], (long)Shape.MaxElements + 1);
         }
         var dims = (int[])shape.Clone();
         if (infer >= 0)
         {
             if (known == 0 || from.Size % known != 0)
                 throw new ArgumentException($"{op}: cannot infer the -1 in ({string.Join(", ", shape)}) for {from.Size} elements of shape {from}.");
-            dims[infer] = from.Size / known;
+            dims[infer] = (int)(from.Size / known);
         }
+        Shape.CheckSize(dims, op, $"reshaping {from} to ");
         var s = new Shape(dims);
         if (s.Size != from.Size)
             throw new ArgumentException($"{op}: shape {from} ({from.Size} elements) cannot become {s} ({s.Size} elements).");

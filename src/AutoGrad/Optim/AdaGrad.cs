@@ -11,6 +11,8 @@ public sealed class AdaGrad : Optimizer
     /// <summary>The ε added to <c>√v</c>.</summary>
     public double Epsilon { get; }
 
+    private protected override (string Name, bool NonNegative)[] StateLayout => [("sum", true)];
+
     private protected override Tensor Update(int index, Tensor theta, Tensor g)
     {
         var v = State(index, "sum", theta) + g.Square();

@@ -36,6 +36,8 @@ public class Adam : Optimizer
     /// <summary>AdamW's decoupled decay λ: <c>θ ← θ − ηλθ</c> each step.</summary>
     public double DecoupledWeightDecay { get; }
 
+    private protected override (string Name, bool NonNegative)[] StateLayout => [("exp_avg", false), ("exp_avg_sq", true)];
+
     private protected override Tensor Update(int index, Tensor theta, Tensor g)
     {
         // One fused in-place pass over θ, m and s, rounding as the expression

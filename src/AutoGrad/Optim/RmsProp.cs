@@ -28,6 +28,8 @@ public sealed class RmsProp : Optimizer
     /// <summary>Whether ε goes inside the square root (notes 002) instead of after it (notes 000).</summary>
     public bool EpsilonInsideSqrt { get; }
 
+    private protected override (string Name, bool NonNegative)[] StateLayout => [("square_avg", true)];
+
     private protected override Tensor Update(int index, Tensor theta, Tensor g)
     {
         var v = State(index, "square_avg", theta) * Rho + g.Square() * (1 - Rho);

@@ -39,6 +39,10 @@ public sealed class Sgd : Optimizer
     /// <summary>The learning rate of the next step <c>η₀/(1 + βt)</c>.</summary>
     public double CurrentLearningRate => LearningRate / (1 + Decay * StepCount);
 
+    private protected override (string Name, bool NonNegative)[] StateLayout => Momentum == 0 ? [] : [("momentum", false)];
+
+    private protected override string Describe() => $"Sgd (momentum {Momentum.ToString(System.Globalization.CultureInfo.InvariantCulture)})";
+
     private protected override Tensor Update(int index, Tensor theta, Tensor g)
     {
         double lr = CurrentLearningRate;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using AutoGrad.Plots;
 
 namespace AutoGrad.Training;
 
@@ -31,7 +30,7 @@ public sealed record EpochRecord(int Epoch, double TrainLoss, double TrainAccura
     };
 }
 
-/// <summary>The per-epoch record of a training run, saveable as CSV and JSON and drawable as learning curves.</summary>
+/// <summary>The per-epoch record of a training run, saveable as CSV and JSON (the AutoGrad.Plots package draws it as learning curves).</summary>
 public sealed class History
 {
     /// <summary>Column name of the training loss.</summary>
@@ -167,33 +166,6 @@ public sealed class History
 
     /// <summary>Reads a history JSON file.</summary>
     public static History LoadJson(string path) => FromJson(File.ReadAllText(path), Path.GetFileName(path));
-
-    /// <summary>SVG learning curves of the training (and, when present, validation) loss per epoch.</summary>
-    public string LossCurvesSvg(string title = "Loss") => Curves(TrainLossName, ValidationLossName, title, "loss");
-
-    /// <summary>SVG learning curves of the training (and, when present, validation) accuracy per epoch.</summary>
-    public string AccuracyCurvesSvg(string title = "Accuracy") => Curves(TrainAccuracyName, ValidationAccuracyName, title, "accuracy");
-
-    /// <summary>Writes <c>loss.svg</c> and <c>accuracy.svg</c> learning curves into <paramref name="directory"/> (created if missing); returns their paths.</summary>
-    public (string LossPath, string AccuracyPath) SavePlots(string directory)
-    {
-        ArgumentNullException.ThrowIfNull(directory);
-        Directory.CreateDirectory(directory);
-        var loss = Path.Combine(directory, "loss.svg");
-        var accuracy = Path.Combine(directory, "accuracy.svg");
-        File.WriteAllText(loss, LossCurvesSvg());
-        File.WriteAllText(accuracy, AccuracyCurvesSvg());
-        return (loss, accuracy);
-    }
-
-    private string Curves(string train, string validation, string title, string yLabel)
-    {
-        if (_epochs.Count == 0) throw new InvalidOperationException("History: no epochs recorded, nothing to plot.");
-        var x = _epochs.Select(e => (double)e.Epoch).ToArray();
-        var series = new List<PlotSeries> { new("training", x, Series(train)) };
-        if (_epochs.Any(e => e.HasValidation)) series.Add(new PlotSeries("validation", x, Series(validation)));
-        return SvgPlots.LearningCurves(series, title, "epoch", yLabel);
-    }
 
     private static string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 }

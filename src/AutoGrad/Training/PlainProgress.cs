@@ -3,8 +3,8 @@ using System.Globalization;
 namespace AutoGrad.Training;
 
 /// <summary>
-/// Progress as plain text lines, for logs, redirected output and tests: one line per epoch and, on long epochs, a line every
-/// <c>n</c> batches with the running loss, accuracy, throughput and the time left in the epoch.
+/// Progress as plain text lines, for logs, redirected output and tests: one line per epoch (or every <c>k</c> epochs) and, on long
+/// epochs, a line every <c>n</c> batches with the running loss, accuracy, throughput and the time left in the epoch.
 /// </summary>
 /// <remarks>
 /// Formats (invariant culture): <c>epoch 2/10 batch 25/100: loss 0.4321, accuracy 0.8750, 1234 samples/s, 0:03 left</c> and
@@ -14,20 +14,47 @@ namespace AutoGrad.Training;
 public sealed class PlainProgress : ITrainingCallback
 {
     private readonly TextWriter _writer;
-    private readonly int _batchEvery;
+    private readonly int _batchEvery, _epochEvery;
+    private int _firstEpoch;                           // the first epoch of the current Fit (0 until it starts)
+    private (EpochRecord Record, int Total)? _pending; // the latest epoch not printed, in case training stops after it
 
-    /// <summary>Writes to <paramref name="writer"/>; batch lines every <paramref name="batchEvery"/> batches (0: every ⌈B/4⌉ when an epoch has B ≥ 8 batches; −1: never).</summary>
-    public PlainProgress(TextWriter writer, int batchEvery = 0)
+    /// <summary>
+    /// Writes to <paramref name="writer"/>; batch lines every <paramref name="batchEvery"/> batches (0: every ⌈B/4⌉ when an epoch has
+    /// B ≥ 8 batches; −1: never); epoch lines every <paramref name="epochEvery"/> epochs (epochs that are multiples of it), and always
+    /// for the first and the last epoch of each <see cref="Trainer.Fit"/>, also when a callback stops training early.
+    /// </summary>
+    /// <remarks>Batch lines appear only in the epochs whose line is printed.</remarks>
+    public PlainProgress(TextWriter writer, int batchEvery = 0, int epochEvery = 1)
     {
         ArgumentNullException.ThrowIfNull(writer);
         if (batchEvery < -1) throw new ArgumentOutOfRangeException(nameof(batchEvery), $"PlainProgress: batchEvery must be ≥ −1, got {batchEvery}.");
-        (_writer, _batchEvery) = (writer, batchEvery);
+        if (epochEvery < 1) throw new ArgumentOutOfRangeException(nameof(epochEvery), $"PlainProgress: epochEvery must be ≥ 1, got {epochEvery}.");
+        (_writer, _batchEvery, _epochEvery) = (writer, batchEvery, epochEvery);
+    }
+
+    /// <summary>Starts counting the epochs of a new <see cref="Trainer.Fit"/>.</summary>
+    public void OnTrainBegin(Trainer trainer) => (_firstEpoch, _pending) = (0, null);
+
+    /// <summary>Writes the line of the last epoch if training stopped before it was due.</summary>
+    public void OnTrainEnd(Trainer trainer)
+    {
+        if (_pending is not { } p) return;
+        _pending = null;
+        _writer.WriteLine(EpochLine(p.Record, p.Total));
+        _writer.Flush();
+    }
+
+    private bool Shows(int epoch, int total)
+    {
+        if (_firstEpoch == 0) _firstEpoch = epoch;
+        return epoch == _firstEpoch || epoch == total || epoch % _epochEvery == 0;
     }
 
     /// <summary>Writes a batch line when the batch number is a multiple of the interval (never for an epoch's last batch).</summary>
     public void OnBatchEnd(Trainer trainer, BatchRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
+        if (!Shows(record.Epoch, record.TotalEpochs)) return;
         int every = _batchEvery switch { -1 => 0, 0 => record.BatchCount >= 8 ? (record.BatchCount + 3) / 4 : 0, var n => n };
         if (every == 0 || record.Batch % every != 0 || record.Batch == record.BatchCount) return;
         var acc = double.IsNaN(record.EpochAccuracy) ? "" : $", accuracy {F4(record.EpochAccuracy)}";
@@ -36,11 +63,13 @@ public sealed class PlainProgress : ITrainingCallback
         _writer.Flush();
     }
 
-    /// <summary>Writes the epoch line.</summary>
+    /// <summary>Writes the epoch line when it is due (see the constructor).</summary>
     public void OnEpochEnd(Trainer trainer, EpochRecord record)
     {
         ArgumentNullException.ThrowIfNull(trainer);
         ArgumentNullException.ThrowIfNull(record);
+        if (!Shows(record.Epoch, trainer.FinalEpoch)) { _pending = (record, trainer.FinalEpoch); return; }
+        _pending = null;
         _writer.WriteLine(EpochLine(record, trainer.FinalEpoch));
         _writer.Flush();
     }

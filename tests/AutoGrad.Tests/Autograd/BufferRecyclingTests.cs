@@ -1,5 +1,6 @@
 using AutoGrad.Autograd;
 using AutoGrad.Memory;
+using AutoGrad.Checking;
 
 namespace AutoGrad.Tests.Autograd;
 

@@ -45,14 +45,18 @@ public class OptimizersTests
     }
 
     [Fact]
-    public void The_svg_has_one_named_trajectory_per_optimizer_and_the_final_losses()
+    public void The_chart_has_one_path_per_optimizer_in_race_order_and_the_final_losses()
     {
-        var doc = XDocument.Parse(TrajectorySvg.Render(Quadratic));
+        var figure = TrajectoryChart.Render(Quadratic);
+        var paths = figure.Plot.GetPlottables<ScottPlot.Plottables.Scatter>().ToList();
+        var legend = figure.Plot.Legend.ManualItems.Select(i => i.LabelText).ToList();
+        Assert.Equal([.. Quadratic.Trajectories.Select(t => t.Optimizer), "start (-9, 1.2)", "minimum (0, 0)"], legend.Select(l => l.Split(':')[0]));
+        Assert.Equal(Quadratic.Trajectories.Count, paths.Count);
+        Assert.All(paths, p => Assert.True(p.Data.GetScatterPoints().Count >= 2));
+        // Drawn widest first, so a path running along a later one stays visible around it.
+        Assert.True(paths.Zip(paths.Skip(1)).All(q => q.First.LineWidth > q.Second.LineWidth));
         XNamespace ns = "http://www.w3.org/2000/svg";
-        var lines = doc.Descendants(ns + "polyline").Where(e => (string?)e.Attribute("class") == "trajectory").ToList();
-        Assert.Equal(Quadratic.Trajectories.Select(t => t.Optimizer), lines.Select(e => (string)e.Attribute("data-name")!));
-        Assert.All(lines, e => Assert.True(((string)e.Attribute("points")!).Split(' ').Length >= 2));
-        var texts = doc.Descendants(ns + "text").Select(e => e.Value).ToList();
-        Assert.Contains(texts, t => t.StartsWith("SGD: 3.62e-1", StringComparison.Ordinal));
+        var texts = XDocument.Parse(figure.ToSvg()).Descendants(ns + "text").Select(e => e.Value.Trim()).ToList();
+        Assert.Contains("SGD: 3.62e-1", texts);
     }
 }

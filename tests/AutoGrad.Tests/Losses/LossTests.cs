@@ -1,5 +1,6 @@
 using AutoGrad.Autograd;
 using AutoGrad.Losses;
+using AutoGrad.Checking;
 
 namespace AutoGrad.Tests.Losses;
 

@@ -1,5 +1,6 @@
 using AutoGrad.Autograd;
 using AutoGrad.Losses;
+using AutoGrad.Checking;
 
 namespace AutoGrad.Tests.Losses;
 
@@ -129,11 +130,11 @@ public class SoftmaxCrossEntropyTests
     public void Bad_targets_keep_their_messages()
     {
         var z = Tensor.Zeros(new Shape(2, 3));
-        Assert.Contains("OneHot: class 3 at flat position 1 is outside 0..2",
+        Assert.Contains("SoftmaxCrossEntropy: class 3 at flat position 1 is outside 0..2",
             Assert.Throws<IndexOutOfRangeException>(() => z.SoftmaxCrossEntropy(Tensor.FromArray([0f, 3f]))).Message);
-        Assert.Contains("OneHot: class -1 at flat position 0 is outside 0..2",
+        Assert.Contains("SoftmaxCrossEntropy: class -1 at flat position 0 is outside 0..2",
             Assert.Throws<IndexOutOfRangeException>(() => z.SoftmaxCrossEntropy(Tensor.FromArray([-1f, 3f]))).Message);
-        Assert.Contains("OneHot: index tensor holds 1.5 at flat position 1, which is not an integer.",
+        Assert.Contains("SoftmaxCrossEntropy: class index 1.5 at flat position 1 is not an integer.",
             Assert.Throws<ArgumentException>(() => z.SoftmaxCrossEntropy(Tensor.FromArray([5f, 1.5f]))).Message);
         Assert.Contains("SoftmaxCrossEntropy: target shape (3,) is neither the prediction's (2, 3) (one-hot) nor its shape without the class axis (indices).",
             Assert.Throws<ArgumentException>(() => z.SoftmaxCrossEntropy(Tensor.Zeros(new Shape(3)))).Message);

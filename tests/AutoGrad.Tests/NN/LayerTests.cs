@@ -1,5 +1,6 @@
 using AutoGrad.Autograd;
 using AutoGrad.NN;
+using AutoGrad.Checking;
 
 namespace AutoGrad.Tests.NN;
 

@@ -1,4 +1,5 @@
 using AutoGrad.Autograd;
+using AutoGrad.Checking;
 
 namespace AutoGrad.Tests.Ops;
 

@@ -25,6 +25,7 @@ public static partial class OpTable
         Elementwise1("Pow", "Pow(x, 1)", x => x.Pow(1), v => v, Wide),
         Elementwise1("Add", "Add(x, 1.75)", x => x.Add(1.75), v => v + 1.75, Wide),
         Elementwise1("Multiply", "Multiply(x, -2.5)", x => x.Multiply(-2.5), v => v * -2.5, Wide),
+        Elementwise1("Divide", "Divide(x, -2.5)", x => x.Divide(-2.5), v => v / -2.5, Wide),
     ];
 
     private static readonly OpCase[] OperatorRows =

@@ -61,7 +61,29 @@ public static partial class OpTable
             from x in Generators.Tensor(s, Wide)
             let t = Tensor.FromArray(idx.Select(i => (double)i).ToArray())
             select new OpSample([x], xs => xs[0].IndexSelect(a, t), $"IndexSelect(axis {a}, tensor [{string.Join(", ", idx)}])", () => NaiveTake(x, a, idx))),
+        new("IndexAdd", "IndexAdd(axis, int[], source)",
+            from s in Generators.Shape(1, 3)
+            from a in Gen.Choose(0, s.Length - 1)
+            from n in Gen.Choose(0, 4)
+            from idx in Gen.ArrayOf(Gen.Choose(0, s[a] - 1), n)
+            from x in Generators.Tensor(s, Wide)
+            from source in Generators.Tensor(s.Select((d, i) => i == a ? n : d).ToArray(), Wide)
+            select new OpSample([x, source], xs => xs[0].IndexAdd(a, idx, xs[1]), $"IndexAdd(axis {a}, [{string.Join(", ", idx)}])",
+                () => NaiveIndexAdd(x, a, idx, source))),
     ];
+
+    // y = x, then y[o, idx[j], k] += source[o, j, k] in order of j (repeats accumulate).
+    private static double[] NaiveIndexAdd(Tensor x, int axis, int[] idx, Tensor source)
+    {
+        var dims = x.Shape.ToArray();
+        int outer = dims[..axis].Aggregate(1, (p, v) => p * v), inner = dims[(axis + 1)..].Aggregate(1, (p, v) => p * v);
+        var y = x.ToDoubleArray();
+        var src = source.ToDoubleArray();
+        for (int o = 0; o < outer; o++)
+            for (int j = 0; j < idx.Length; j++)
+                for (int k = 0; k < inner; k++) y[(o * dims[axis] + idx[j]) * inner + k] += src[(o * idx.Length + j) * inner + k];
+        return y;
+    }
 
     // Input shape, axis, and an index shape of the same rank no longer than the input off the axis.
     private static Gen<(int[] X, int Axis, int[] Index)> GatherShapes() =>

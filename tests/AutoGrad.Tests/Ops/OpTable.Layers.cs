@@ -1,6 +1,7 @@
 using AutoGrad.NN;
 using FsCheck;
 using FsCheck.Fluent;
+using AutoGrad.Checking;
 
 namespace AutoGrad.Tests.Ops;
 

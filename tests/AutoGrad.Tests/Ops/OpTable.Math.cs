@@ -1,3 +1,5 @@
+using AutoGrad.Checking;
+
 namespace AutoGrad.Tests.Ops;
 
 public static partial class OpTable

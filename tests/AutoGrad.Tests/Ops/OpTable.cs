@@ -1,6 +1,7 @@
 using AutoGrad.Autograd;
 using FsCheck;
 using FsCheck.Fluent;
+using AutoGrad.Checking;
 
 namespace AutoGrad.Tests.Ops;
 

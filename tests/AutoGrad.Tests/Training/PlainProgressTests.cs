@@ -54,6 +54,44 @@ public class PlainProgressTests
         Assert.Equal(["epoch 4/4 batch 1/3", "epoch 4/4 batch 2/3", "epoch 4/4: loss"], lines.Select(l => l[..Math.Min(l.Length, l.StartsWith("epoch 4/4 batch") ? 19 : 15)]));
     }
 
+    private static string[] EpochsPrinted(StringWriter text) =>
+        text.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries).Select(l => l[..l.IndexOf(':')]).ToArray();
+
+    [Fact]
+    public void Every_N_epochs_prints_multiples_of_N_and_always_the_first_and_last_epoch()
+    {
+        var (train, _) = Iris();
+        var text = new StringWriter();
+        var trainer = Trainer(Mlp(1), progress: text);
+        trainer.Progress = new PlainProgress(text, batchEvery: 1, epochEvery: 4);
+        using var loader = new DataLoader(train.Subset([0, 1, 2, 3]), 2);   // 2 batches: a batch line at batch 1 of printed epochs only
+        trainer.Fit(loader, 10);
+        Assert.Equal(["epoch 1/10 batch 1/2", "epoch 1/10", "epoch 4/10 batch 1/2", "epoch 4/10", "epoch 8/10 batch 1/2", "epoch 8/10",
+            "epoch 10/10 batch 1/2", "epoch 10/10"], EpochsPrinted(text));
+        var last = text.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries)[^1];
+        Assert.Equal(PlainProgress.EpochLine(trainer.History.Epochs[9], 10), last);
+
+        // A resumed fit starts counting again: its first epoch (11) and its last (13) are printed, and 12 as a multiple of 4.
+        text.GetStringBuilder().Clear();
+        trainer.Progress = new PlainProgress(text, batchEvery: -1, epochEvery: 4);
+        trainer.Fit(loader, 3);
+        Assert.Equal(["epoch 11/13", "epoch 12/13", "epoch 13/13"], EpochsPrinted(text));
+    }
+
+    [Fact]
+    public void Every_N_epochs_still_prints_the_epoch_where_a_callback_stopped_training()
+    {
+        var (train, _) = Iris();
+        var text = new StringWriter();
+        var trainer = Trainer(Mlp(1), progress: text);
+        trainer.Progress = new PlainProgress(text, batchEvery: -1, epochEvery: 5);
+        trainer.Callbacks.Add(new LambdaCallback { EpochEnd = (t, e) => t.StopRequested |= e.Epoch == 7 });
+        using var loader = new DataLoader(train.Subset([0, 1, 2, 3]), 4);
+        trainer.Fit(loader, 20);
+        Assert.Equal(["epoch 1/20", "epoch 5/20", "epoch 7/20"], EpochsPrinted(text));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new PlainProgress(text, epochEvery: 0));
+    }
+
     [Theory]
     [InlineData(0, "0:00")]
     [InlineData(59.4, "0:59")]

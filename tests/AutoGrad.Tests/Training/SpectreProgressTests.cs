@@ -2,6 +2,7 @@ using AutoGrad.Data;
 using AutoGrad.Training;
 using AutoGrad.Training.Console;
 using Spectre.Console;
+using Spectre.Console.Testing;
 using static AutoGrad.Tests.Training.TrainingFixtures;
 
 namespace AutoGrad.Tests.Training;
@@ -26,6 +27,26 @@ public class SpectreProgressTests
         // Intermediate frames depend on Spectre's 100 ms refresh timer, so only the final frame is asserted.
         foreach (var e in trainer.History.Epochs)
             Assert.Contains(PlainProgress.EpochLine(e, 2)[..^7], output);   // the line without its trailing "x.xx s"
+    }
+
+    [Fact]
+    public void At_80_columns_every_row_shows_its_epoch_and_loss()
+    {
+        var (train, validation) = Iris();
+        using var console = new TestConsole().Width(80).Interactive();
+        var trainer = Trainer(Mlp(1));
+        trainer.Progress = new SpectreProgress(console);
+        using var loader = new DataLoader(train, 16);
+        trainer.Fit(loader, 2, validation);
+        var output = console.Output;
+        foreach (var e in trainer.History.Epochs)
+        {
+            Assert.Contains(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"epoch {e.Epoch}/2"), output);
+            Assert.Contains(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"loss {e.TrainLoss:0.0000}"), output);
+        }
+        // With 0.49 and a 40-column bar every row read "…"; now each fits (Spectre pads some blank lines with spaces beyond the width).
+        Assert.DoesNotContain("…", output);
+        Assert.All(console.Lines, l => Assert.True(l.TrimEnd().Length <= 80, $"{l.TrimEnd().Length} columns: '{l}'"));
     }
 
     [Fact]

@@ -64,10 +64,10 @@ public static class Initializers
             if (norm == 0) throw new InvalidOperationException("Orthogonal: a drawn column was linearly dependent; use another seed.");
             for (int i = 0; i < m; i++) a[i, j] /= norm;
         }
-        var t = Tensor.Zeros(shape, dtype);
+        var values = new double[rows * cols];
         for (int r = 0; r < rows; r++)
-            for (int c = 0; c < cols; c++) t.SetFlat(r * cols + c, transpose ? a[c, r] : a[r, c]);
-        return t;
+            for (int c = 0; c < cols; c++) values[r * cols + c] = transpose ? a[c, r] : a[r, c];
+        return dtype == DType.Float64 ? Tensor.FromArray(values, shape.ToArray()) : Tensor.FromArray(Array.ConvertAll(values, v => (float)v), shape.ToArray());
     }
 
     /// <summary>All zeros (the default for biases, notes 000).</summary>
