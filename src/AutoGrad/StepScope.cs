@@ -1,4 +1,3 @@
-using AutoGrad.Autograd;
 using AutoGrad.Memory;
 
 namespace AutoGrad;
@@ -28,11 +27,6 @@ public readonly struct StepScope : IDisposable
     }
 
     internal static StepScope Begin(string openedFile, int openedLine) => new(ScopeBuffers.Push(openedFile, openedLine));
-
-    // Until the ops move to Tape.Finish (one mechanical commit): the former entry points, forwarding to it.
-    internal static Tensor Temporary(Tensor result, Tensor a, Tensor? b = null) => Tape.Finish("", result, a, b);
-
-    internal static void OnOpResult(Tensor output, Tensor a, Tensor? b, Tensor? c) => Tape.Finish("", output, a, b, c);
 
     /// <summary>Ends the scope: the buffers of the intermediate tensors made inside it return to the pool.</summary>
     public void Dispose() => _state?.End(_id);

@@ -171,23 +171,4 @@ public static class Tape
         if (Diagnostics.IsAnomalyDetectionEnabled) Diagnostics.CheckForwardSlow(op, y, Inputs(a, b, c), site);
         return y;
     }
-
-    // ---- Until the ops move to Finish (one mechanical commit): the former entry points, forwarding to it. ----
-
-    internal static bool WillRecord(Tensor a) => t_noGradDepth == 0 && a.RequiresGrad;
-
-    internal static bool WillRecord(Tensor a, Tensor b, Tensor? c = null) =>
-        t_noGradDepth == 0 && (a.RequiresGrad || b.RequiresGrad || c is { RequiresGrad: true });
-
-    internal static Tensor NotRecorded(string op, Tensor output, Tensor a, Tensor? b = null, Tensor? c = null)
-    {
-        ListInScope(output, a, b, c);
-        return Unrecorded(op, output, a, b, c);
-    }
-
-    internal static Tensor RecordOp(string op, Tensor output, Tensor[] inputs, BackwardRule rule, Tensor[]? saved = null) =>
-        Finish(op, output, inputs, rule, saved);
-
-    internal static Tensor RecordOp(string op, Tensor output, Tensor a, Tensor b, OperandRule rule, Tensor[]? saved = null) =>
-        Finish(op, output, a, b, rule, saved);
 }

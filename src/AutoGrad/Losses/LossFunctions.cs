@@ -91,7 +91,7 @@ public static class LossFunctions
     {
         using var site = CallSite.Enter(callerFile, callerLine);
         bool indices = IsIndexTarget("SoftmaxCrossEntropy", logits, target);
-        if (indices) CheckClasses("SoftmaxCrossEntropy", target, logits.Rank == 0 ? 0 : logits.Shape[-1]);
+        if (indices) IndexingOps.CheckClasses("SoftmaxCrossEntropy", target, logits.Rank == 0 ? 0 : logits.Shape[-1]);
         // A scalar or an empty class axis keeps the composed form, and with it the errors LogSoftmax and OneHot give there.
         if (logits.Rank == 0 || logits.Shape[-1] == 0)
             return Reduce(-(Targets("SoftmaxCrossEntropy", logits, target) * logits.LogSoftmax(-1)).Sum(-1), reduction);
@@ -107,7 +107,7 @@ public static class LossFunctions
         using var site = CallSite.Enter(callerFile, callerLine);
         if (logProbabilities.Rank < 1 || classes.Rank != logProbabilities.Rank - 1)
             throw new ArgumentException($"NllLoss: expected log-probabilities (…, C) and class indices (…), got {logProbabilities.Shape} and {classes.Shape}.");
-        CheckClasses("NllLoss", classes, logProbabilities.Shape[-1]);
+        IndexingOps.CheckClasses("NllLoss", classes, logProbabilities.Shape[-1]);
         var idx = classes.Detach().To(logProbabilities.DType).Unsqueeze(-1);
         return Reduce(-logProbabilities.Gather(-1, idx).Squeeze(-1), reduction);
     }
@@ -124,7 +124,7 @@ public static class LossFunctions
     private static Tensor Targets(string op, Tensor prediction, Tensor target)
     {
         if (!IsIndexTarget(op, prediction, target)) return target.DType == prediction.DType ? target : target.Detach().To(prediction.DType);
-        CheckClasses(op, target, prediction.Rank == 0 ? 0 : prediction.Shape[-1]);
+        IndexingOps.CheckClasses(op, target, prediction.Rank == 0 ? 0 : prediction.Shape[-1]);
         return target.Detach().OneHot(prediction.Shape[-1]).To(prediction.DType);
     }
 
@@ -144,17 +144,6 @@ public static class LossFunctions
 
     // Class indices are checked here, under the loss's own name, before the inner ops (OneHot, Gather, the fused kernel) would
     // report them under theirs. No allocation: this runs every training step. An empty class axis is left to those ops' errors.
-    private static void CheckClasses(string op, Tensor classes, int numClasses)
-    {
-        if (numClasses <= 0) return;
-        for (int i = 0; i < classes.Size; i++)   // every value an integer first, as OneHot checks, then the range
-            if (classes.GetFlat(i) is var v && (v != Math.Floor(v) || double.IsNaN(v)))
-                throw new ArgumentException($"{op}: class index {v} at flat position {i} is not an integer.");
-        for (int i = 0; i < classes.Size; i++)
-            if (classes.GetFlat(i) is var v && (v < 0 || v >= numClasses))
-                throw new IndexOutOfRangeException($"{op}: class {v} at flat position {i} is outside 0..{numClasses - 1}.");
-    }
-
     private static void CheckSameShape(string op, Tensor prediction, Tensor target)
     {
         if (prediction.Shape != target.Shape)

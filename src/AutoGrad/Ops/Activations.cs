@@ -41,7 +41,7 @@ public static class Activations
 
     // Primitive because: numerical stability; eˣ − 1 near 0 needs expm1, which no op composes. d/dx = eˣ.
     private static Tensor Expm1(Tensor x) =>
-        Tape.RecordOp("Expm1", Dispatch.Map<AutoGrad.Kernels.Expm1Kernel>(x), [x], g => [g * x.Exp()]);
+        Tape.Finish("Expm1", Dispatch.Map<AutoGrad.Kernels.Expm1Kernel>(x), [x], g => [g * x.Exp()]);
 
     /// <summary>SELU <c>y = λ·ELU(x, α)</c> with the self-normalising constants <see cref="SeluScale"/> and <see cref="SeluAlpha"/>.</summary>
     public static Tensor Selu(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
@@ -93,7 +93,7 @@ public static class Activations
         using var site = CallSite.Enter(callerFile, callerLine);
         var z = beta == 1.0 ? x : x * beta;
         // Primitive because: numerical stability; ln(1 + u) for tiny u needs log1p, which no op composes.
-        var y = Tape.RecordOp("Softplus", Dispatch.Map<AutoGrad.Kernels.SoftplusKernel>(z), [z], g => [g * z.Sigmoid()]);
+        var y = Tape.Finish("Softplus", Dispatch.Map<AutoGrad.Kernels.SoftplusKernel>(z), [z], g => [g * z.Sigmoid()]);
         return beta == 1.0 ? y : y * (1.0 / beta);
     }
 

@@ -67,7 +67,7 @@ public static partial class IndexingOps
         if (x.DType == DType.Float32) IndexKernels.Take<float>(x.F32, offsets, y.F32);
         else IndexKernels.Take<double>(x.F64, offsets, y.F64);
         var inShape = x.Shape;
-        return Tape.RecordOp("Gather", y, [x], g => [Tensor.Zeros(inShape, g.DType).ScatterAdd(a, index, g)]);
+        return Tape.Finish("Gather", y, [x], g => [Tensor.Zeros(inShape, g.DType).ScatterAdd(a, index, g)]);
     }
 
     /// <summary>
@@ -85,7 +85,7 @@ public static partial class IndexingOps
         var y = x.Clone();
         if (x.DType == DType.Float32) IndexKernels.Put<float>(offsets, source.F32, y.F32);
         else IndexKernels.Put<double>(offsets, source.F64, y.F64);
-        return Tape.RecordOp("ScatterAdd", y, [x, source], g => [g, source.RequiresGrad ? g.Gather(a, index) : null]);
+        return Tape.Finish("ScatterAdd", y, [x, source], g => [g, source.RequiresGrad ? g.Gather(a, index) : null]);
     }
 
     // Primitive because: speed. Composed as Gather it built an index tensor as large as the result (for a 60,000-image
@@ -105,7 +105,7 @@ public static partial class IndexingOps
         if (x.DType == DType.Float32) IndexKernels.SelectBlocks<float>(x.F32, idx, y.F32, outer, n, inner);
         else IndexKernels.SelectBlocks<double>(x.F64, idx, y.F64, outer, n, inner);
         var inShape = x.Shape;
-        return Tape.RecordOp("IndexSelect", y, [x], g => [Tensor.Zeros(inShape, g.DType).IndexAdd(a, idx, g)], saved: []);
+        return Tape.Finish("IndexSelect", y, [x], g => [Tensor.Zeros(inShape, g.DType).IndexAdd(a, idx, g)], saved: []);
     }
 
     /// <summary>
@@ -129,7 +129,7 @@ public static partial class IndexingOps
         var (outer, n, inner) = Reduce.Split(x.Shape.Dims, a);
         if (x.DType == DType.Float32) IndexKernels.AddBlocks<float>(source.F32, idx, y.F32, outer, n, inner);
         else IndexKernels.AddBlocks<double>(source.F64, idx, y.F64, outer, n, inner);
-        return Tape.RecordOp("IndexAdd", y, [x, source], g => [g, source.RequiresGrad ? g.IndexSelect(a, idx) : null], saved: []);
+        return Tape.Finish("IndexAdd", y, [x, source], g => [g, source.RequiresGrad ? g.IndexSelect(a, idx) : null], saved: []);
     }
 
     // A private copy of the indices (the rule reads them at backward time, after the caller may have reused the array),
@@ -148,6 +148,18 @@ public static partial class IndexingOps
         using var site = CallSite.Enter(callerFile, callerLine);
         if (indices.Rank != 1) throw new ArgumentException($"IndexSelect: indices must be 1-D, got shape {indices.Shape}.");
         return x.IndexSelect(axis, ToIndices("IndexSelect", indices));
+    }
+
+    // Class indices of a loss: each an integer in 0..numClasses − 1, named by the loss the user called (Losses).
+    internal static void CheckClasses(string op, Tensor classes, int numClasses)
+    {
+        if (numClasses <= 0) return;
+        for (int i = 0; i < classes.Size; i++)   // every value an integer first, as OneHot checks, then the range
+            if (classes.GetFlat(i) is var v && (v != Math.Floor(v) || double.IsNaN(v)))
+                throw new ArgumentException($"{op}: class index {v} at flat position {i} is not an integer.");
+        for (int i = 0; i < classes.Size; i++)
+            if (classes.GetFlat(i) is var v && (v < 0 || v >= numClasses))
+                throw new IndexOutOfRangeException($"{op}: class {v} at flat position {i} is outside 0..{numClasses - 1}.");
     }
 
     internal static int[] ToIndices(string op, Tensor t)

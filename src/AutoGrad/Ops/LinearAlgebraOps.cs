@@ -68,14 +68,12 @@ public static class LinearAlgebraOps
         else y = Batched(a, b, transA, transB, m, k, n);
         // see Note [Unrecorded ops] in Tape.cs
         if (bias is null)
-            return Tape.WillRecord(a, b) ? Tape.RecordOp("MatMul", y, [a, b], Rule(a, b, transA, transB)) : Tape.NotRecorded("MatMul", y, a, b);
+            return Tape.Finish("MatMul", y, a, b, null, (a, b, transA, transB), static s => Rule(s.a, s.b, s.transA, s.transB));
         Tensor.CheckSameDType("MatMul", y, bias);
         if (!bias.Shape.CanBroadcastTo(y.Shape))
             throw new ArgumentException($"MatMul: bias of shape {bias.Shape} does not broadcast to the product's shape {y.Shape}.");
         Dispatch.AddInPlace(y, bias);
-        return Tape.WillRecord(a, b, bias)
-            ? Tape.RecordOp("MatMulAddBias", y, [a, b, bias], BiasRule(a, b, transA, transB, bias))
-            : Tape.NotRecorded("MatMulAddBias", y, a, b, bias);
+        return Tape.Finish("MatMulAddBias", y, a, b, bias, (a, b, transA, transB, bias), static s => BiasRule(s.a, s.b, s.transA, s.transB, s.bias));
     }
 
     private static Tensor Batched(Tensor a, Tensor b, bool transA, bool transB, int m, int k, int n)

@@ -11,7 +11,7 @@ public static class MathOps
     public static Tensor Negate(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.RecordOp("Negate", Dispatch.Map<NegateKernel>(x), [x], g => [-g], saved: []);
+        return Tape.Finish("Negate", Dispatch.Map<NegateKernel>(x), [x], g => [-g], saved: []);
     }
 
     /// <summary><c>y = eˣ</c>.</summary>
@@ -19,14 +19,14 @@ public static class MathOps
     {
         using var site = CallSite.Enter(callerFile, callerLine);
         var y = Dispatch.Map<ExpKernel>(x);
-        return Tape.RecordOp("Exp", y, [x], g => [g * y]);   // d/dx eˣ = eˣ
+        return Tape.Finish("Exp", y, [x], g => [g * y]);   // d/dx eˣ = eˣ
     }
 
     /// <summary>Natural logarithm <c>y = ln x</c>.</summary>
     public static Tensor Log(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.RecordOp("Log", Dispatch.Map<LogKernel>(x), [x], g => [g / x]);
+        return Tape.Finish("Log", Dispatch.Map<LogKernel>(x), [x], g => [g / x]);
     }
 
     /// <summary><c>y = √x</c>.</summary>
@@ -34,7 +34,7 @@ public static class MathOps
     {
         using var site = CallSite.Enter(callerFile, callerLine);
         var y = Dispatch.Map<SqrtKernel>(x);
-        return Tape.RecordOp("Sqrt", y, [x], g => [g / (y * 2.0)]);
+        return Tape.Finish("Sqrt", y, [x], g => [g / (y * 2.0)]);
     }
 
     /// <summary><c>y = x²</c>.</summary>
@@ -49,7 +49,7 @@ public static class MathOps
     public static Tensor Abs(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.RecordOp("Abs", Dispatch.Map<AbsKernel>(x), [x], g => [g * x.Sign()]);
+        return Tape.Finish("Abs", Dispatch.Map<AbsKernel>(x), [x], g => [g * x.Sign()]);
     }
 
     /// <summary><c>y = sign(x)</c> ∈ {−1, 0, 1}; piecewise constant, so it carries no gradient.</summary>
@@ -57,7 +57,7 @@ public static class MathOps
     public static Tensor Sign(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return StepScope.Temporary(Dispatch.Map<SignKernel>(x), x);
+        return Tape.Finish("Sign", Dispatch.Map<SignKernel>(x), x);
     }
 
     /// <summary><c>y = tanh x</c>.</summary>
@@ -65,7 +65,7 @@ public static class MathOps
     {
         using var site = CallSite.Enter(callerFile, callerLine);
         var y = Dispatch.Map<TanhKernel>(x);
-        return Tape.RecordOp("Tanh", y, [x], g => [g * (1.0 - y * y)]);   // tanh' = 1 − tanh²
+        return Tape.Finish("Tanh", y, [x], g => [g * (1.0 - y * y)]);   // tanh' = 1 − tanh²
     }
 
     /// <summary>Logistic sigmoid <c>σ(x) = 1/(1 + e^{−x})</c>, stable for large |x|.</summary>
@@ -73,7 +73,7 @@ public static class MathOps
     {
         using var site = CallSite.Enter(callerFile, callerLine);
         var y = Dispatch.Map<SigmoidKernel>(x);
-        return Tape.RecordOp("Sigmoid", y, [x], g => [g * y * (1.0 - y)]);   // σ' = σ(1 − σ)
+        return Tape.Finish("Sigmoid", y, [x], g => [g * y * (1.0 - y)]);   // σ' = σ(1 − σ)
     }
 
     /// <summary>Rectified linear unit <c>y = max(0, x)</c>.</summary>
@@ -82,7 +82,7 @@ public static class MathOps
     {
         using var site = CallSite.Enter(callerFile, callerLine);
         var y = Dispatch.Map<ReluKernel>(x);
-        return Tape.WillRecord(x) ? Tape.RecordOp("Relu", y, [x], ReluRule(x)) : Tape.NotRecorded("Relu", y, x);   // Note [Unrecorded ops]
+        return Tape.Finish("Relu", y, x, null, null, x, static s => ReluRule(s));   // Note [Unrecorded ops]
     }
 
     private static BackwardRule ReluRule(Tensor x) => g => [g.PassWherePositive(x)];
@@ -93,7 +93,7 @@ public static class MathOps
     {
         using var site = CallSite.Enter(callerFile, callerLine);
         if (min > max) throw new ArgumentException($"Clamp: min ({min}) is greater than max ({max}).");
-        return Tape.RecordOp("Clamp", Dispatch.Map(x, new ClampKernel(min, max)), [x],
+        return Tape.Finish("Clamp", Dispatch.Map(x, new ClampKernel(min, max)), [x],
             g => [g * Dispatch.Map(x, new InRangeMaskKernel(min, max))]);
     }
 
@@ -101,7 +101,7 @@ public static class MathOps
     public static Tensor Erf(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.RecordOp("Erf", Dispatch.Map<ErfKernel>(x), [x], g => [g * (x * x).Negate().Exp() * (2 / Math.Sqrt(Math.PI))]);
+        return Tape.Finish("Erf", Dispatch.Map<ErfKernel>(x), [x], g => [g * (x * x).Negate().Exp() * (2 / Math.Sqrt(Math.PI))]);
     }
 
     /// <summary>Converts to another element type; the gradient is converted back.</summary>
@@ -112,6 +112,6 @@ public static class MathOps
         var y = Tensor.Empty(x.Shape, dtype);
         if (dtype == DType.Float64) ConvertKernels.Widen(x.F32, y.F64);
         else ConvertKernels.Narrow(x.F64, y.F32);
-        return Tape.RecordOp("To", y, [x], g => [g.To(x.DType)]);
+        return Tape.Finish("To", y, [x], g => [g.To(x.DType)]);
     }
 }

@@ -14,7 +14,7 @@ public static partial class ShapeOps
         if (target == x.Shape) return x;
         var y = new Tensor(x.Storage, target, x.DType);   // shares the buffer: contiguous row-major either way
         var inShape = x.Shape;
-        return Tape.RecordOp("Reshape", y, [x], g => [g.Reshape(inShape.Dims)], saved: []);
+        return Tape.Finish("Reshape", y, [x], g => [g.Reshape(inShape.Dims)], saved: []);
     }
 
     /// <summary>The same values in the given shape.</summary>
@@ -66,7 +66,7 @@ public static partial class ShapeOps
         if (!x.Shape.CanBroadcastTo(shape))
             throw new ArgumentException($"BroadcastTo: shape {x.Shape} cannot be broadcast to {shape}: aligned from the right, each dimension must equal the target's or be 1.");
         var inShape = x.Shape;
-        return Tape.RecordOp("BroadcastTo", Dispatch.Expand(x, shape), [x], g => [g.SumTo(inShape)], saved: []);
+        return Tape.Finish("BroadcastTo", Dispatch.Expand(x, shape), [x], g => [g.SumTo(inShape)], saved: []);
     }
 
     /// <summary>Sums over the axes that broadcasting to this tensor's shape from <paramref name="shape"/> would repeat: the adjoint of <see cref="BroadcastTo"/>.</summary>
@@ -90,7 +90,7 @@ public static partial class ShapeOps
             int inner = shape.Size, n = inner == 0 ? 0 : x.Size / inner;
             if (x.DType == DType.Float32) Kernels.Reduce.Sum<float>(x.F32, y.F32, 1, n, inner);
             else Kernels.Reduce.Sum<double>(x.F64, y.F64, 1, n, inner);
-            return Tape.WillRecord(x) ? Tape.RecordOp("SumTo", y, [x], SumToRule(x.Shape), saved: []) : Tape.NotRecorded("SumTo", y, x);
+            return Tape.Finish("SumTo", y, x, null, null, x.Shape, static s => SumToRule(s), saved: []);
         }
         var axes = new List<int>();
         for (int i = 0; i < x.Rank; i++)
