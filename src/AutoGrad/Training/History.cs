@@ -157,10 +157,10 @@ public sealed class History
     }
 
     /// <summary>Writes <see cref="ToCsv"/> to <paramref name="path"/>.</summary>
-    public void SaveCsv(string path) => File.WriteAllText(path, ToCsv());
+    public void SaveCsv(string path) => AutoGrad.IO.AtomicFile.WriteAllText(path, ToCsv());   // Note [Atomic saves]
 
     /// <summary>Writes <see cref="ToJson"/> to <paramref name="path"/>.</summary>
-    public void SaveJson(string path) => File.WriteAllText(path, ToJson());
+    public void SaveJson(string path) => AutoGrad.IO.AtomicFile.WriteAllText(path, ToJson());
 
     /// <summary>Reads a history CSV file.</summary>
     public static History LoadCsv(string path) => FromCsv(File.ReadAllText(path), Path.GetFileName(path));
@@ -181,8 +181,8 @@ public sealed class History
         Directory.CreateDirectory(directory);
         var loss = Path.Combine(directory, "loss.svg");
         var accuracy = Path.Combine(directory, "accuracy.svg");
-        File.WriteAllText(loss, LossCurvesSvg());
-        File.WriteAllText(accuracy, AccuracyCurvesSvg());
+        AutoGrad.IO.AtomicFile.WriteAllText(loss, LossCurvesSvg());
+        AutoGrad.IO.AtomicFile.WriteAllText(accuracy, AccuracyCurvesSvg());
         return (loss, accuracy);
     }
 
