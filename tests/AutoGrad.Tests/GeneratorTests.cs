@@ -105,7 +105,6 @@ public class GeneratorTests
         Assert.Contains("all zero", e.Message);
         Assert.Equal(before, g.GetState());   // unchanged
         Assert.Equal(new Generator(5).NextNormal(), g.NextNormal());
-        Assert.Contains("must be 0 or 1", Assert.Throws<ArgumentException>(() => g.SetState([1, 2, 3, 4, 7, 0])).Message);
         Assert.Contains("not finite", Assert.Throws<ArgumentException>(() => g.SetState([1, 2, 3, 4, 1, BitConverter.DoubleToUInt64Bits(double.NaN)])).Message);
         g.SetState([0, 0, 0, 1, 0, 0]);   // one nonzero word is a valid state
         Assert.True(double.IsFinite(g.NextNormal()));

@@ -47,7 +47,8 @@ public sealed class AtomicFileTests : IDisposable
         return (reads, saves);
     }
 
-    private static Linear Model(int version) => new(3 + version, 2, new Generator((ulong)version));
+    // Large enough (about 400 KB) that writing takes long enough for saves to overlap.
+    private static Linear Model(int version) => new(1000 + version, 100, new Generator((ulong)version));
 
     [Fact]
     public void Concurrent_checkpoint_saves_to_one_path_never_show_a_reader_a_partial_file()
