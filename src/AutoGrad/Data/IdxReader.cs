@@ -129,6 +129,8 @@ public static class IdxReader
         }
         if (size > Array.MaxLength)
             throw new InvalidDataException($"{source}: dimensions ({string.Join(" × ", dims)}) make {size} values, more than an array can hold ({Array.MaxLength}).");
+        try { _ = new Shape(dims); }   // Shape's own checks too (e.g. a zero-size shape whose leading dimensions overflow)
+        catch (ArgumentException e) { throw new InvalidDataException($"{source}: dimensions ({string.Join(" × ", dims)}) cannot make a tensor ({e.Message})"); }
         long expected = offset + size;
         if (s is CheckedGzipStream gz)
         {

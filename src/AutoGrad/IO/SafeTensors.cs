@@ -150,7 +150,7 @@ public static class SafeTensors
 
     private static InvalidDataException Bad(string source, string problem) => new($"{source}: {problem}");
 
-    private sealed record Entry(string Name, DType DType, int[] Shape, long Begin, long End);
+    private sealed record Entry(string Name, DType DType, Shape Shape, long Begin, long End);
 
     private sealed record Layout(List<Entry> Entries, Dictionary<string, string> Metadata);
 
@@ -248,6 +248,9 @@ public static class SafeTensors
             size = Math.Min(size * v, int.MaxValue + 1L);   // 64-bit and clamped: past int.MaxValue the tensor is too large anyway
         }
         if (size > int.MaxValue) throw Bad(source, $"tensor '{name}' has shape [{string.Join(", ", shape)}] with more than {int.MaxValue} elements.");
+        Shape checkedShape;
+        try { checkedShape = new Shape(shape); }   // Shape's own checks too (e.g. a zero-size shape whose leading dimensions overflow)
+        catch (ArgumentException e) { throw Bad(source, $"tensor '{name}' has shape [{string.Join(", ", shape)}], which AutoGrad cannot hold ({e.Message})"); }
         if (!value.TryGetProperty("data_offsets", out var off) || off.ValueKind != JsonValueKind.Array || off.GetArrayLength() != 2)
             throw Bad(source, $"tensor '{name}' has no 'data_offsets' pair [begin, end].");
         long begin = Offset(off[0]), end = Offset(off[1]);
@@ -255,7 +258,7 @@ public static class SafeTensors
         long need = size * dtype.ElementSize();
         if (end - begin != need)
             throw Bad(source, $"tensor '{name}' of dtype {dtypeName} and shape [{string.Join(", ", shape)}] needs {need} bytes but data_offsets [{begin}, {end}] span {end - begin}.");
-        return new Entry(name, dtype, shape, begin, end);
+        return new Entry(name, dtype, checkedShape, begin, end);
     }
 
     private static long Offset(JsonElement e) => e.ValueKind == JsonValueKind.Number && e.TryGetInt64(out long v) ? v : -1;

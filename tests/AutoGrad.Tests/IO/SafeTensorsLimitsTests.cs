@@ -60,6 +60,15 @@ public sealed class SafeTensorsLimitsTests : IDisposable
     }
 
     [Fact]
+    public void A_zero_size_shape_whose_leading_dimensions_overflow_is_InvalidDataException_not_ArgumentException()
+    {
+        // Found by the fuzz suite (AUTOGRAD_FUZZ_ITERATIONS=5000): [2147483647, 2, 0] has 0 elements, but Shape refuses it.
+        var e = Assert.Throws<InvalidDataException>(() => SafeTensors.Deserialize(File1("[2147483647,2,0]", 0), "z.safetensors"));
+        Assert.StartsWith("z.safetensors: tensor 't' has shape [2147483647, 2, 0], which AutoGrad cannot hold (", e.Message);
+        Assert.Equal(new Shape(0, 2147483647), SafeTensors.Deserialize(File1("[0,2147483647]", 0), "z").Tensors["t"].Shape);
+    }
+
+    [Fact]
     public void Load_checks_the_header_against_the_file_length_before_reading_the_data()
     {
         // A header promising 400 MB in a file with 16 MB of data: rejected from the header alone, allocating about nothing
