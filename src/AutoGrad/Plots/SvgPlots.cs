@@ -14,7 +14,7 @@ public sealed record PlotSeries(string Name, IReadOnlyList<double> X, IReadOnlyL
 }
 
 /// <summary>Stand-alone SVG charts for training reports: learning curves, confusion-matrix heat maps and ROC curves.</summary>
-/// <remarks>Each method returns the SVG document as a string; write it with <c>AtomicFile.WriteAllText(path, svg)</c> (namespace <c>AutoGrad.IO</c>, crash-safe) or <c>File.WriteAllText</c> and open it in a browser.</remarks>
+/// <remarks>Each method returns the SVG document as a string; write it with <c>File.WriteAllText(path, svg)</c> and open it in a browser.</remarks>
 public static class SvgPlots
 {
     private const int Width = 640, Height = 420, Left = 70, Right = 160, Top = 40, Bottom = 55;

@@ -181,8 +181,8 @@ public sealed class History
         Directory.CreateDirectory(directory);
         var loss = Path.Combine(directory, "loss.svg");
         var accuracy = Path.Combine(directory, "accuracy.svg");
-        AutoGrad.IO.AtomicFile.WriteAllText(loss, LossCurvesSvg());
-        AutoGrad.IO.AtomicFile.WriteAllText(accuracy, AccuracyCurvesSvg());
+        File.WriteAllText(loss, LossCurvesSvg());
+        File.WriteAllText(accuracy, AccuracyCurvesSvg());
         return (loss, accuracy);
     }
 
