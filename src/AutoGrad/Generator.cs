@@ -75,10 +75,16 @@ public sealed class Generator
     public ulong[] GetState() => [_s0, _s1, _s2, _s3, _spareNormal is double d ? 1UL : 0UL, BitConverter.DoubleToUInt64Bits(_spareNormal ?? 0)];
 
     /// <summary>Restores a state captured by <see cref="GetState"/>.</summary>
+    /// <exception cref="ArgumentException">Not six words, the all-zero xoshiro state (a fixed point: every draw would be 0 and
+    /// <see cref="NextNormal"/> would loop forever), or a cached normal that is not finite; the generator is unchanged.</exception>
     public void SetState(ulong[] state)
     {
         ArgumentNullException.ThrowIfNull(state);
         if (state.Length != 6) throw new ArgumentException($"Generator.SetState: expected 6 words, got {state.Length}.", nameof(state));
+        if ((state[0] | state[1] | state[2] | state[3]) == 0)
+            throw new ArgumentException("Generator.SetState: the first four words are all zero, which xoshiro256** never reaches from a seed (every draw would be 0 forever); the state is corrupt.", nameof(state));
+        if (state[4] != 0 && !double.IsFinite(BitConverter.UInt64BitsToDouble(state[5])))
+            throw new ArgumentException($"Generator.SetState: the cached normal sample {BitConverter.UInt64BitsToDouble(state[5])} is not finite.", nameof(state));
         (_s0, _s1, _s2, _s3) = (state[0], state[1], state[2], state[3]);
         _spareNormal = state[4] != 0 ? BitConverter.UInt64BitsToDouble(state[5]) : null;
     }

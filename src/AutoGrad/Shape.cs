@@ -10,10 +10,14 @@ public readonly struct Shape : IEquatable<Shape>, IReadOnlyList<int>
 {
     private readonly int[]? _dims;
 
-    /// <summary>A shape with the given dimensions, each ≥ 0.</summary>
+    /// <summary>The largest rank a shape may have (64); file readers enforce it too, so a hostile file cannot make a rank-million tensor.</summary>
+    public const int MaxRank = 64;
+
+    /// <summary>A shape with the given dimensions, each ≥ 0, at most <see cref="MaxRank"/> of them.</summary>
     public Shape(params int[] dims)
     {
         ArgumentNullException.ThrowIfNull(dims);
+        if (dims.Length > MaxRank) throw new ArgumentException($"Shape: rank {dims.Length} exceeds the limit of {MaxRank} dimensions.", nameof(dims));
         foreach (var d in dims)
             if (d < 0) throw new ArgumentException($"Shape: dimension {d} is negative in ({string.Join(", ", dims)}).", nameof(dims));
         _dims = (int[])dims.Clone();

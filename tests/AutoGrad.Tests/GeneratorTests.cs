@@ -94,4 +94,19 @@ public class GeneratorTests
         var ex = Assert.Throws<ArgumentException>(() => g.SetState([1, 2, 3]));
         Assert.Contains("SetState", ex.Message);
     }
+
+    [Fact]
+    public void All_zero_generator_state_is_rejected_instead_of_making_Randn_loop_forever()
+    {
+        // xoshiro256** with all four words zero returns 0 forever, so NextNormal's "u1 > 0" loop never ended (issue 12).
+        var g = new Generator(5);
+        var before = g.GetState();
+        var e = Assert.Throws<ArgumentException>(() => g.SetState([0, 0, 0, 0, 0, 0]));
+        Assert.Contains("all zero", e.Message);
+        Assert.Equal(before, g.GetState());   // unchanged
+        Assert.Equal(new Generator(5).NextNormal(), g.NextNormal());
+        Assert.Contains("not finite", Assert.Throws<ArgumentException>(() => g.SetState([1, 2, 3, 4, 1, BitConverter.DoubleToUInt64Bits(double.NaN)])).Message);
+        g.SetState([0, 0, 0, 1, 0, 0]);   // one nonzero word is a valid state
+        Assert.True(double.IsFinite(g.NextNormal()));
+    }
 }

@@ -1,17 +1,22 @@
-using System.IO.Compression;
-
 namespace AutoGrad.Data;
 
 // Gzip is detected by its magic bytes (1f 8b), not the file name, so renamed or decompressed files both work.
+// Gzip data is always read through CheckedGzipStream (Note [Checked gzip]): bounded, trailer verified.
 internal static class DataFiles
 {
-    public static Stream OpenMaybeGzip(string path)
+    /// <summary>Opens <paramref name="path"/>, decompressing gzip; at most <paramref name="maxGzipBytes"/> may come out of gzip data.</summary>
+    public static Stream Open(string path, long maxGzipBytes)
     {
-        var file = File.OpenRead(path);
-        return IsGzip(file) ? new GZipStream(file, CompressionMode.Decompress) : file;
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        try { return IsGzip(file) ? new CheckedGzipStream(file, Path.GetFileName(path), maxGzipBytes, leaveOpen: false) : file; }
+        catch { file.Dispose(); throw; }
     }
 
-    public static Stream MaybeGunzip(Stream stream)
+    /// <summary>
+    /// <paramref name="stream"/> decoded: itself, or a checked gzip decoder over it (which leaves it open). A stream that cannot seek is
+    /// first copied into memory, since the gzip trailer must be read before decompressing.
+    /// </summary>
+    public static Stream Decode(Stream stream, string sourceName, long maxGzipBytes)
     {
         if (!stream.CanSeek)
         {
@@ -20,29 +25,7 @@ internal static class DataFiles
             copy.Position = 0;
             stream = copy;
         }
-        return IsGzip(stream) ? new GZipStream(stream, CompressionMode.Decompress) : stream;
-    }
-
-    /// <summary>All bytes, decompressed when gzip; corrupt gzip data becomes an InvalidDataException naming the file.</summary>
-    public static byte[] ReadAllBytes(string path)
-    {
-        using var stream = OpenMaybeGzip(path);
-        return ReadAll(stream, Path.GetFileName(path));
-    }
-
-    public static byte[] ReadAll(Stream stream, string sourceName)
-    {
-        try
-        {
-            using var decoded = MaybeGunzip(stream);
-            using var buffer = new MemoryStream();
-            decoded.CopyTo(buffer);
-            return buffer.ToArray();
-        }
-        catch (InvalidDataException e)
-        {
-            throw new InvalidDataException($"{sourceName}: corrupt gzip data ({e.Message}).", e);
-        }
+        return IsGzip(stream) ? new CheckedGzipStream(stream, sourceName, maxGzipBytes, leaveOpen: true) : stream;
     }
 
     private static bool IsGzip(Stream s)

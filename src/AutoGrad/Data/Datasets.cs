@@ -32,7 +32,7 @@ public static class Datasets
     public static Dataset Digits()
     {
         using var stream = OpenResource("digits.csv.gz");
-        var table = CsvReader.ReadTable(DataFiles.MaybeGunzip(stream), "digits.csv.gz");
+        var table = CsvReader.ReadTable(stream, "digits.csv.gz");
         var names = Enumerable.Range(0, 10).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
         return CsvReader.ToDataset(table, "digits", -1, names);
     }

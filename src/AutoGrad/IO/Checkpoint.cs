@@ -47,13 +47,13 @@ public static class Checkpoint
 
     private const string ModelPrefix = "model.", OptimPrefix = "optim.", PrePrefix = "pre.", ScalarPrefix = "optim.scalar.", GeneratorPrefix = "generator.", UserPrefix = "user.";
 
-    /// <summary>Writes the state of <paramref name="components"/> after <paramref name="epoch"/> epochs to <paramref name="path"/> (atomically, via a temporary file).</summary>
+    /// <summary>Writes the state of <paramref name="components"/> after <paramref name="epoch"/> epochs to <paramref name="path"/>, atomically:
+    /// a uniquely named temporary file in the same folder, flushed to disk, then renamed over <paramref name="path"/>, so a crash or a
+    /// concurrent save never leaves a partial checkpoint (Note [Atomic saves] in <c>IO/AtomicFile.cs</c>).</summary>
     public static void Save(string path, CheckpointComponents components, int epoch, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var tmp = path + ".tmp";
-        File.WriteAllBytes(tmp, Serialize(components, epoch, metadata));
-        File.Move(tmp, path, overwrite: true);   // a crash mid-write leaves the previous checkpoint intact
+        AtomicFile.WriteAllBytes(path, Serialize(components, epoch, metadata));
     }
 
     /// <summary>The checkpoint bytes (see the remarks of <see cref="Checkpoint"/> for the layout).</summary>
@@ -104,7 +104,7 @@ public static class Checkpoint
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"Checkpoint: no file at '{path}'.", path);
-        return SafeTensors.Deserialize(File.ReadAllBytes(path), Path.GetFileName(path));
+        return SafeTensors.LoadWithMetadata(path);   // header first, bounded (see SafeTensors.Deserialize)
     }
 
     /// <summary>Checks <paramref name="content"/> against <paramref name="components"/> completely, then restores them; <paramref name="source"/> names the file in errors.</summary>

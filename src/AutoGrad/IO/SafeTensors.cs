@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 
@@ -25,11 +26,12 @@ public static class SafeTensors
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    /// <summary>Writes <paramref name="tensors"/> (and optional string metadata) to a safetensors file.</summary>
+    /// <summary>Writes <paramref name="tensors"/> (and optional string metadata) to a safetensors file, atomically: a crash or a
+    /// concurrent save never leaves a partial file (Note [Atomic saves] in <c>IO/AtomicFile.cs</c>).</summary>
     public static void Save(string path, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        File.WriteAllBytes(path, Serialize(tensors, metadata));
+        AtomicFile.WriteAllBytes(path, Serialize(tensors, metadata));
     }
 
     /// <summary>The safetensors bytes of <paramref name="tensors"/>: header length, space-padded JSON header (a multiple of 8 bytes), data.</summary>
@@ -90,115 +92,182 @@ public static class SafeTensors
     public static Dictionary<string, Tensor> Load(string path) => new(LoadWithMetadata(path).Tensors);
 
     /// <summary>Reads the tensors and the <c>__metadata__</c> of a safetensors file.</summary>
+    /// <remarks>Header first: the length field and the JSON header are read and fully checked against the file's length (see
+    /// <see cref="Deserialize"/> for the limits) before any tensor memory is allocated; the tensors are then read straight into their buffers.</remarks>
     /// <exception cref="InvalidDataException">The file is truncated or its header is invalid; the message names the file and the fault.</exception>
     public static SafeTensorsContent LoadWithMetadata(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return Deserialize(File.ReadAllBytes(path), Path.GetFileName(path));
+        var source = Path.GetFileName(path);
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        long length = file.Length;
+        if (length < 8) throw Bad(source, $"truncated: {length} bytes, but the header length alone takes 8.");
+        Span<byte> field = stackalloc byte[8];
+        file.ReadExactly(field);
+        var header = new byte[HeaderLength(field, length, source)];
+        file.ReadExactly(header);
+        var layout = ParseHeader(header, length - 8 - header.Length, source);
+        var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        try
+        {
+            foreach (var e in layout.Entries)   // sorted by offset, tiling the data section, so one sequential pass reads them all
+            {
+                var t = Tensor.Empty(e.Shape, e.DType);
+                file.ReadExactly(e.DType == DType.Float32 ? MemoryMarshal.AsBytes(((float[])t.Storage.Data!).AsSpan()) : MemoryMarshal.AsBytes(((double[])t.Storage.Data!).AsSpan()));
+                if (!BitConverter.IsLittleEndian) SwapToNative(t);
+                tensors[e.Name] = t;
+            }
+        }
+        catch (EndOfStreamException) { throw Bad(source, $"truncated: the file ended before the {length - 8 - header.Length}-byte data section did (did it change while being read?)."); }
+        return new SafeTensorsContent(tensors, layout.Metadata);
     }
 
     /// <summary>Parses safetensors bytes; <paramref name="sourceName"/> names them in error messages.</summary>
+    /// <remarks>Limits: the JSON header is at most <see cref="MaxHeaderBytes"/> bytes of strict UTF-8 without duplicate keys at any level
+    /// (<c>__metadata__</c> and tensor entries included) and at most 64 levels deep; a tensor has rank at most <see cref="Shape.MaxRank"/>,
+    /// at most <c>int.MaxValue</c> elements (counted in 64 bits) and dtype F32 or F64; its data_offsets span exactly its byte size, and the
+    /// tensors tile the data section exactly (no overlap, hole or overrun).</remarks>
     /// <exception cref="InvalidDataException">The bytes are truncated or the header is invalid.</exception>
     public static SafeTensorsContent Deserialize(ReadOnlySpan<byte> bytes, string sourceName = "safetensors data")
     {
-        InvalidDataException Bad(string problem) => new($"{sourceName}: {problem}");
+        if (bytes.Length < 8) throw Bad(sourceName, $"truncated: {bytes.Length} bytes, but the header length alone takes 8.");
+        int n = HeaderLength(bytes[..8], bytes.Length, sourceName);
+        var layout = ParseHeader(bytes.Slice(8, n).ToArray(), bytes.Length - 8 - n, sourceName);
+        var data = bytes[(8 + n)..];
+        var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        long pos = 0;
+        foreach (var e in layout.Entries)
+        {
+            var t = Tensor.Empty(e.Shape, e.DType);
+            int count = checked((int)(e.End - e.Begin));
+            data.Slice((int)pos, count).CopyTo(e.DType == DType.Float32 ? MemoryMarshal.AsBytes(((float[])t.Storage.Data!).AsSpan()) : MemoryMarshal.AsBytes(((double[])t.Storage.Data!).AsSpan()));
+            if (!BitConverter.IsLittleEndian) SwapToNative(t);
+            tensors[e.Name] = t;
+            pos += count;
+        }
+        return new SafeTensorsContent(tensors, layout.Metadata);
+    }
 
-        if (bytes.Length < 8) throw Bad($"truncated: {bytes.Length} bytes, but the header length alone takes 8.");
-        ulong n = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
-        if (n > MaxHeaderBytes) throw Bad($"header length {n} exceeds the {MaxHeaderBytes}-byte limit.");
-        if (n > (ulong)(bytes.Length - 8)) throw Bad($"header length {n} is larger than the {bytes.Length - 8} bytes after the length field (truncated file?).");
-        var header = bytes.Slice(8, (int)n);
-        var data = bytes[(8 + (int)n)..];
+    private static InvalidDataException Bad(string source, string problem) => new($"{source}: {problem}");
 
+    private sealed record Entry(string Name, DType DType, Shape Shape, long Begin, long End);
+
+    private sealed record Layout(List<Entry> Entries, Dictionary<string, string> Metadata);
+
+    // The header length from the 8-byte field, checked against the limit and the total length before the header is read.
+    private static int HeaderLength(ReadOnlySpan<byte> field, long length, string source)
+    {
+        ulong n = BinaryPrimitives.ReadUInt64LittleEndian(field);
+        if (n > MaxHeaderBytes) throw Bad(source, $"header length {n} exceeds the {MaxHeaderBytes}-byte limit.");
+        if (n > (ulong)(length - 8)) throw Bad(source, $"header length {n} is larger than the {length - 8} bytes after the length field (truncated file?).");
+        return (int)n;
+    }
+
+    // Checks the whole header against the data section's length; nothing beyond the (bounded) header is allocated until every
+    // entry is known to fit. The entries come back sorted by offset.
+    private static Layout ParseHeader(byte[] header, long dataLength, string source)
+    {
         // Strict UTF-8 first: JsonDocument accepts bad sequences inside strings and only fails later, on GetString.
         try { StrictUtf8.GetCharCount(header); }
-        catch (DecoderFallbackException e) { throw Bad($"the JSON header is not valid UTF-8 ({e.Message})"); }
+        catch (DecoderFallbackException e) { throw Bad(source, $"the JSON header is not valid UTF-8 ({e.Message})"); }
         JsonDocument doc;
-        try { doc = JsonDocument.Parse(header.ToArray()); }
-        catch (JsonException e) { throw Bad($"invalid JSON header: {e.Message}"); }
-        catch (ArgumentException e) { throw Bad($"invalid JSON header: {e.Message}"); }   // e.g. invalid UTF-8 sequences
+        // Duplicate keys are rejected at every level (a later entry would silently win), as is nesting deeper than 64.
+        try { doc = JsonDocument.Parse(header, new JsonDocumentOptions { AllowDuplicateProperties = false, MaxDepth = 64 }); }
+        catch (JsonException e) { throw Bad(source, $"invalid JSON header: {e.Message}"); }
+        catch (ArgumentException e) { throw Bad(source, $"invalid JSON header: {e.Message}"); }   // e.g. invalid UTF-8 sequences
+        catch (InvalidOperationException e) { throw Bad(source, $"a key in the JSON header is not valid Unicode ({e.Message})"); }   // the duplicate check decodes keys
         using var _ = doc;
-        if (doc.RootElement.ValueKind != JsonValueKind.Object) throw Bad($"the JSON header must be an object, got {doc.RootElement.ValueKind}.");
+        if (doc.RootElement.ValueKind != JsonValueKind.Object) throw Bad(source, $"the JSON header must be an object, got {doc.RootElement.ValueKind}.");
 
-        var metadata = new Dictionary<string, string>();
-        var entries = new List<(string Name, DType DType, int[] Shape, long Begin, long End)>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        var entries = new List<Entry>();
         foreach (var p in doc.RootElement.EnumerateObject())
         {
-            if (!seen.Add(p.Name)) throw Bad($"the header names '{p.Name}' twice.");
-            if (p.Name == MetadataKey)
+            var name = Name(p, source);
+            if (name == MetadataKey)
             {
-                if (p.Value.ValueKind != JsonValueKind.Object) throw Bad($"{MetadataKey} must be an object of strings.");
+                if (p.Value.ValueKind != JsonValueKind.Object) throw Bad(source, $"{MetadataKey} must be an object of strings.");
                 foreach (var m in p.Value.EnumerateObject())
-                    metadata[m.Name] = m.Value.ValueKind == JsonValueKind.String ? m.Value.GetString()! : throw Bad($"{MetadataKey} entry '{m.Name}' is not a string.");
+                    metadata[Name(m, source)] = m.Value.ValueKind == JsonValueKind.String ? Text(m.Value, source) : throw Bad(source, $"{MetadataKey} entry '{m.Name}' is not a string.");
                 continue;
             }
-            entries.Add(ParseEntry(p.Name, p.Value, Bad));
+            entries.Add(ParseEntry(name, p.Value, source));
         }
 
         // Sorted by offset, the tensors must tile the data section exactly: no overlaps, no holes, no overrun.
+        entries.Sort((a, b) => a.Begin != b.Begin ? a.Begin.CompareTo(b.Begin) : a.End.CompareTo(b.End));
         long expected = 0;
-        foreach (var e in entries.OrderBy(e => e.Begin).ThenBy(e => e.End))
-        {
-            if (e.End > data.Length) throw Bad($"tensor '{e.Name}' data_offsets [{e.Begin}, {e.End}] run past the {data.Length}-byte data section (truncated file?).");
-            if (e.Begin < expected) throw Bad($"tensor '{e.Name}' data_offsets [{e.Begin}, {e.End}] overlap another tensor ending at {expected}.");
-            if (e.Begin > expected) throw Bad($"tensor '{e.Name}' starts at {e.Begin}, leaving a hole after byte {expected} of the data section.");
-            expected = e.End;
-        }
-        if (expected != data.Length) throw Bad($"the data section has {data.Length} bytes but the tensors cover {expected}.");
-
-        var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (var e in entries)
         {
-            var span = data[(int)e.Begin..(int)e.End];
-            if (e.DType == DType.Float32)
-            {
-                var v = new float[span.Length / 4];
-                for (int i = 0; i < v.Length; i++) v[i] = BinaryPrimitives.ReadSingleLittleEndian(span[(4 * i)..]);
-                tensors[e.Name] = e.Shape.Length == 0 ? Tensor.Scalar(v[0], DType.Float32) : Tensor.FromArray(v, e.Shape);
-            }
-            else
-            {
-                var v = new double[span.Length / 8];
-                for (int i = 0; i < v.Length; i++) v[i] = BinaryPrimitives.ReadDoubleLittleEndian(span[(8 * i)..]);
-                tensors[e.Name] = e.Shape.Length == 0 ? Tensor.Scalar(v[0], DType.Float64) : Tensor.FromArray(v, e.Shape);
-            }
+            if (e.End > dataLength) throw Bad(source, $"tensor '{e.Name}' data_offsets [{e.Begin}, {e.End}] run past the {dataLength}-byte data section (truncated file?).");
+            if (e.Begin < expected) throw Bad(source, $"tensor '{e.Name}' data_offsets [{e.Begin}, {e.End}] overlap another tensor ending at {expected}.");
+            if (e.Begin > expected) throw Bad(source, $"tensor '{e.Name}' starts at {e.Begin}, leaving a hole after byte {expected} of the data section.");
+            expected = e.End;
         }
-        return new SafeTensorsContent(tensors, metadata);
+        if (expected != dataLength) throw Bad(source, $"the data section has {dataLength} bytes but the tensors cover {expected}.");
+        return new Layout(entries, metadata);
     }
 
-    private static (string, DType, int[], long, long) ParseEntry(string name, JsonElement value, Func<string, InvalidDataException> bad)
+    // JsonDocument keeps escapes such as "\ud800" (a lone surrogate) and only fails when the string is decoded.
+    private static string Name(JsonProperty p, string source)
     {
-        if (value.ValueKind != JsonValueKind.Object) throw bad($"tensor '{name}' must be described by an object, got {value.ValueKind}.");
-        if (!value.TryGetProperty("dtype", out var dt) || dt.ValueKind != JsonValueKind.String) throw bad($"tensor '{name}' has no string 'dtype'.");
-        var dtype = dt.GetString() switch
+        try { return p.Name; }
+        catch (InvalidOperationException e) { throw Bad(source, $"a key in the JSON header is not valid Unicode ({e.Message})"); }
+    }
+
+    private static string Text(JsonElement e, string source)
+    {
+        try { return e.GetString()!; }
+        catch (InvalidOperationException x) { throw Bad(source, $"a string in the JSON header is not valid Unicode ({x.Message})"); }
+    }
+
+    private static Entry ParseEntry(string name, JsonElement value, string source)
+    {
+        if (value.ValueKind != JsonValueKind.Object) throw Bad(source, $"tensor '{name}' must be described by an object, got {value.ValueKind}.");
+        if (!value.TryGetProperty("dtype", out var dt) || dt.ValueKind != JsonValueKind.String) throw Bad(source, $"tensor '{name}' has no string 'dtype'.");
+        var dtypeName = Text(dt, source);
+        var dtype = dtypeName switch
         {
             "F32" => DType.Float32,
             "F64" => DType.Float64,
             "F16" or "BF16" or "F8_E4M3" or "F8_E5M2" or "I8" or "I16" or "I32" or "I64" or "U8" or "U16" or "U32" or "U64" or "BOOL"
-                => throw bad($"tensor '{name}' has dtype '{dt.GetString()}', which AutoGrad does not load (only F32 and F64)."),
-            var other => throw bad($"tensor '{name}' has unknown dtype '{other}'."),
+                => throw Bad(source, $"tensor '{name}' has dtype '{dtypeName}', which AutoGrad does not load (only F32 and F64)."),
+            var other => throw Bad(source, $"tensor '{name}' has unknown dtype '{Clip(other)}'."),
         };
-        if (!value.TryGetProperty("shape", out var sh) || sh.ValueKind != JsonValueKind.Array) throw bad($"tensor '{name}' has no 'shape' array.");
-        var shape = new List<int>();
+        if (!value.TryGetProperty("shape", out var sh) || sh.ValueKind != JsonValueKind.Array) throw Bad(source, $"tensor '{name}' has no 'shape' array.");
+        int rank = sh.GetArrayLength();
+        if (rank > Shape.MaxRank) throw Bad(source, $"tensor '{name}' has rank {rank}, more than the {Shape.MaxRank} dimensions AutoGrad allows.");
+        var shape = new int[rank];
         long size = 1;
+        int i = 0;
         foreach (var d in sh.EnumerateArray())
         {
             if (d.ValueKind != JsonValueKind.Number || !d.TryGetInt32(out int v) || v < 0)
-                throw bad($"tensor '{name}' has shape entry {d.GetRawText()}, not a non-negative 32-bit integer.");
-            shape.Add(v);
-            size = Math.Min(size * v, int.MaxValue + 1L);   // clamp: past int.MaxValue the tensor is too large anyway
+                throw Bad(source, $"tensor '{name}' has shape entry {Clip(d.GetRawText())}, not a non-negative 32-bit integer.");
+            shape[i++] = v;
+            size = Math.Min(size * v, int.MaxValue + 1L);   // 64-bit and clamped: past int.MaxValue the tensor is too large anyway
         }
-        if (size > int.MaxValue) throw bad($"tensor '{name}' has shape [{string.Join(", ", shape)}] with more than {int.MaxValue} elements.");
+        if (size > int.MaxValue) throw Bad(source, $"tensor '{name}' has shape [{string.Join(", ", shape)}] with more than {int.MaxValue} elements.");
+        Shape checkedShape;
+        try { checkedShape = new Shape(shape); }   // Shape's own checks too (e.g. a zero-size shape whose leading dimensions overflow)
+        catch (ArgumentException e) { throw Bad(source, $"tensor '{name}' has shape [{string.Join(", ", shape)}], which AutoGrad cannot hold ({e.Message})"); }
         if (!value.TryGetProperty("data_offsets", out var off) || off.ValueKind != JsonValueKind.Array || off.GetArrayLength() != 2)
-            throw bad($"tensor '{name}' has no 'data_offsets' pair [begin, end].");
+            throw Bad(source, $"tensor '{name}' has no 'data_offsets' pair [begin, end].");
         long begin = Offset(off[0]), end = Offset(off[1]);
-        if (begin < 0 || end < begin) throw bad($"tensor '{name}' has data_offsets [{off[0].GetRawText()}, {off[1].GetRawText()}], not 0 ≤ begin ≤ end.");
+        if (begin < 0 || end < begin) throw Bad(source, $"tensor '{name}' has data_offsets [{Clip(off[0].GetRawText())}, {Clip(off[1].GetRawText())}], not 0 ≤ begin ≤ end.");
         long need = size * dtype.ElementSize();
         if (end - begin != need)
-            throw bad($"tensor '{name}' of dtype {dt.GetString()} and shape [{string.Join(", ", shape)}] needs {need} bytes but data_offsets [{begin}, {end}] span {end - begin}.");
-        return (name, dtype, shape.ToArray(), begin, end);
+            throw Bad(source, $"tensor '{name}' of dtype {dtypeName} and shape [{string.Join(", ", shape)}] needs {need} bytes but data_offsets [{begin}, {end}] span {end - begin}.");
+        return new Entry(name, dtype, checkedShape, begin, end);
     }
 
     private static long Offset(JsonElement e) => e.ValueKind == JsonValueKind.Number && e.TryGetInt64(out long v) ? v : -1;
+
+    private static string Clip(string s) => s.Length <= 40 ? s : s[..40] + "…";
+
+    private static void SwapToNative(Tensor t)
+    {
+        if (t.DType == DType.Float32) { var v = MemoryMarshal.Cast<float, int>(((float[])t.Storage.Data!).AsSpan()); BinaryPrimitives.ReverseEndianness(v, v); }
+        else { var v = MemoryMarshal.Cast<double, long>(((double[])t.Storage.Data!).AsSpan()); BinaryPrimitives.ReverseEndianness(v, v); }
+    }
 }

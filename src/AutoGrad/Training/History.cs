@@ -156,10 +156,10 @@ public sealed class History
     }
 
     /// <summary>Writes <see cref="ToCsv"/> to <paramref name="path"/>.</summary>
-    public void SaveCsv(string path) => File.WriteAllText(path, ToCsv());
+    public void SaveCsv(string path) => AutoGrad.IO.AtomicFile.WriteAllText(path, ToCsv());   // Note [Atomic saves]
 
     /// <summary>Writes <see cref="ToJson"/> to <paramref name="path"/>.</summary>
-    public void SaveJson(string path) => File.WriteAllText(path, ToJson());
+    public void SaveJson(string path) => AutoGrad.IO.AtomicFile.WriteAllText(path, ToJson());
 
     /// <summary>Reads a history CSV file.</summary>
     public static History LoadCsv(string path) => FromCsv(File.ReadAllText(path), Path.GetFileName(path));

@@ -46,7 +46,7 @@ public sealed class SearchResults
     }
 
     /// <summary>Writes <see cref="ToCsv"/> to <paramref name="path"/>.</summary>
-    public void SaveCsv(string path) => File.WriteAllText(path, ToCsv());
+    public void SaveCsv(string path) => AutoGrad.IO.AtomicFile.WriteAllText(path, ToCsv());   // Note [Atomic saves]
 
     /// <summary>An aligned text table: rank, configuration, <c>mean ± std</c>.</summary>
     public override string ToString()

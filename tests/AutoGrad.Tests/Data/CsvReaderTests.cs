@@ -53,4 +53,40 @@ public class CsvReaderTests
         }
         finally { dir.Delete(true); }
     }
+
+    [Fact]
+    public void Label_90210_is_rejected_instead_of_making_a_90211_class_data_set()
+    {
+        var table = Read("0.5,1\n1.5,0\n2.5,90210\n");
+        var e = Assert.Throws<CsvFormatException>(() => CsvReader.ToDataset(table, "zip.csv", -1, null));
+        Assert.Equal("zip.csv: line 3, column 2: label 90210 would make 90211 classes, more than the 65536 inferred without class names (pass classNames if this is meant).", e.Message);
+        var names = Enumerable.Range(0, 90211).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(90211, CsvReader.ToDataset(table, "zip.csv", -1, names).ClassCount);   // explicit names allow it
+        Assert.Equal(2, CsvReader.ToDataset(Read("0.5,1\n1.5,0\n"), "ok.csv", -1, null).ClassCount);
+    }
+
+    [Fact]
+    public void Label_int_MaxValue_is_a_CsvFormatException_naming_the_row_not_an_Enumerable_Range_error()
+    {
+        var e = Assert.Throws<CsvFormatException>(() => CsvReader.ToDataset(Read("1,0\n2,2147483647\n"), "max.csv", -1, null));
+        Assert.Equal((2, 2), (e.Line, e.Column));
+        Assert.StartsWith("max.csv: line 2, column 2: label 2147483647 would make 2147483648 classes", e.Message);
+        Assert.Contains("not a non-negative integer", Assert.Throws<CsvFormatException>(() => CsvReader.ToDataset(Read("1,NaN\n"), "nan.csv", -1, null)).Message);
+    }
+
+    [Fact]
+    public void A_line_longer_than_the_limit_fails_at_the_limit()
+    {
+        var e = Assert.Throws<CsvFormatException>(() => Read("1,2\n" + new string('7', CsvReader.MaxLineChars + 1)));
+        Assert.Equal($"toy.csv: line 2: the line is longer than {CsvReader.MaxLineChars} characters; this does not look like a text table.", e.Message);
+        Assert.Equal(1, Read(string.Join(",", Enumerable.Repeat("0", CsvReader.MaxLineChars / 2))).Rows);   // MaxLineChars − 1 characters: accepted
+    }
+
+    [Fact]
+    public void Line_ends_are_lf_crlf_or_cr_as_before()
+    {
+        var t = Read("1,2\r\n3,4\r5,6\n\n7,8");
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8], t.Values);
+        Assert.Equal([1, 2, 3, 5], t.LineNumbers);
+    }
 }

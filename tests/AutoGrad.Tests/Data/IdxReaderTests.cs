@@ -100,4 +100,16 @@ public sealed class IdxReaderTests : IDisposable
         Assert.Equal(10000, test.Count);
         Assert.All(train.ClassCounts(), c => Assert.Equal(6000, c));
     }
+
+    [Fact]
+    public void A_zero_size_idx_whose_leading_dimensions_overflow_is_InvalidDataException_not_ArgumentException()
+    {
+        // Found by the fuzz suite (AUTOGRAD_FUZZ_ITERATIONS=5000): 2147483647 × 2 × 0 images declare no pixels, but Shape's
+        // constructor refused them with ArgumentException. Whichever way Shape decides, the result is a load or an InvalidDataException.
+        var img = IdxFiles.Images(0, 2, 0);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(img.AsSpan(4), int.MaxValue);
+        try { Assert.Equal([int.MaxValue, 2, 0], IdxReader.ReadImages(Write("zero", img)).Shape.ToArray()); }
+        catch (InvalidDataException e) { Assert.StartsWith("zero: dimensions (2147483647 × 2 × 0) cannot make a tensor (", e.Message); }
+        Assert.Equal(new Shape(0, 2, 0), IdxReader.ReadImages(Write("empty", IdxFiles.Images(0, 2, 0))).Shape);
+    }
 }

@@ -49,7 +49,7 @@ public class ReaderFuzzTests
     [Fact]
     public void Random_bytes_raise_only_library_exceptions()
     {
-        Prop.ForAll(ArbMap.Default.ArbFor<byte[]>(), OnlyLibraryErrors).Check(Config.QuickThrowOnFailure.WithMaxTest(300));
+        Prop.ForAll(ArbMap.Default.ArbFor<byte[]>(), OnlyLibraryErrors).Check(Config.QuickThrowOnFailure.WithMaxTest(Fuzz.Iterations(300)));
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public class ReaderFuzzTests
                   from value in Gen.Choose(0, 255)
                   from mutate in ArbMap.Default.GeneratorFor<bool>()
                   select Damage(file, cut, pos, (byte)value, mutate);
-        Prop.ForAll(gen.ToArbitrary(), OnlyLibraryErrors).Check(Config.QuickThrowOnFailure.WithMaxTest(500));
+        Prop.ForAll(gen.ToArbitrary(), OnlyLibraryErrors).Check(Config.QuickThrowOnFailure.WithMaxTest(Fuzz.Iterations(500)));
     }
 
     private static byte[] Damage(byte[] file, int cut, int pos, byte value, bool mutate)

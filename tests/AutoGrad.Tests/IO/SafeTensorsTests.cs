@@ -89,7 +89,7 @@ public class SafeTensorsTests
             { "overlap another tensor", HandBuilt("""{"a":{"dtype":"F32","shape":[4],"data_offsets":[0,16]},"b":{"dtype":"F64","shape":[2],"data_offsets":[8,24]}}""") },
             { "needs 12 bytes but data_offsets [0, 8] span 8", HandBuilt("""{"a":{"dtype":"F32","shape":[3],"data_offsets":[0,8]},"b":{"dtype":"F64","shape":[2],"data_offsets":[8,24]}}""") },
             { "leaving a hole", HandBuilt("""{"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]},"b":{"dtype":"F64","shape":[2],"data_offsets":[8,24]}}""") },
-            { "names 'a' twice", HandBuilt("""{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"a":{"dtype":"F64","shape":[2],"data_offsets":[8,24]}}""") },
+            { "Duplicate property 'a'", HandBuilt("""{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"a":{"dtype":"F64","shape":[2],"data_offsets":[8,24]}}""") },
             { "must be an object", HandBuilt("[1,2,3]") },
         };
     }
