@@ -2,8 +2,8 @@ using System.Text;
 
 namespace AutoGrad.Plots;
 
-// Every file this package writes goes through here, so crash-safe writes (write a temporary file beside the target, then
-// rename it over) can be switched on in one place once the core offers them.
+// Every file this package writes goes through here, and so through the core's crash-safe AtomicFile (a temporary file beside
+// the target, flushed, then renamed over it: src/AutoGrad/IO/AtomicFile.cs).
 internal static class PlotFiles
 {
     public static void WriteText(string path, string text) => WriteBytes(path, Encoding.UTF8.GetBytes(text));
@@ -13,6 +13,6 @@ internal static class PlotFiles
         ArgumentException.ThrowIfNullOrEmpty(path);
         var folder = Path.GetDirectoryName(Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
-        File.WriteAllBytes(path, bytes);
+        AutoGrad.IO.AtomicFile.WriteAllBytes(path, bytes);
     }
 }
