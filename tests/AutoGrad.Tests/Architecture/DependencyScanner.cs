@@ -55,10 +55,14 @@ public sealed class DependencyScanner
             if (doc.IsNil)
                 foreach (var sp in info.GetSequencePoints()) { doc = sp.Document; break; }
             if (doc.IsNil) continue;
+            // A method written outside the root is recorded too, so its type is known to be outside rather than code-free.
             var folder = FolderOf(reader.GetString(reader.GetDocument(doc).Name));
-            if (folder is not null) _methodFolders[MetadataTokens.GetToken(h.ToDefinitionHandle())] = folder;
+            _methodFolders[MetadataTokens.GetToken(h.ToDefinitionHandle())] = folder ?? Outside;
         }
     }
+
+    // The folder recorded for code written outside the source root.
+    private const string Outside = "\0outside";
 
     // "…/src/AutoGrad/Ops/MathOps.cs" → "Ops"; a file directly in the root → ""; outside the root → null.
     private string? FolderOf(string path)
@@ -75,7 +79,7 @@ public sealed class DependencyScanner
     public string? FolderOf(MemberInfo m)
     {
         if (m.Module.Assembly != _assembly) return null;
-        if (m is MethodBase mb && _methodFolders.TryGetValue(mb.MetadataToken, out var f)) return f;
+        if (m is MethodBase mb && _methodFolders.TryGetValue(mb.MetadataToken, out var f)) return f == Outside ? null : f;
         return m is Type t ? TypeFolder(t) : m.DeclaringType is { } d ? TypeFolder(d) : null;
     }
 
@@ -93,6 +97,7 @@ public sealed class DependencyScanner
         folder ??= CodeFolder(t);
         for (var d = t.DeclaringType; folder is null && d is not null; d = d.DeclaringType) folder = CodeFolder(d);
         folder ??= NamespaceFolder(t.Namespace);
+        if (folder == Outside) folder = null;
         _typeFolders[t] = folder;
         return folder;
     }
