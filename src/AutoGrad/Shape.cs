@@ -40,13 +40,20 @@ public readonly struct Shape : IEquatable<Shape>, IReadOnlyList<int>
         return size;
     }
 
-    // Throws naming op (and what it was given, in detail) when dims hold more elements than a tensor can.
+    // Throws naming op (and what it was given, in detail) when dims hold more elements than a tensor can. Callers whose detail
+    // must be formatted test TooBig first and build the message only then, so the common case allocates nothing.
     internal static void CheckSize(ReadOnlySpan<int> dims, string op, string detail)
     {
-        if (LongSize(dims) <= MaxElements) return;
+        if (TooBig(dims)) throw TooLarge(dims, op, detail);
+    }
+
+    internal static bool TooBig(ReadOnlySpan<int> dims) => LongSize(dims) > MaxElements;
+
+    internal static ArgumentException TooLarge(ReadOnlySpan<int> dims, string op, string detail)
+    {
         double exact = 1;
         foreach (var d in dims) exact *= d;
-        throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        return new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"{op}: {detail}({string.Join(", ", dims.ToArray())}) would hold {exact:N0} elements, more than the {MaxElements:N0} a tensor can."));
     }
 
@@ -121,7 +128,7 @@ public readonly struct Shape : IEquatable<Shape>, IReadOnlyList<int>
                 throw new ArgumentException(
                     $"{op}: shapes {a} and {b} cannot be broadcast: aligned from the right, dimension {i - r} is {da} in the first and {db} in the second; each pair must be equal or one of them 1.");
         }
-        CheckSize(dims, op, $"broadcasting {a} and {b} to ");
+        if (TooBig(dims)) throw TooLarge(dims, op, $"broadcasting {a} and {b} to ");
         return new Shape(dims, true);
     }
 

@@ -29,7 +29,7 @@ public static class CombineOps
             throw new ArgumentException($"Concat: axis {axis} would be {total:N0} long, more than the {Shape.MaxElements:N0} elements a tensor can hold.");
         int length = (int)total;
         dims[a] = length;
-        Shape.CheckSize(dims, "Concat", "joining along axis " + axis + " into ");
+        if (Shape.TooBig(dims)) throw Shape.TooLarge(dims, "Concat", $"joining along axis {axis} into ");
         var y = Tensor.Empty(Shape.Wrap(dims), first.DType);
         var (outer, _, inner) = Reduce.Split(dims, a);
         int start = 0;

@@ -147,7 +147,7 @@ public static partial class ShapeOps
                 throw new ArgumentException($"{op}: cannot infer the -1 in ({string.Join(", ", shape)}) for {from.Size} elements of shape {from}.");
             dims[infer] = (int)(from.Size / known);
         }
-        Shape.CheckSize(dims, op, $"reshaping {from} to ");
+        if (Shape.TooBig(dims)) throw Shape.TooLarge(dims, op, $"reshaping {from} to ");
         var s = new Shape(dims);
         if (s.Size != from.Size)
             throw new ArgumentException($"{op}: shape {from} ({from.Size} elements) cannot become {s} ({s.Size} elements).");
