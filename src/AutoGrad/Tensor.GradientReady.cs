@@ -4,7 +4,7 @@ namespace AutoGrad;
 
 public sealed partial class Tensor
 {
-    private List<Action<Tensor>>? _readyHooks;
+    private List<Action<Tensor>>? _readyHooks => _hookLists?.Ready;   // see HookLists in Tensor.Hooks.cs
 
     internal bool HasReadyHooks => _readyHooks is { Count: > 0 };
 
@@ -25,7 +25,7 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(hook);
         if (!RequiresGrad || !IsLeaf)
             throw new InvalidOperationException("RegisterGradientReadyHook: only a leaf that requires gradients has a gradient that becomes ready.");
-        (_readyHooks ??= []).Add(hook);
+        ((_hookLists ??= new()).Ready ??= []).Add(hook);
         return new ReadyHookHandle(this, hook);
     }
 

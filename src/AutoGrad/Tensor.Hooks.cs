@@ -4,7 +4,16 @@ namespace AutoGrad;
 
 public sealed partial class Tensor
 {
-    private List<Func<Tensor, Tensor?>>? _hooks;
+    // Both kinds of hooks live behind one field, so a tensor without hooks (nearly every one) pays a single reference.
+    private sealed class HookLists
+    {
+        public List<Func<Tensor, Tensor?>>? Gradient;   // RegisterHook
+        public List<Action<Tensor>>? Ready;             // RegisterGradientReadyHook (Tensor.GradientReady.cs)
+    }
+
+    private HookLists? _hookLists;
+
+    private List<Func<Tensor, Tensor?>>? _hooks => _hookLists?.Gradient;
 
     internal bool HasHooks => _hooks is { Count: > 0 };
 
@@ -21,7 +30,7 @@ public sealed partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(hook);
         if (!RequiresGrad) throw new InvalidOperationException("RegisterHook: the tensor does not require gradients, so the hook would never run.");
-        (_hooks ??= []).Add(hook);
+        ((_hookLists ??= new()).Gradient ??= []).Add(hook);
         return new HookHandle(this, hook);
     }
 
