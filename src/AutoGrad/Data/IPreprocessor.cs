@@ -4,7 +4,7 @@ namespace AutoGrad.Data;
 /// A preprocessing step <c>x ↦ T(x)</c> whose parameters are fitted on training data only and then applied
 /// unchanged to validation and test data; its state round-trips through a dictionary of tensors.
 /// </summary>
-/// <remarks>The notes: "any preprocessing transformations must be informed only from the training dataset" (000).</remarks>
+/// <remarks>Any preprocessing transformation must be fitted on the training data only, so nothing leaks from validation or test data.</remarks>
 public interface IPreprocessor
 {
     /// <summary>True once <see cref="Fit"/> or <see cref="LoadState"/> has set the parameters.</summary>

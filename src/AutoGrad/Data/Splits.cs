@@ -2,7 +2,7 @@ namespace AutoGrad.Data;
 
 /// <summary>The three parts of a train / validation / holdout split.</summary>
 /// <param name="Train">The examples to fit on.</param>
-/// <param name="Validation">The examples to tune on (the notes' "validation (test)" set).</param>
+/// <param name="Validation">The examples to tune on (sometimes called the "validation (test)" set).</param>
 /// <param name="Holdout">The examples kept aside for the final report.</param>
 public sealed record DataSplit(Dataset Train, Dataset Validation, Dataset Holdout);
 

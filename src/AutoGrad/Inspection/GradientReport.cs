@@ -4,7 +4,7 @@ using AutoGrad.Autograd;
 
 namespace AutoGrad.Inspection;
 
-/// <summary>Thresholds for <see cref="GradientReport"/> (notes 001, "Vanishing and Exploding Gradients").</summary>
+/// <summary>Thresholds for <see cref="GradientReport"/> (vanishing and exploding gradients; Glorot and Bengio 2010, Pascanu et al. 2013).</summary>
 /// <param name="VanishingNorm">A gradient with <c>‖g‖₂</c> below this is flagged vanishing.</param>
 /// <param name="VanishingRatio">A gradient with <c>‖g‖₂/‖θ‖₂</c> below this is flagged vanishing.</param>
 /// <param name="ExplodingNorm">A gradient with <c>‖g‖₂</c> above this (or any non-finite element) is flagged exploding.</param>

@@ -4,15 +4,15 @@ using System.Runtime.CompilerServices;
 namespace AutoGrad.Losses;
 
 /// <summary>
-/// Loss functions as extension methods on the prediction, composed from differentiable ops (notes §2.5). The first argument is
+/// Loss functions as extension methods on the prediction, composed from differentiable ops. The first argument is
 /// the prediction <c>ŷ</c> (or logits <c>z</c>), the second the target <c>y</c>.
 /// </summary>
 public static class LossFunctions
 {
-    /// <summary>Clipping bound for probabilities: <c>ŷ ∈ [ε, 1 − ε]</c> with ε = 1e-7 (notes 000 clip both sides; nnfs uses 1e-7).</summary>
+    /// <summary>Clipping bound for probabilities: <c>ŷ ∈ [ε, 1 − ε]</c> with ε = 1e-7 (both sides clipped, as in Kinsley and Kukieła, "Neural Networks from Scratch in Python").</summary>
     public const double ProbabilityEpsilon = 1e-7;
 
-    /// <summary>Mean squared error <c>ℓᵢ = (yᵢ − ŷᵢ)²</c>, averaged over every element by default (notes 000, 001, 002).</summary>
+    /// <summary>Mean squared error <c>ℓᵢ = (yᵢ − ŷᵢ)²</c>, averaged over every element by default.</summary>
     public static Tensor MseLoss(this Tensor prediction, Tensor target, Reduction reduction = Reduction.Mean, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
@@ -21,7 +21,7 @@ public static class LossFunctions
     }
 
     /// <summary>Mean absolute error <c>ℓᵢ = |yᵢ − ŷᵢ|</c>.</summary>
-    /// <remarks>The subgradient at <c>ŷ = y</c> is 0 (notes 000). ∂ℓ/∂ŷ = −sign(y − ŷ): notes 000 print the opposite sign (catalog E36).</remarks>
+    /// <remarks>The subgradient at <c>ŷ = y</c> is 0. ∂ℓ/∂ŷ = −sign(y − ŷ) (some course notes print the opposite sign).</remarks>
     public static Tensor MaeLoss(this Tensor prediction, Tensor target, Reduction reduction = Reduction.Mean, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
@@ -29,7 +29,7 @@ public static class LossFunctions
         return Reduce((prediction - target).Abs(), reduction);
     }
 
-    /// <summary>Huber loss <c>ℓᵢ = ½e²</c> if <c>|e| &lt; δ</c>, else <c>δ|e| − ½δ²</c>, with <c>e = ŷ − y</c> (notes 001; δ = 1 by default, which the notes leave open).</summary>
+    /// <summary>Huber loss <c>ℓᵢ = ½e²</c> if <c>|e| &lt; δ</c>, else <c>δ|e| − ½δ²</c>, with <c>e = ŷ − y</c> (Huber 1964; δ = 1 by default).</summary>
     public static Tensor HuberLoss(this Tensor prediction, Tensor target, double delta = 1.0, Reduction reduction = Reduction.Mean, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
@@ -43,7 +43,7 @@ public static class LossFunctions
 
     /// <summary>
     /// Binary cross-entropy on probabilities <c>ℓᵢ = −[yᵢ ln ŷᵢ + (1 − yᵢ) ln(1 − ŷᵢ)]</c>, with <c>ŷ</c> clipped to
-    /// <c>[1e-7, 1 − 1e-7]</c> (notes 000).
+    /// <c>[1e-7, 1 − 1e-7]</c>.
     /// </summary>
     /// <remarks>Where clipping is active the gradient is 0. Prefer <see cref="BinaryCrossEntropyWithLogits"/> after a sigmoid.</remarks>
     public static Tensor BinaryCrossEntropy(this Tensor prediction, Tensor target, Reduction reduction = Reduction.Mean, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
@@ -56,7 +56,7 @@ public static class LossFunctions
 
     /// <summary>
     /// Binary cross-entropy on logits <c>ℓᵢ = BCE(σ(zᵢ), yᵢ)</c>, computed stably as <c>max(z, 0) − z·y + ln(1 + e^{−|z|})</c>;
-    /// its gradient is <c>σ(z) − y</c> (notes 003).
+    /// its gradient is <c>σ(z) − y</c>.
     /// </summary>
     public static Tensor BinaryCrossEntropyWithLogits(this Tensor logits, Tensor target, Reduction reduction = Reduction.Mean, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
@@ -71,9 +71,9 @@ public static class LossFunctions
 
     /// <summary>
     /// Categorical cross-entropy on probabilities <c>Lᵢ = −Σⱼ yᵢⱼ ln ŷᵢⱼ</c> over the last axis, <c>ŷ</c> clipped to <c>[1e-7, 1 − 1e-7]</c>
-    /// (notes 000). The target is one-hot (same shape as the prediction) or class indices (the prediction's shape without the last axis).
+    /// The target is one-hot (same shape as the prediction) or class indices (the prediction's shape without the last axis).
     /// </summary>
-    /// <remarks>Reduction applies to the per-sample losses <c>Lᵢ</c> (so Mean is <c>(1/N)ΣLᵢ</c>, notes 002/003).</remarks>
+    /// <remarks>Reduction applies to the per-sample losses <c>Lᵢ</c> (so Mean is <c>(1/N)ΣLᵢ</c>).</remarks>
     public static Tensor CategoricalCrossEntropy(this Tensor prediction, Tensor target, Reduction reduction = Reduction.Mean, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
@@ -84,7 +84,7 @@ public static class LossFunctions
 
     /// <summary>
     /// Softmax cross-entropy from logits <c>Lᵢ = −Σⱼ yᵢⱼ log softmax(zᵢ)ⱼ = logsumexp(zᵢ)·Σⱼ yᵢⱼ − Σⱼ yᵢⱼ zᵢⱼ</c>, computed in one fused
-    /// pass shifted by the row maximum so it never overflows; its gradient is <c>softmax(z) − y</c> per sample (notes 000, 002, 003).
+    /// pass shifted by the row maximum so it never overflows; its gradient is <c>softmax(z) − y</c> per sample.
     /// Targets as in <see cref="CategoricalCrossEntropy"/>; class indices are never expanded to a one-hot tensor.
     /// </summary>
     public static Tensor SoftmaxCrossEntropy(this Tensor logits, Tensor target, Reduction reduction = Reduction.Mean, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
@@ -112,7 +112,7 @@ public static class LossFunctions
         return Reduce(-logProbabilities.Gather(-1, idx).Squeeze(-1), reduction);
     }
 
-    /// <summary>The quadratic cost <c>C = (1/2n) Σₓ ‖y(x) − a‖²</c> over the <c>n</c> samples on axis 0 (notes 003, Nielsen).</summary>
+    /// <summary>The quadratic cost <c>C = (1/2n) Σₓ ‖y(x) − a‖²</c> over the <c>n</c> samples on axis 0 (Nielsen, "Neural Networks and Deep Learning" ch. 1).</summary>
     public static Tensor QuadraticCost(this Tensor prediction, Tensor target, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);

@@ -3,8 +3,8 @@ using AutoGrad.Autograd;
 
 namespace AutoGrad.Losses;
 
-/// <summary>Regularisation terms over a parameter list (notes 000: <c>Q = L + L₁ + L₂</c>), added to the data loss.</summary>
-/// <remarks>Notes 003 write L2 as <c>(λ/2n)Σw²</c>: pass <c>λ/(2n)</c> as <c>lambda</c> for that form. Pass only weights to leave biases unregularised.</remarks>
+/// <summary>Regularisation terms over a parameter list (<c>Q = L + L₁ + L₂</c>), added to the data loss.</summary>
+/// <remarks>Nielsen ("Neural Networks and Deep Learning" ch. 3) writes L2 as <c>(λ/2n)Σw²</c>: pass <c>λ/(2n)</c> as <c>lambda</c> for that form. Pass only weights to leave biases unregularised.</remarks>
 public static class Penalties
 {
     /// <summary>L1 penalty <c>λ Σ_m |θ_m|</c> (subgradient 0 at θ = 0).</summary>

@@ -1,6 +1,6 @@
 namespace AutoGrad.Metrics;
 
-/// <summary>How per-class metrics are combined into one number (notes 002).</summary>
+/// <summary>How per-class metrics are combined into one number (macro, micro or weighted, as in scikit-learn).</summary>
 public enum Averaging
 {
     /// <summary>Unweighted mean over classes, <c>(1/k) Σ_c m_c</c>.</summary>

@@ -41,17 +41,17 @@ public readonly record struct BinaryCounts(long TruePositives, long FalseNegativ
     /// <summary>F1, the harmonic mean of precision and recall: <c>2·P·R / (P + R)</c>.</summary>
     public double F1 => FBeta(1);
 
-    /// <summary>Completeness (astronomy, notes 001) <c>TP / (TP + FN)</c>, i.e. recall.</summary>
+    /// <summary>Completeness (astronomy's term) <c>TP / (TP + FN)</c>, i.e. recall.</summary>
     public double Completeness => Recall;
 
-    /// <summary>Contamination (astronomy, notes 001) <c>FP / (TP + FP)</c>, the false discovery rate.</summary>
+    /// <summary>Contamination (astronomy's term) <c>FP / (TP + FP)</c>, the false discovery rate.</summary>
     public double Contamination => Ratio(FalsePositives, TruePositives + FalsePositives);
 
-    /// <summary>Efficiency or purity (notes 001) <c>1 − contamination = TP / (TP + FP)</c>, i.e. precision.</summary>
+    /// <summary>Efficiency or purity (astronomy's terms) <c>1 − contamination = TP / (TP + FP)</c>, i.e. precision.</summary>
     public double Efficiency => Precision;
 
     /// <summary><c>F_β = (1 + β²)·P·R / (β²·P + R)</c>; β &gt; 1 weighs recall more, β &lt; 1 precision.</summary>
-    /// <remarks>Notes 002 print the factor as <c>(1+β)²</c> (catalog erratum E16); the standard <c>1 + β²</c> is used here.</remarks>
+    /// <remarks>Some course notes print the factor as <c>(1+β)²</c>; the standard <c>1 + β²</c> is used here.</remarks>
     public double FBeta(double beta)
     {
         if (!(beta > 0)) throw new ArgumentOutOfRangeException(nameof(beta), $"FBeta: β must be positive, got {beta}.");

@@ -11,7 +11,7 @@ public static class ClassificationMetrics
         return scores.ArgMax(1).ToDoubleArray().Select(v => (int)v).ToArray();
     }
 
-    /// <summary>Accuracy <c>(1/n) Σₙ 1(argmax_j scores[n, j] = yₙ)</c> (notes 000).</summary>
+    /// <summary>Accuracy <c>(1/n) Σₙ 1(argmax_j scores[n, j] = yₙ)</c>.</summary>
     public static double Accuracy(Tensor scores, IReadOnlyList<int> actual)
     {
         ArgumentNullException.ThrowIfNull(actual);

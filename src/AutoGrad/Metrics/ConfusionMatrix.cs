@@ -5,7 +5,7 @@ namespace AutoGrad.Metrics;
 
 /// <summary>
 /// The confusion matrix of a k-class classifier: <c>C[i, j]</c> counts the examples of actual class <c>i</c>
-/// predicted as class <c>j</c> (rows are truth, columns predictions, as in notes 002).
+/// predicted as class <c>j</c> (rows are truth, columns predictions, as in scikit-learn).
 /// </summary>
 public sealed class ConfusionMatrix
 {

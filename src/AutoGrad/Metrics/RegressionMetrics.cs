@@ -3,7 +3,7 @@ namespace AutoGrad.Metrics;
 /// <summary>Error and "accuracy" measures for real-valued predictions ŷ against targets y.</summary>
 public static class RegressionMetrics
 {
-    /// <summary>The λ used when none is given: 250, the value of the nnfs book; the notes (000) leave λ open.</summary>
+    /// <summary>The λ used when none is given: 250, the value in Kinsley and Kukieła, "Neural Networks from Scratch in Python".</summary>
     public const double DefaultPrecisionDivisor = 250;
 
     /// <summary>Mean squared error <c>(1/J) Σⱼ (ŷⱼ − yⱼ)²</c>.</summary>
@@ -21,12 +21,12 @@ public static class RegressionMetrics
     }
 
     /// <summary>
-    /// The regression "accuracy" of notes 000: the fraction of predictions within ρ of the target,
+    /// The regression "accuracy" of Kinsley and Kukieła ("Neural Networks from Scratch in Python"): the fraction of predictions within ρ of the target,
     /// <c>(1/J) Σⱼ 1(|ŷⱼ − yⱼ| &lt; ρ)</c> with <c>ρ = σ(y)/λ</c> and σ the population standard deviation.
     /// </summary>
     /// <param name="predicted">Predictions ŷ.</param>
     /// <param name="target">Targets y (same shape).</param>
-    /// <param name="precisionDivisor">λ; larger is stricter. The notes give no value; 250 follows the nnfs book.</param>
+    /// <param name="precisionDivisor">λ; larger is stricter. 250 follows Kinsley and Kukieła, "Neural Networks from Scratch in Python".</param>
     public static double Accuracy(Tensor predicted, Tensor target, double precisionDivisor = DefaultPrecisionDivisor)
     {
         Check(predicted, target, nameof(Accuracy));

@@ -77,7 +77,7 @@ public sealed class SiLU : Module
     public override Tensor Forward(Tensor x) => x.Silu();
 }
 
-/// <summary>Swish <c>y = x·σ(βx)</c> with <c>β</c> fixed or learnable (notes 003).</summary>
+/// <summary>Swish <c>y = x·σ(βx)</c> with <c>β</c> fixed or learnable (Ramachandran et al. 2017).</summary>
 public sealed class Swish : Module
 {
     private readonly double _beta;

@@ -3,12 +3,12 @@ using AutoGrad.Autograd;
 namespace AutoGrad.NN;
 
 /// <summary>
-/// Batch normalisation <c>y = γ·(x − μ_B)/√(σ²_B + ε) + β</c> per feature/channel (axis 1), notes 001/003 (Ioffe and Szegedy).
+/// Batch normalisation <c>y = γ·(x − μ_B)/√(σ²_B + ε) + β</c> per feature/channel (axis 1) (Ioffe and Szegedy 2015).
 /// </summary>
 /// <remarks>
-/// In training, <c>μ_B</c> and the <b>biased</b> <c>σ²_B = (1/m)Σ(x − μ_B)²</c> of the batch normalise (the notes' algorithm), and the
+/// In training, <c>μ_B</c> and the <b>biased</b> <c>σ²_B = (1/m)Σ(x − μ_B)²</c> of the batch normalise (Ioffe and Szegedy 2015, Algorithm 1), and the
 /// running statistics are updated as PyTorch does: <c>r ← (1 − momentum)·r + momentum·s</c> with the <b>unbiased</b> variance
-/// <c>m/(m − 1)·σ²_B</c>. In evaluation the running statistics normalise (the notes give no inference rule).
+/// <c>m/(m − 1)·σ²_B</c>. In evaluation the running statistics normalise.
 /// </remarks>
 public abstract class BatchNorm : Module
 {

@@ -1,11 +1,11 @@
 namespace AutoGrad.NN;
 
 /// <summary>
-/// Inverted dropout: in training <c>y = x ⊙ r/(1 − p)</c> with <c>rᵢ ~ Bernoulli(1 − p)</c>; in evaluation <c>y = x</c> (notes 000, 002).
+/// Inverted dropout: in training <c>y = x ⊙ r/(1 − p)</c> with <c>rᵢ ~ Bernoulli(1 − p)</c>; in evaluation <c>y = x</c> (Srivastava et al. 2014).
 /// </summary>
 /// <remarks>
-/// <c>p</c> is the drop probability (the reading of notes 000's formula <c>Pr(1, 1−p, ‖θ‖)/(1−p)</c>; catalog E8). An element is
-/// kept when a uniform draw is below the keep probability <c>1 − p</c> (catalog E24 corrects notes 002's "≥"). The gradient is
+/// <c>p</c> is the drop probability, as in PyTorch (Srivastava et al. 2014 call the keep probability <c>p</c>). An element is
+/// kept when a uniform draw is below the keep probability <c>1 − p</c> (not "≥", as some course notes print). The gradient is
 /// <c>rᵢ/(1 − p)</c>.
 /// </remarks>
 public sealed class Dropout : Module

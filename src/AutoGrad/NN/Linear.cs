@@ -2,10 +2,10 @@ using AutoGrad.NN.Init;
 
 namespace AutoGrad.NN;
 
-/// <summary>Dense (fully connected) layer <c>y = x·W + b</c> with <c>W</c> of shape (in, out), for a batch of rows (notes 000).</summary>
+/// <summary>Dense (fully connected) layer <c>y = x·W + b</c> with <c>W</c> of shape (in, out), for a batch of rows.</summary>
 /// <remarks>
-/// The weight layout is the notes' (000, nnfs) <c>(in, out)</c>, not PyTorch's <c>(out, in)</c>. The default weight initializer
-/// is Glorot uniform (Var = 2/(n_in + n_out), notes 001); the bias starts at zero (notes 000). Accepts any leading batch axes.
+/// The weight layout is <c>(in, out)</c>, as in Kinsley and Kukieła's "Neural Networks from Scratch in Python", not PyTorch's <c>(out, in)</c>. The default weight initializer
+/// is Glorot uniform (Var = 2/(n_in + n_out), Glorot and Bengio 2010); the bias starts at zero. Accepts any leading batch axes.
 /// </remarks>
 public sealed class Linear : Module
 {

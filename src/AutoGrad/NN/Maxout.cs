@@ -2,7 +2,7 @@ using AutoGrad.NN.Init;
 
 namespace AutoGrad.NN;
 
-/// <summary>Maxout unit <c>yⱼ = maxₖ (x·Wₖ + bₖ)ⱼ</c> over <c>k</c> affine pieces (notes 003: <c>max(w₁ᵀx + b₁, w₂ᵀx + b₂)</c>).</summary>
+/// <summary>Maxout unit <c>yⱼ = maxₖ (x·Wₖ + bₖ)ⱼ</c> over <c>k</c> affine pieces (for <c>k = 2</c>, <c>max(w₁ᵀx + b₁, w₂ᵀx + b₂)</c>; Goodfellow et al. 2013).</summary>
 public sealed class Maxout : Module
 {
     private readonly Linear _linear;

@@ -4,7 +4,7 @@ namespace AutoGrad.NN;
 
 /// <summary>
 /// Rosenblatt's perceptron <c>ŷ = 1(w·x + b &gt; 0)</c>, trained by the perceptron rule <c>w ← w + η(y − ŷ)x</c>,
-/// <c>b ← b + η(y − ŷ)</c> (notes 002) rather than by gradients (the step function has none).
+/// <c>b ← b + η(y − ŷ)</c> (Rosenblatt's perceptron learning rule) rather than by gradients (the step function has none).
 /// </summary>
 public sealed class Perceptron
 {
@@ -30,7 +30,7 @@ public sealed class Perceptron
 
     /// <summary>
     /// Runs the perceptron rule sample by sample for up to <paramref name="epochs"/> passes; returns true once a pass makes
-    /// no mistake (the algorithm converged, notes 002), false otherwise (e.g. on XOR, which is not linearly separable).
+    /// no mistake (the algorithm converged), false otherwise (e.g. on XOR, which is not linearly separable).
     /// </summary>
     public bool Train(Tensor x, Tensor y, double learningRate = 1.0, int epochs = 100)
     {

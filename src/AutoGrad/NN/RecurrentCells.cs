@@ -4,7 +4,7 @@ namespace AutoGrad.NN;
 /// The shared parts of a recurrent cell: input weights <c>W_ih</c> (input, G·H), hidden weights <c>W_hh</c> (H, G·H) and biases
 /// <c>b_ih</c>, <c>b_hh</c> (G·H) for G gates, all drawn from <c>U(−1/√H, 1/√H)</c> as in PyTorch.
 /// </summary>
-/// <remarks>Weights use the notes' row-vector layout <c>x·W</c> (so <c>W_ih</c> is (input, G·H), the transpose of PyTorch's).</remarks>
+/// <remarks>Weights use the row-vector layout <c>x·W</c> of <see cref="Linear"/> (so <c>W_ih</c> is (input, G·H), the transpose of PyTorch's).</remarks>
 public abstract class RecurrentCell : Module
 {
     private protected RecurrentCell(int inputSize, int hiddenSize, int gates, Generator generator, DType dtype)

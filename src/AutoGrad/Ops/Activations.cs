@@ -3,7 +3,7 @@ using AutoGrad.Autograd;
 
 namespace AutoGrad;
 
-/// <summary>Activation functions as extension methods on <see cref="Tensor"/>, all composed from differentiable ops (notes §2.4).</summary>
+/// <summary>Activation functions as extension methods on <see cref="Tensor"/>, all composed from differentiable ops.</summary>
 /// <remarks>ReLU, tanh, sigmoid, softmax and log-softmax are core ops (<see cref="MathOps"/>, <see cref="ReductionOps"/>).</remarks>
 public static class Activations
 {
@@ -14,7 +14,7 @@ public static class Activations
     public const double SeluScale = 1.0507009873554804934193349852946;
 
     /// <summary>Leaky ReLU <c>y = x</c> for <c>x &gt; 0</c>, <c>αx</c> otherwise.</summary>
-    /// <remarks>The derivative at 0 is <c>α</c>, as notes 002 write it (<c>θ'(z) = α for z ≤ 0</c>).</remarks>
+    /// <remarks>The derivative at 0 is <c>α</c> (<c>θ'(z) = α for z ≤ 0</c>).</remarks>
     public static Tensor LeakyRelu(this Tensor x, double alpha = 0.01, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
@@ -28,7 +28,7 @@ public static class Activations
         return CombineOps.Where(x.Greater(0), x, x * alpha);
     }
 
-    /// <summary>ELU <c>y = x</c> for <c>x &gt; 0</c>, <c>α(eˣ − 1)</c> otherwise (notes 003).</summary>
+    /// <summary>ELU <c>y = x</c> for <c>x &gt; 0</c>, <c>α(eˣ − 1)</c> otherwise (Clevert et al. 2016).</summary>
     /// <remarks>
     /// Computed as <c>relu(x) + α·expm1(min(x, 0))</c> so no unused branch can overflow to ∞ and poison the gradient with NaN, and
     /// so that near 0 it is ≈ αx (<c>Exp(x) − 1</c> cancelled there: float32 ELU(0) was 1.5e-7, e^0 being one ulp above 1).
@@ -50,7 +50,7 @@ public static class Activations
         return x.Elu(SeluAlpha) * SeluScale;
     }
 
-    /// <summary>GELU <c>y = x·Φ(x)</c>, exact or approximated (notes 003).</summary>
+    /// <summary>GELU <c>y = x·Φ(x)</c>, exact or approximated (Hendrycks and Gimpel 2016).</summary>
     public static Tensor Gelu(this Tensor x, GeluApproximation approximation = GeluApproximation.None, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
@@ -72,7 +72,7 @@ public static class Activations
         return x * ((c + c.Pow(3) * 0.044715) * (2 * Math.Sqrt(2 / Math.PI))).Sigmoid();
     }
 
-    /// <summary>SiLU/Swish with fixed <c>β</c>: <c>y = x·σ(βx)</c> (notes 003; β = 1 is SiLU).</summary>
+    /// <summary>SiLU/Swish with fixed <c>β</c>: <c>y = x·σ(βx)</c> (Ramachandran et al. 2017; β = 1 is SiLU).</summary>
     public static Tensor Silu(this Tensor x, double beta = 1.0, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
@@ -156,14 +156,14 @@ public static class Activations
         return x.Reshape([.. dims, pieces]).Max(-1);
     }
 
-    /// <summary>The identity (linear activation) <c>y = x</c> (notes 000, 003).</summary>
+    /// <summary>The identity (linear activation) <c>y = x</c>.</summary>
     public static Tensor Identity(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
         return x;
     }
 
-    /// <summary>The perceptron's step function <c>y = 1 if x &gt; 0 else 0</c> (notes 002, 003); piecewise constant, so it carries no gradient.</summary>
+    /// <summary>The perceptron's step function <c>y = 1 if x &gt; 0 else 0</c> (Rosenblatt's perceptron); piecewise constant, so it carries no gradient.</summary>
     [NoGradient]
     public static Tensor Step(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {

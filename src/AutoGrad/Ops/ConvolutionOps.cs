@@ -4,7 +4,7 @@ namespace AutoGrad;
 
 /// <summary>
 /// Functional 2-D convolution and pooling on NCHW tensors, composed as im2col (a strided view of overlapping windows) plus
-/// matmul or a reduction. Output size <c>⌊(n + 2p − f)/s⌋ + 1</c> (notes 002).
+/// matmul or a reduction. Output size <c>⌊(n + 2p − f)/s⌋ + 1</c> (Dumoulin and Visin 2016, "A guide to convolution arithmetic").
 /// </summary>
 /// <remarks>
 /// The window view reads the input with strides (an AsStrided read whose adjoint scatter-adds, i.e. col2im), so every op here

@@ -89,7 +89,7 @@ public static class ElementwiseOps
 
     /// <summary>Element-wise <c>max(a, b)</c>, broadcast.</summary>
     /// <remarks>
-    /// At ties each input gets half the gradient (as PyTorch does). The notes (003) write
+    /// At ties each input gets half the gradient (as PyTorch does). Some course notes write
     /// <c>∂max(x,y)/∂x = 1(x ≥ y)</c>, which gives both inputs the whole gradient at a tie, so that
     /// <c>max(x, x)</c> would have derivative 2 instead of 1.
     /// </remarks>

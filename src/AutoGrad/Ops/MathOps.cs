@@ -45,7 +45,7 @@ public static class MathOps
     }
 
     /// <summary><c>y = |x|</c>.</summary>
-    /// <remarks>Subgradient 0 at x = 0 (sign(0) = 0), as the notes' MAE and L1 derivatives use.</remarks>
+    /// <remarks>Subgradient 0 at x = 0 (sign(0) = 0), as the MAE and L1 derivatives use.</remarks>
     public static Tensor Abs(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
@@ -77,7 +77,7 @@ public static class MathOps
     }
 
     /// <summary>Rectified linear unit <c>y = max(0, x)</c>.</summary>
-    /// <remarks>ReLU'(0) = 0, as in the notes (003: <c>1(x &gt; 0)</c>).</remarks>
+    /// <remarks>ReLU'(0) = 0: the derivative is <c>1(x &gt; 0)</c>.</remarks>
     public static Tensor Relu(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);

@@ -8,7 +8,7 @@ public enum PaddingMode
 
     /// <summary>
     /// Pad <c>f − 1</c> in total (<c>⌊(f − 1)/2⌋</c> before, the rest after) so a stride-1 output keeps the input size
-    /// (notes 002: <c>p = (f − 1)/2</c> for odd <c>f</c>; catalog E21).
+    /// (<c>p = (f − 1)/2</c> on each side for odd <c>f</c>).
     /// </summary>
     Same,
 }

@@ -151,7 +151,7 @@ public static class ReductionOps
         return keepDims ? y : y.Squeeze(axis);
     }
 
-    /// <summary>Softmax <c>eˣⁱ / Σⱼ eˣʲ</c> along <paramref name="axis"/>, shifted by the maximum for stability (notes 000).</summary>
+    /// <summary>Softmax <c>eˣⁱ / Σⱼ eˣʲ</c> along <paramref name="axis"/>, shifted by the maximum for stability.</summary>
     public static Tensor Softmax(this Tensor x, int axis = -1, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);

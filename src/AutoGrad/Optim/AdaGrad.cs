@@ -1,7 +1,7 @@
 namespace AutoGrad.Optim;
 
-/// <summary>AdaGrad <c>v ← v + g²</c>, <c>θ ← θ − η g/(√v + ε)</c> (notes 000; Duchi et al. 2011).</summary>
-/// <remarks>ε defaults to 1e-7 (the nnfs value behind notes 000, which give none); v is the running sum of squared gradients (catalog E9).</remarks>
+/// <summary>AdaGrad <c>v ← v + g²</c>, <c>θ ← θ − η g/(√v + ε)</c> (Duchi et al. 2011).</summary>
+/// <remarks>ε defaults to 1e-7 (the value in Kinsley and Kukieła, "Neural Networks from Scratch in Python"); v is the running sum of squared gradients.</remarks>
 public sealed class AdaGrad : Optimizer
 {
     /// <summary>AdaGrad with learning rate η, ε and coupled weight decay λ.</summary>

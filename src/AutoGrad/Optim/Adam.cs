@@ -1,11 +1,11 @@
 namespace AutoGrad.Optim;
 
 /// <summary>
-/// Adam (Kingma and Ba; notes 000): <c>m ← β₁m + (1 − β₁)g</c>, <c>s ← β₂s + (1 − β₂)g²</c>, <c>m̂ = m/(1 − β₁ᵗ)</c>, <c>ŝ = s/(1 − β₂ᵗ)</c>,
+/// Adam (Kingma and Ba 2015): <c>m ← β₁m + (1 − β₁)g</c>, <c>s ← β₂s + (1 − β₂)g²</c>, <c>m̂ = m/(1 − β₁ᵗ)</c>, <c>ŝ = s/(1 − β₂ᵗ)</c>,
 /// <c>θ ← θ − η m̂/(√ŝ + ε)</c>.
 /// </summary>
 /// <remarks>
-/// Bias correction uses <c>1 − βᵗ</c> (notes 000 and 002's Adam line; notes 002's EWMA slide prints <c>(1 − β)ᵗ</c>, catalog E14).
+/// Bias correction uses <c>1 − βᵗ</c> (as in Kingma and Ba 2015; some course notes print <c>(1 − β)ᵗ</c>, which is wrong).
 /// <c>weightDecay</c> is coupled L2 (<c>g + λθ</c>); <c>decoupledWeightDecay</c> is AdamW's <c>θ ← θ − ηλθ</c> applied before the step.
 /// </remarks>
 public class Adam : Optimizer

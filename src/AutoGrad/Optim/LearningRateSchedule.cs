@@ -1,6 +1,6 @@
 namespace AutoGrad.Optim;
 
-/// <summary>A learning-rate schedule <c>η(t)</c> of the step or epoch count <c>t</c> (notes §2.7).</summary>
+/// <summary>A learning-rate schedule <c>η(t)</c> of the step or epoch count <c>t</c>.</summary>
 public abstract class LearningRateSchedule
 {
     /// <summary>The learning rate <c>η(t)</c> at step (or epoch) <paramref name="t"/> ≥ 0.</summary>
@@ -19,7 +19,7 @@ public abstract class LearningRateSchedule
     }
 }
 
-/// <summary>Inverse-time (1/t) decay <c>η = η₀/(1 + βt)</c> (notes 000).</summary>
+/// <summary>Inverse-time (1/t) decay <c>η = η₀/(1 + βt)</c>.</summary>
 /// <param name="initial">η₀.</param>
 /// <param name="decay">β.</param>
 public sealed class InverseTimeDecay(double initial, double decay) : LearningRateSchedule
@@ -28,7 +28,7 @@ public sealed class InverseTimeDecay(double initial, double decay) : LearningRat
     public override double At(int t) { CheckT(t); return initial / (1 + decay * t); }
 }
 
-/// <summary>Step decay <c>η = η₀·γ^⌊t/s⌋</c> (notes 002: η₀ = 1, s = 10, γ = 0.1 gives 1 for epochs 0–9, 0.1 for 10–19).</summary>
+/// <summary>Step decay <c>η = η₀·γ^⌊t/s⌋</c> (e.g. η₀ = 1, s = 10, γ = 0.1 gives 1 for epochs 0–9, 0.1 for 10–19).</summary>
 /// <param name="initial">η₀.</param>
 /// <param name="stepSize">s, the number of epochs between drops.</param>
 /// <param name="gamma">γ, the factor per drop.</param>

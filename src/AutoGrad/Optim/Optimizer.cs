@@ -9,7 +9,7 @@ namespace AutoGrad.Optim;
 /// as tensor arithmetic <c>θ ← update(θ, g)</c>.
 /// </summary>
 /// <remarks>
-/// <see cref="WeightDecay"/> λ is the coupled L2 form <c>g ← g + λθ</c> (notes 001: <c>∂C/∂w = ∂E/∂w + λw</c>). State can be saved
+/// <see cref="WeightDecay"/> λ is the coupled L2 form <c>g ← g + λθ</c> (<c>∂C/∂w = ∂E/∂w + λw</c> for <c>C = E + (λ/2)‖w‖²</c>). State can be saved
 /// with <see cref="StateDict"/> and restored with <see cref="LoadStateDict"/>; a restored optimizer continues bit-identically.
 /// </remarks>
 public abstract class Optimizer

@@ -2,7 +2,7 @@ namespace AutoGrad.Optim;
 
 /// <summary>
 /// Multiplies the optimizer's learning rate by <c>factor</c> when a monitored loss has not improved (by a relative
-/// <c>threshold</c>) for more than <c>patience</c> epochs (notes 000: lower the rate "as the loss begins to level out").
+/// <c>threshold</c>) for more than <c>patience</c> epochs, i.e. the rate is lowered as the loss begins to level out.
 /// </summary>
 public sealed class ReduceOnPlateau
 {

@@ -1,10 +1,10 @@
 namespace AutoGrad.Optim;
 
-/// <summary>RMSProp <c>v ← ρv + (1 − ρ)g²</c>, <c>θ ← θ − η g/(√v + ε)</c> (notes 000; Tieleman and Hinton).</summary>
+/// <summary>RMSProp <c>v ← ρv + (1 − ρ)g²</c>, <c>θ ← θ − η g/(√v + ε)</c> (Tieleman and Hinton, Coursera lecture 6e, 2012).</summary>
 /// <remarks>
-/// Defaults ρ = 0.9, η = 0.001, ε = 1e-7. Notes 000 print "the recommended default is ρ = 0.001", which is doubtful: that is the usual
-/// learning rate, and ρ = 0.001 would forget the cache almost entirely (catalog E6). With <c>epsilonInsideSqrt</c> the update is notes
-/// 002's <c>η g/√(v + ε)</c>.
+/// Defaults ρ = 0.9, η = 0.001, ε = 1e-7. Some course notes print "the recommended default is ρ = 0.001", which is doubtful: that is the usual
+/// learning rate, and ρ = 0.001 would forget the cache almost entirely. With <c>epsilonInsideSqrt</c> the update is
+/// <c>η g/√(v + ε)</c>.
 /// </remarks>
 public sealed class RmsProp : Optimizer
 {
@@ -25,7 +25,7 @@ public sealed class RmsProp : Optimizer
     /// <summary>The ε of the denominator.</summary>
     public double Epsilon { get; }
 
-    /// <summary>Whether ε goes inside the square root (notes 002) instead of after it (notes 000).</summary>
+    /// <summary>Whether ε goes inside the square root (<c>g/√(v + ε)</c>) instead of after it (<c>g/(√v + ε)</c>).</summary>
     public bool EpsilonInsideSqrt { get; }
 
     private protected override (string Name, bool NonNegative)[] StateLayout => [("square_avg", true)];

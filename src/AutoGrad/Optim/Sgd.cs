@@ -1,12 +1,12 @@
 namespace AutoGrad.Optim;
 
 /// <summary>
-/// Stochastic gradient descent <c>θ ← θ − η_t g</c> with inverse-time decay <c>η_t = η₀/(1 + βt)</c> (notes 000), optional momentum
+/// Stochastic gradient descent <c>θ ← θ − η_t g</c> with inverse-time decay <c>η_t = η₀/(1 + βt)</c>, optional momentum
 /// (heavy ball by default) and Nesterov look-ahead.
 /// </summary>
 /// <remarks>
 /// Nesterov uses the standard re-parametrisation (Sutskever et al.; PyTorch): <c>v ← γv + η g</c>, <c>θ ← θ − (γv + η g)</c>, which
-/// equals notes 001's look-ahead gradient <c>∇E(θ − γv)</c> without a second forward pass. <c>t</c> counts steps taken before this one.
+/// equals Nesterov's look-ahead gradient <c>∇E(θ − γv)</c> without a second forward pass. <c>t</c> counts steps taken before this one.
 /// </remarks>
 public sealed class Sgd : Optimizer
 {

@@ -2,7 +2,7 @@ namespace AutoGrad.Training;
 
 /// <summary>
 /// Stops training when a monitored quantity has not improved by more than <c>minDelta</c> for <c>patience</c> epochs, and restores the
-/// parameters of the best epoch (notes 001: stop when the development-set performance gets worse and retrieve the parameter values).
+/// parameters of the best epoch (stop when the development-set performance gets worse and restore the best parameter values).
 /// </summary>
 /// <remarks>
 /// An epoch improves when <c>value &lt; best − minDelta</c> (losses) or <c>value &gt; best + minDelta</c> (accuracies); the direction

@@ -6,7 +6,7 @@ namespace AutoGrad.Training;
 
 /// <summary>The statistics of one epoch: sample-weighted training loss and accuracy, validation loss and accuracy, learning rate and time.</summary>
 /// <param name="Epoch">The epoch number, counted from 1.</param>
-/// <param name="TrainLoss">Training loss <c>Σ_b m_b·L_b / Σ_b m_b</c> over the epoch's batches (notes 000: sample-wise averages).</param>
+/// <param name="TrainLoss">Training loss <c>Σ_b m_b·L_b / Σ_b m_b</c> over the epoch's batches (a sample-wise average).</param>
 /// <param name="TrainAccuracy">Training accuracy <c>Σ_b correct_b / Σ_b m_b</c>.</param>
 /// <param name="ValidationLoss">Validation loss (sample-weighted), or NaN when no validation data was given.</param>
 /// <param name="ValidationAccuracy">Validation accuracy, or NaN when no validation data was given.</param>

@@ -64,7 +64,7 @@ public sealed class SearchResults
 }
 
 /// <summary>
-/// Hyperparameter search scored by k-fold cross-validation (notes 000/001/002): every configuration is trained on each fold's training part
+/// Hyperparameter search scored by k-fold cross-validation: every configuration is trained on each fold's training part
 /// and scored on its validation part; the same folds are used for every configuration, so differences come from the configurations.
 /// </summary>
 public static class HyperparameterSearch

@@ -11,10 +11,10 @@ public delegate Tensor LossFunction(Tensor output, Batch batch);
 /// <summary>Ready-made <see cref="LossFunction"/>s for classification with class-index labels.</summary>
 public static class Objectives
 {
-    /// <summary>Softmax cross-entropy from logits, <c>L = (1/m) Σᵢ −log softmax(zᵢ)_{yᵢ}</c> (notes 000, 002).</summary>
+    /// <summary>Softmax cross-entropy from logits, <c>L = (1/m) Σᵢ −log softmax(zᵢ)_{yᵢ}</c>.</summary>
     public static LossFunction SoftmaxCrossEntropy { get; } = (z, b) => z.SoftmaxCrossEntropy(b.LabelTensor(z.DType));
 
-    /// <summary>Categorical cross-entropy on probabilities, <c>L = (1/m) Σᵢ −log ŷ_{i,yᵢ}</c> (clipped, notes 000).</summary>
+    /// <summary>Categorical cross-entropy on probabilities, <c>L = (1/m) Σᵢ −log ŷ_{i,yᵢ}</c> (clipped).</summary>
     public static LossFunction CategoricalCrossEntropy { get; } = (p, b) => p.CategoricalCrossEntropy(b.LabelTensor(p.DType));
 
     /// <summary>Mean squared error against one-hot targets, <c>L = (1/mk) Σᵢⱼ (ŷᵢⱼ − 1(yᵢ = j))²</c>.</summary>

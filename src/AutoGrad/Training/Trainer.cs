@@ -17,8 +17,8 @@ public enum ScheduleInterval
 }
 
 /// <summary>
-/// The training loop: for each epoch and each batch, <c>θ ← step(θ, ∇θ L(f(X; θ), y))</c>, with sample-weighted epoch statistics
-/// (notes 000), validation each epoch, callbacks, progress output, prediction, evaluation and full checkpoints.
+/// The training loop: for each epoch and each batch, <c>θ ← step(θ, ∇θ L(f(X; θ), y))</c>, with sample-weighted epoch statistics,
+/// validation each epoch, callbacks, progress output, prediction, evaluation and full checkpoints.
 /// </summary>
 /// <remarks>
 /// Epochs are numbered from 1 and continue across <see cref="Fit"/> calls and checkpoint loads (<see cref="CompletedEpochs"/>).

@@ -32,7 +32,7 @@ public class GradientReportTests(ITestOutputHelper output)
         var relu = Train1(Mlp(() => new ReLU(), 1));
         output.WriteLine(sig.ToString());
         output.WriteLine(relu.ToString());
-        // First layer relative to last: sigmoid's σ' ≤ ¼ per layer shrinks it geometrically (notes 001).
+        // First layer relative to last: sigmoid's σ' ≤ ¼ per layer shrinks it geometrically.
         double sigRatio = sig["0.weight"].Norm / sig["20.weight"].Norm;
         double reluRatio = relu["0.weight"].Norm / relu["20.weight"].Norm;
         output.WriteLine($"sigmoid first/last {sigRatio:g3}, relu first/last {reluRatio:g3}");

@@ -72,7 +72,7 @@ public class LossTests
         Assert.Equal((0.25 + 4 + 1) / 3, p.MseLoss(t).Item(), 12);
         Assert.Equal(3.5 / 3, p.MaeLoss(t).Item(), 12);
         Assert.Equal((0.125 + (2 - 0.5) + 0.5) / 3, p.HuberLoss(t, 1.0).Item(), 12);
-        // Notes 002, N6 (natural log): −ln 0.99 and −ln 0.01.
+        // A course-notes example (natural log): −ln 0.99 and −ln 0.01.
         var probs = Tensor.FromArray(new double[] { 0.99, 0.01, 0.01, 0.99 }, 2, 2);
         var ce = probs.CategoricalCrossEntropy(Tensor.FromArray([0.0, 0.0]), Reduction.None).ToDoubleArray();
         Assert.Equal(0.01005033585350145, ce[0], 12);

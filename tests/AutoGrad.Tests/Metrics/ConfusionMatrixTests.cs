@@ -4,7 +4,7 @@ namespace AutoGrad.Tests.Metrics;
 
 public class ConfusionMatrixTests
 {
-    // Notes 002 (catalog N4): class "3" with TP 990, FN 20, FP 12, TN 8,978 of 10,000.
+    // A course-notes example: class "3" with TP 990, FN 20, FP 12, TN 8,978 of 10,000.
     private static readonly BinaryCounts Three = new(TruePositives: 990, FalseNegatives: 20, FalsePositives: 12, TrueNegatives: 8978);
 
     [Fact]
@@ -16,7 +16,7 @@ public class ConfusionMatrixTests
         Assert.Equal(0.9802, Math.Round(Three.Recall, 4));
         Assert.Equal(0.0198, Math.Round(Three.FalseNegativeRate, 4));
         Assert.Equal(0.984, Math.Round(Three.F1, 3));
-        // The notes print FPR 0.001 and TNR 0.999; exactly 12/8990 and 8978/8990 (catalog E23).
+        // Course notes print FPR 0.001 and TNR 0.999; exactly 12/8990 and 8978/8990.
         Assert.Equal(0.001, Math.Round(Three.FalsePositiveRate, 3));
         Assert.Equal(0.999, Math.Round(Three.TrueNegativeRate, 3));
         Assert.Equal(12.0 / 8990, Three.FalsePositiveRate, 15);
@@ -30,7 +30,7 @@ public class ConfusionMatrixTests
         Assert.Equal(0.9, q.TruePositiveRate, 15);
         Assert.Equal(0.9, q.Completeness, 15);
         Assert.Equal(0.01, q.FalsePositiveRate, 15);
-        // Catalog §2.12: contamination = FP / (TP + FP) = 1000/1900; the notes print 0.53.
+        // Contamination = FP / (TP + FP) = 1000/1900; course notes print 0.53.
         Assert.Equal(1000.0 / 1900, q.Contamination, 15);
         Assert.Equal(0.53, Math.Round(q.Contamination, 2));
         Assert.Equal(1 - q.Contamination, q.Efficiency, 15);
@@ -40,7 +40,7 @@ public class ConfusionMatrixTests
     [Fact]
     public void F_beta_uses_one_plus_beta_squared()
     {
-        var b = new BinaryCounts(2, 1, 0, 5);   // P = 1, R = 2/3 (the notes' second example: recall 66.6 %, precision 100 %)
+        var b = new BinaryCounts(2, 1, 0, 5);   // P = 1, R = 2/3 (a course-notes example: recall 66.6 %, precision 100 %)
         Assert.Equal(1.0, b.Precision);
         Assert.Equal(2.0 / 3, b.Recall, 15);
         Assert.Equal(5 * (2.0 / 3) / (4 + 2.0 / 3), b.FBeta(2), 15);
@@ -67,7 +67,7 @@ public class ConfusionMatrixTests
         double p0 = 0.5, p1 = 0.5, p2 = 1.0, r0 = 0.5, r1 = 1.0, r2 = 2.0 / 3;
         Assert.Equal((p0 + p1 + p2) / 3, m.Precision(Averaging.Macro), 15);
         Assert.Equal((2 * r0 + 1 * r1 + 3 * r2) / 6, m.Recall(Averaging.Weighted), 15);
-        // micro precision = micro recall = accuracy for single-label data (notes 002, catalog E17)
+        // micro precision = micro recall = accuracy for single-label data
         Assert.Equal(m.Accuracy, m.Precision(Averaging.Micro), 15);
         Assert.Equal(m.Accuracy, m.Recall(Averaging.Micro), 15);
         Assert.Equal(m.Accuracy, m.F1(Averaging.Micro), 15);

@@ -44,7 +44,7 @@ public class ActivationTests
         Assert.Equal(0.5 * 3.5 / 6, x.HardSwish().ToDoubleArray()[1], 12);
         Assert.Equal(0.5 / (1 + Math.Exp(-0.5)), x.Silu().ToDoubleArray()[1], 12);
         Assert.Equal([0.0, 1.0, 1.0], x.Step().ToDoubleArray());
-        Assert.Equal([0.0], Tensor.FromArray([0.0]).Step().ToDoubleArray());   // step(0) = 0 (notes 002: w·x + b ≤ 0 → 0)
+        Assert.Equal([0.0], Tensor.FromArray([0.0]).Step().ToDoubleArray());   // step(0) = 0 (perceptron rule: w·x + b ≤ 0 → 0)
         Assert.Equal([0.0, 0.5, 2.0], x.Relu6().ToDoubleArray());
     }
 

@@ -155,7 +155,7 @@ public class OptimizerTests
     [Fact]
     public void Momentum_approaches_terminal_speed_eta_g_over_1_minus_gamma()
     {
-        // Notes 004 (N9): γ = 0.9 multiplies the maximum speed by 10 under a constant gradient.
+        // Heavy ball (terminal speed η·g/(1 − γ)): γ = 0.9 multiplies the maximum speed by 10 under a constant gradient.
         var p = Tensor.FromArray([0.0]).RequireGrad();
         var opt = new Sgd([p], 0.01, momentum: 0.9);
         double prev = 0, step = 0;

@@ -1,9 +1,9 @@
 namespace AutoGrad.NN.Init;
 
-/// <summary>Weight initialisation schemes (notes 001, 003 §2.9); every one takes a seeded <see cref="Generator"/>.</summary>
+/// <summary>Weight initialisation schemes (Glorot and Bengio 2010; He et al. 2015; LeCun et al. 1998); every one takes a seeded <see cref="Generator"/>.</summary>
 /// <remarks>
-/// The notes disagree on He scaling (catalog E15, E34): 002 prints <c>√(2/(in·out))</c>, 001 "twice Xavier". These use
-/// the standard He form <c>Var = 2/n_in</c> (003). Biases start at zero (notes 000), see <see cref="Zeros"/>.
+/// Course notes disagree on He scaling: some print <c>√(2/(in·out))</c>, others "twice Xavier". These use
+/// the standard He form <c>Var = 2/n_in</c> (He et al. 2015). Biases start at zero, see <see cref="Zeros"/>.
 /// </remarks>
 public static class Initializers
 {
@@ -14,7 +14,7 @@ public static class Initializers
         return Tensor.Uniform(shape, generator, -a, a, dtype);
     }
 
-    /// <summary>Glorot/Xavier normal: <c>N(0, 2/(n_in + n_out))</c> (notes 001).</summary>
+    /// <summary>Glorot/Xavier normal: <c>N(0, 2/(n_in + n_out))</c> (Glorot and Bengio 2010).</summary>
     public static Tensor GlorotNormal(Shape shape, int fanIn, int fanOut, Generator generator, DType dtype = DType.Float32) =>
         Tensor.Normal(shape, generator, 0, Math.Sqrt(2.0 / (fanIn + fanOut)), dtype);
 
@@ -25,15 +25,15 @@ public static class Initializers
         return Tensor.Uniform(shape, generator, -a, a, dtype);
     }
 
-    /// <summary>He/Kaiming normal: <c>N(0, 2/n_in)</c> (notes 003: "ReLU halves the variance").</summary>
+    /// <summary>He/Kaiming normal: <c>N(0, 2/n_in)</c>, since ReLU halves the variance (He et al. 2015).</summary>
     public static Tensor HeNormal(Shape shape, int fanIn, int fanOut, Generator generator, DType dtype = DType.Float32) =>
         Tensor.Normal(shape, generator, 0, Math.Sqrt(2.0 / fanIn), dtype);
 
-    /// <summary>LeCun normal: <c>N(0, 1/n_in)</c> (notes 003: "normalize variance with 1/√n_in").</summary>
+    /// <summary>LeCun normal: <c>N(0, 1/n_in)</c>, i.e. weights scaled by <c>1/√n_in</c> (LeCun et al. 1998, "Efficient BackProp").</summary>
     public static Tensor LeCunNormal(Shape shape, int fanIn, int fanOut, Generator generator, DType dtype = DType.Float32) =>
         Tensor.Normal(shape, generator, 0, Math.Sqrt(1.0 / fanIn), dtype);
 
-    /// <summary>The notes' ad-hoc <c>N(0, 1)</c> (Nielsen's <c>np.random.randn</c>, notes 003).</summary>
+    /// <summary>The ad-hoc <c>N(0, 1)</c> (Nielsen's <c>np.random.randn</c>, "Neural Networks and Deep Learning" ch. 1).</summary>
     public static Tensor StandardNormal(Shape shape, int fanIn, int fanOut, Generator generator, DType dtype = DType.Float32) =>
         Tensor.Normal(shape, generator, 0, 1, dtype);
 
@@ -70,7 +70,7 @@ public static class Initializers
         return dtype == DType.Float64 ? Tensor.FromArray(values, shape.ToArray()) : Tensor.FromArray(Array.ConvertAll(values, v => (float)v), shape.ToArray());
     }
 
-    /// <summary>All zeros (the default for biases, notes 000).</summary>
+    /// <summary>All zeros (the default for biases).</summary>
     public static Tensor Zeros(Shape shape, int fanIn, int fanOut, Generator generator, DType dtype = DType.Float32) =>
         Tensor.Zeros(shape, dtype);
 
