@@ -91,7 +91,6 @@ public static class LossFunctions
     {
         using var site = CallSite.Enter(callerFile, callerLine);
         bool indices = IsIndexTarget("SoftmaxCrossEntropy", logits, target);
-        if (indices) IndexingOps.CheckClasses("SoftmaxCrossEntropy", target, logits.Rank == 0 ? 0 : logits.Shape[-1]);
         // A scalar or an empty class axis keeps the composed form, and with it the errors LogSoftmax and OneHot give there.
         if (logits.Rank == 0 || logits.Shape[-1] == 0)
             return Reduce(-(Targets("SoftmaxCrossEntropy", logits, target) * logits.LogSoftmax(-1)).Sum(-1), reduction);

@@ -94,11 +94,8 @@ internal static class CrossEntropyOps
     private static void ReadClasses(Tensor target, Span<int> classes, int n, bool validate)
     {
         int bad = target.DType == DType.Float32 ? IndexKernels.ToIndices<float>(target.F32, classes) : IndexKernels.ToIndices<double>(target.F64, classes);
-        if (!validate) return;
-        if (bad >= 0)
-            throw new ArgumentException($"OneHot: index tensor holds {target.GetFlat(bad)} at flat position {bad}, which is not an integer.");
-        bad = IndexKernels.FirstOutOfRange(classes, n);
-        if (bad >= 0)
-            throw new IndexOutOfRangeException($"OneHot: class {classes[bad]} at flat position {bad} is outside 0..{n - 1}.");
+        // The one pass over the classes checks them too; only a bad one pays for the check that names it (and the loss).
+        if (validate && (bad >= 0 || IndexKernels.FirstOutOfRange(classes, n) >= 0))
+            IndexingOps.CheckClasses("SoftmaxCrossEntropy", target, n);
     }
 }
