@@ -22,11 +22,15 @@ internal sealed unsafe class GradientBucket
         Count = n;
         _buffer = GC.AllocateArray<float>(n, pinned: true);
         if (order == ReductionOrder.Fixed) _gathered = GC.AllocateArray<float>(checked(n * ranks), pinned: true);
+        // Fixed for the bucket's life, so a step's wait formats nothing; used only in a timeout's message.
+        _description = $"gradient {(_gathered is null ? "all-reduce" : "all-gather")} of bucket {Index} ({Count} floats: {string.Join(", ", Members.Select(m => m.Name))})";
         _staged = new bool[members.Count];
     }
 
     public int Index { get; }
     public IReadOnlyList<(string Name, Tensor Parameter)> Members { get; }
+
+    private readonly string _description;
     public int[] Offsets { get; }
     public int Count { get; }
     public int StagedCount { get; private set; }
@@ -70,7 +74,7 @@ internal sealed unsafe class GradientBucket
     /// <summary>Waits for the collective and turns the sum into the mean over <paramref name="ranks"/>.</summary>
     public void Complete(Communicator comm, int ranks)
     {
-        comm.Wait(ref _request, $"gradient {(_gathered is null ? "all-reduce" : "all-gather")} of bucket {Index} ({Count} floats: {string.Join(", ", Members.Select(m => m.Name))})");
+        comm.Wait(ref _request, _description);
         if (_gathered is not null)
         {
             _gathered.AsSpan(0, Count).CopyTo(_buffer);
