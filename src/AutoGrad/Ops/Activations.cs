@@ -168,6 +168,6 @@ public static class Activations
     public static Tensor Step(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        using (Tape.NoGrad()) return x.Detach().Greater(0);
+        using (Tape.NoGrad()) return x.Detach().Greater(0).To(x.DType);   // a float activation, not a Bool mask
     }
 }

@@ -125,7 +125,7 @@ public static class ReductionOps
         return Extreme(x, axis, keepDims, max: false);
     }
 
-    /// <summary>Index of the first maximum along <paramref name="axis"/> (over the flattened tensor if null), as values of the input's dtype.</summary>
+    /// <summary>Index of the first maximum along <paramref name="axis"/> (over the flattened tensor if null), as <see cref="DType.Int64"/>.</summary>
     [NoGradient]
     public static Tensor ArgMax(this Tensor x, int? axis = null, bool keepDims = false, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
@@ -133,7 +133,7 @@ public static class ReductionOps
         return ArgExtreme(x, axis, keepDims, max: true);
     }
 
-    /// <summary>Index of the first minimum along <paramref name="axis"/> (over the flattened tensor if null).</summary>
+    /// <summary>Index of the first minimum along <paramref name="axis"/> (over the flattened tensor if null), as <see cref="DType.Int64"/>.</summary>
     [NoGradient]
     public static Tensor ArgMin(this Tensor x, int? axis = null, bool keepDims = false, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
@@ -224,13 +224,13 @@ public static class ReductionOps
         int a = x.Shape.NormalizeAxis(axis.Value, op);
         if (x.Shape[a] == 0) throw new ArgumentException($"{op}: axis {axis} of shape {x.Shape} is empty.");
         var (outer, n, inner) = Reduce.Split(x.Shape.Dims, a);
-        var y = Tensor.Empty(keepDims ? KeptShape(x.Shape, [a]) : DroppedShape(x.Shape, [a]), x.DType);
+        x.RequireFloat(op);
+        var y = Tensor.Empty(keepDims ? KeptShape(x.Shape, [a]) : DroppedShape(x.Shape, [a]), DType.Int64);
         var scratch = Tensor.Empty(y.Shape, x.DType);
         var arg = new int[outer * inner];
         if (x.DType == DType.Float32) Reduce.Extreme<float>(x.F32, scratch.F32, arg, outer, n, inner, max);
         else Reduce.Extreme<double>(x.F64, scratch.F64, arg, outer, n, inner, max);
-        if (x.DType == DType.Float32) ConvertKernels.FromIndices<float>(arg, y.F32);
-        else ConvertKernels.FromIndices<double>(arg, y.F64);
+        ConvertKernels.FromIndices<long>(arg, y.I64);
         Tape.Finish(op, scratch, x);
         return Tape.Finish(op, y, x);
     }
