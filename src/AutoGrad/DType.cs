@@ -2,7 +2,7 @@ namespace AutoGrad;
 
 /// <summary>Element type of a tensor, chosen at run time: IEEE-754 floats, signed integers, or booleans.</summary>
 /// <remarks>
-/// Only the floating-point types carry gradients (Note [Integer tensors] in <c>DTypeConversion.cs</c>): integer and boolean
+/// Only the floating-point types carry gradients (Note [Integer tensors] in <c>Tensor.Convert.cs</c>): integer and boolean
 /// tensors hold labels, indices, token ids and masks.
 /// </remarks>
 public enum DType

@@ -36,9 +36,9 @@ public sealed partial class Tensor
         {
             case DType.Float32: t.F32.Fill((float)value); break;
             case DType.Float64: t.F64.Fill(value); break;
-            case DType.Int32: t.I32.Fill((int)DTypeConversion.Exact(value, dtype, "Full")); break;
-            case DType.Int64: t.I64.Fill((long)DTypeConversion.Exact(value, dtype, "Full")); break;
-            default: t.B8.Fill(DTypeConversion.Exact(value, dtype, "Full") != 0); break;
+            case DType.Int32: t.I32.Fill((int)Exact(value, dtype, "Full")); break;
+            case DType.Int64: t.I64.Fill((long)Exact(value, dtype, "Full")); break;
+            default: t.B8.Fill(Exact(value, dtype, "Full") != 0); break;
         }
         return t;
     }
@@ -74,7 +74,7 @@ public sealed partial class Tensor
     /// <summary><paramref name="count"/> evenly spaced values from <paramref name="start"/> to <paramref name="stop"/>, both included.</summary>
     public static Tensor Linspace(double start, double stop, int count, DType dtype = DType.Float32)
     {
-        DTypeConversion.RequireFloat(dtype, "Linspace");
+        RequireFloat(dtype, "Linspace");
         if (count < 0) throw new ArgumentOutOfRangeException(nameof(count), $"Linspace: count must be ≥ 0, got {count}.");
         var t = Empty(new Shape(count), dtype);
         double step = count > 1 ? (stop - start) / (count - 1) : 0;
@@ -142,7 +142,7 @@ public sealed partial class Tensor
     public static Tensor Uniform(Shape shape, Generator generator, double low = 0, double high = 1, DType dtype = DType.Float32)
     {
         ArgumentNullException.ThrowIfNull(generator);
-        DTypeConversion.RequireFloat(dtype, "Uniform");
+        RequireFloat(dtype, "Uniform");
         if (!(high >= low)) throw new ArgumentException($"Uniform: high ({high}) must be ≥ low ({low}).");
         var t = Empty(shape, dtype);
         for (int i = 0; i < t.Size; i++) t.SetFlat(i, low + (high - low) * generator.NextDouble());
@@ -156,7 +156,7 @@ public sealed partial class Tensor
     public static Tensor Normal(Shape shape, Generator generator, double mean = 0, double std = 1, DType dtype = DType.Float32)
     {
         ArgumentNullException.ThrowIfNull(generator);
-        DTypeConversion.RequireFloat(dtype, "Normal");
+        RequireFloat(dtype, "Normal");
         if (!(std >= 0)) throw new ArgumentException($"Normal: std must be ≥ 0, got {std}.");
         var t = Empty(shape, dtype);
         for (int i = 0; i < t.Size; i++) t.SetFlat(i, mean + std * generator.NextNormal());
@@ -177,16 +177,16 @@ public sealed partial class Tensor
     }
 
     // Element access by flat position through double, for code off the hot path. An integer or bool element must be set
-    // to a value it holds exactly (DTypeConversion.Exact throws otherwise); int64 values beyond 2^53 read back rounded.
+    // to a value it holds exactly (Exact throws otherwise); int64 values beyond 2^53 read back rounded.
     internal void SetFlat(int i, double v)
     {
         switch (DType)
         {
             case DType.Float32: F32[i] = (float)v; break;
             case DType.Float64: F64[i] = v; break;
-            case DType.Int32: I32[i] = (int)DTypeConversion.Exact(v, DType, "SetFlat"); break;
-            case DType.Int64: I64[i] = (long)DTypeConversion.Exact(v, DType, "SetFlat"); break;
-            default: B8[i] = DTypeConversion.Exact(v, DType, "SetFlat") != 0; break;
+            case DType.Int32: I32[i] = (int)Exact(v, DType, "SetFlat"); break;
+            case DType.Int64: I64[i] = (long)Exact(v, DType, "SetFlat"); break;
+            default: B8[i] = Exact(v, DType, "SetFlat") != 0; break;
         }
     }
 

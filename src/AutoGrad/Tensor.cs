@@ -104,7 +104,7 @@ public sealed partial class Tensor
     internal Span<T> Span<T>() => new(Data as T[] ?? throw WrongType(typeof(T)), 0, Size);
 
     // The float views are what every float op reads; an integer or bool tensor that reaches one gets the op's name
-    // (Note [Integer tensors] in DTypeConversion.cs) instead of an InvalidCastException.
+    // (Note [Integer tensors] in Tensor.Convert.cs) instead of an InvalidCastException.
     internal Span<float> F32 => new(Data as float[] ?? throw WrongType(typeof(float)), 0, Size);
 
     internal Span<double> F64 => new(Data as double[] ?? throw WrongType(typeof(double)), 0, Size);

@@ -88,7 +88,7 @@ public abstract class Module
         {
             if (!state.TryGetValue(k, out var s)) { if (strict) errors.Add($"missing key '{k}'"); }
             else if (s.Shape != v.Shape) errors.Add($"'{k}' has shape {s.Shape} in the state but {v.Shape} in the model");
-            else if (DTypeConversion.InexactAt(s, v.DType) is { } bad)   // checked here so that nothing is written (Note [Integer tensors])
+            else if (Tensor.InexactAt(s, v.DType) is { } bad)   // checked here so that nothing is written (Note [Integer tensors])
                 errors.Add($"'{k}' holds the {s.DType.Name()} value {bad.Value} at flat position {bad.Index}, which the model's {v.DType.Name()} tensor cannot hold exactly");
         }
         if (strict)

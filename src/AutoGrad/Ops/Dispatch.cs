@@ -26,12 +26,12 @@ internal static class Dispatch
     }
 
     // One float and one integer or bool operand: the other is converted to the float one's dtype, as PyTorch promotes
-    // (Note [Integer tensors] in DTypeConversion.cs). Two integer operands, or float32 with float64, are refused.
+    // (Note [Integer tensors] in Tensor.Convert.cs). Two integer operands, or float32 with float64, are refused.
     internal static (Tensor, Tensor) Promote(string op, Tensor a, Tensor b)
     {
         bool fa = a.DType.IsFloatingPoint(), fb = b.DType.IsFloatingPoint();
-        if (fa && !fb) return (a, DTypeConversion.Convert(b, a.DType, op));
-        if (fb && !fa) return (DTypeConversion.Convert(a, b.DType, op), b);
+        if (fa && !fb) return (a, Tensor.Convert(b, a.DType, op));
+        if (fb && !fa) return (Tensor.Convert(a, b.DType, op), b);
         if (!fa)
             throw Autograd.Diagnostics.OperandError(op, $"{op}: needs a floating-point operand, got {a.DType.Name()} {a.Shape} and {b.DType.Name()} {b.Shape}; convert one with To(DType.Float32) first.", a, b);
         Tensor.CheckSameDType(op, a, b);

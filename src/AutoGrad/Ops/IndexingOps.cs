@@ -166,7 +166,7 @@ public static partial class IndexingOps
 
     // An index tensor's values as ints: int64 and int32 (the primary path, as PyTorch's long indices), or a float tensor
     // whose every value is a whole number (the earlier convention, kept); a fraction or NaN, a bool tensor, or an int64
-    // beyond the int range is an error naming the op (Note [Integer tensors] in DTypeConversion.cs). Ranges are the caller's.
+    // beyond the int range is an error naming the op (Note [Integer tensors] in Tensor.Convert.cs). Ranges are the caller's.
     internal static int[] ToIndices(string op, Tensor t)
     {
         var r = new int[t.Size];

@@ -75,7 +75,7 @@ public static class LogicalOps
     // 0/1 mask and a Bool one mean the same (Where, and masks of later ops).
     internal static Tensor AsBool(Tensor mask, Shape shape)
     {
-        var b = mask.DType == DType.Bool ? mask : DTypeConversion.Convert(mask, DType.Bool, "mask");
+        var b = mask.DType == DType.Bool ? mask : Tensor.Convert(mask, DType.Bool, "mask");
         return b.Shape == shape ? b : Dispatch.Expand(b, shape);
     }
 }

@@ -24,10 +24,10 @@ public sealed partial class Tensor
         if (source.DType != DType)
         {
             // Between float types values round; to or from an integer or bool type they must convert exactly
-            // (Note [Integer tensors] in DTypeConversion.cs): a fraction, NaN or an int64 beyond 2^53 is an error, not truncated.
-            if (DTypeConversion.InexactAt(source, DType) is { } bad)
+            // (Note [Integer tensors] in Tensor.Convert.cs): a fraction, NaN or an int64 beyond 2^53 is an error, not truncated.
+            if (InexactAt(source, DType) is { } bad)
                 throw new ArgumentException($"CopyFrom: the {source.DType.Name()} source holds {bad.Value} at flat position {bad.Index}, which has no exact {DType.Name()} value.");
-            s = source.DType.IsFloatingPoint() && DType.IsFloatingPoint() ? source.Detach().To(DType) : DTypeConversion.Convert(source, DType, "CopyFrom");
+            s = source.DType.IsFloatingPoint() && DType.IsFloatingPoint() ? source.Detach().To(DType) : Convert(source, DType, "CopyFrom");
         }
         s.CopyBlockTo(0, this, 0, Size);
         BumpVersion();

@@ -1,4 +1,3 @@
-using AutoGrad.Kernels;
 
 namespace AutoGrad;
 
@@ -18,10 +17,10 @@ namespace AutoGrad;
 // Conversions (To): float → integer truncates toward zero like PyTorch, but NaN, ±∞ and values outside the target's
 // range throw (PyTorch leaves them undefined); int64 → int32 outside the int32 range throws (PyTorch wraps); anything →
 // bool is `≠ 0` (NaN is true); bool → number is 0 or 1; int64 → float rounds to nearest beyond 2^53 (float32: 2^24).
-internal static class DTypeConversion
+public sealed partial class Tensor
 {
     // A value that an element of `dtype` must hold exactly (Full, SetFlat): whole numbers in range for integers, 0 or 1 for bool.
-    public static double Exact(double v, DType dtype, string op)
+    internal static double Exact(double v, DType dtype, string op)
     {
         bool ok = dtype switch
         {
@@ -40,7 +39,7 @@ internal static class DTypeConversion
     // out of its range, anything but 0 and 1 for bool, an integer beyond 2^53 (float64) or 2^24 (float32) for a float type.
     // Float → float is never reported (rounding float64 to float32 is the documented conversion). For loading state
     // (LoadStateDict, SafeTensors), which must refuse before it writes anything.
-    public static (int Index, string Value)? InexactAt(Tensor x, DType dtype)
+    internal static (int Index, string Value)? InexactAt(Tensor x, DType dtype)
     {
         if (x.DType == dtype || (x.DType.IsFloatingPoint() && dtype.IsFloatingPoint())) return null;
         if (x.DType == DType.Int64 && dtype.IsFloatingPoint())
@@ -75,16 +74,16 @@ internal static class DTypeConversion
         return null;
     }
 
-    public static void RequireFloat(DType dtype, string op)
+    internal static void RequireFloat(DType dtype, string op)
     {
         if (!dtype.IsFloatingPoint())
             throw new ArgumentException($"{Autograd.Diagnostics.UserOp(op)}: needs a floating-point dtype (float32 or float64), got {dtype.Name()}.");
     }
 
     // A copy of x in `dtype` with no graph; x.DType ≠ dtype and not both floating-point (MathOps.To handles float ↔ float).
-    public static Tensor Convert(Tensor x, DType dtype, string op)
+    internal static Tensor Convert(Tensor x, DType dtype, string op)
     {
-        var y = Tensor.Empty(x.Shape, dtype);
+        var y = Empty(x.Shape, dtype);
         int n = x.Size;
         switch (dtype)
         {
@@ -130,7 +129,7 @@ internal static class DTypeConversion
             double v = Math.Truncate(x.GetFlat(i));
             // long.MaxValue rounds up to 2^63 as a double, which no int64 holds: the upper test is strict for int64.
             if (double.IsNaN(v) || v < min || (dtype == DType.Int64 ? v >= max : v > max))
-                throw new ArgumentException($"{Autograd.Diagnostics.UserOp(op)}: {x.DType.Name()} value {x.GetFlat(i)} at flat position {i} has no {dtype.Name()} value (NaN, infinite or out of range).");
+                throw new ArgumentException($"{Autograd.Diagnostics.UserOp(op)}: {x.DType.Name()} value {x.GetFlat(i).ToString("R", System.Globalization.CultureInfo.InvariantCulture)} at flat position {i} has no {dtype.Name()} value (NaN, infinite or out of range).");
             y[i] = T.CreateTruncating(v);
         }
     }
