@@ -24,10 +24,12 @@ public static class ReductionOps
     }
 
     /// <summary><c>Σ</c> along the given axes (an empty list sums nothing).</summary>
+    /// <remarks>An int32, int64 or bool tensor sums to int64 (bool counts the true elements), as in PyTorch; it wraps on overflow.</remarks>
     public static Tensor Sum(this Tensor x, int[] axes, bool keepDims = false, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
         var ax = Normalize("Sum", x, axes);
+        if (!x.DType.IsFloatingPoint()) return Tape.Finish("Sum", IntegerSum(x, ax, keepDims), x);
         var kept = KeptShape(x.Shape, ax);
         Tensor y;
         if (ax.Length == x.Rank && x.Size > 0)
@@ -48,9 +50,11 @@ public static class ReductionOps
     }
 
     /// <summary>Arithmetic mean over every element.</summary>
+    /// <remarks>Integer and bool tensors are refused, as in PyTorch: convert with <c>To(DType.Float32)</c> first.</remarks>
     public static Tensor Mean(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        x.RequireFloat("Mean");
         return x.Sum() / x.Size;   // NaN for an empty tensor, as in NumPy
     }
 
@@ -65,6 +69,7 @@ public static class ReductionOps
     public static Tensor Mean(this Tensor x, int[] axes, bool keepDims = false, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        x.RequireFloat("Mean");
         int n = Normalize("Mean", x, axes).Aggregate(1, (p, a) => p * x.Shape.Dims[a]);
         return x.Sum(axes, keepDims) / n;
     }
@@ -233,6 +238,26 @@ public static class ReductionOps
         ConvertKernels.FromIndices<long>(arg, y.I64);
         Tape.Finish(op, scratch, x);
         return Tape.Finish(op, y, x);
+    }
+
+    // Σ of an int32, int64 or bool tensor over the axes, in int64 (no gradient: integer tensors carry none).
+    private static Tensor IntegerSum(Tensor x, int[] ax, bool keepDims)
+    {
+        var kept = KeptShape(x.Shape, ax);
+        var y = Tensor.Empty(kept, DType.Int64);
+        var acc = y.I64;
+        var dims = x.Shape.Dims;
+        var outStrides = kept.Strides();
+        for (int d = 0; d < dims.Length; d++) if (ax.Contains(d)) outStrides[d] = 0;   // every index of a summed axis lands on one output
+        var idx = new int[dims.Length];
+        for (int i = 0; i < x.Size; i++)
+        {
+            int o = 0;
+            for (int d = 0; d < dims.Length; d++) o += idx[d] * outStrides[d];
+            acc[o] += x.DType switch { DType.Int64 => x.I64[i], DType.Int32 => x.I32[i], _ => x.B8[i] ? 1 : 0 };
+            for (int d = dims.Length - 1; d >= 0 && ++idx[d] == dims[d]; d--) idx[d] = 0;   // row-major odometer
+        }
+        return new Tensor(y.Storage, keepDims ? kept : DroppedShape(x.Shape, ax), DType.Int64);
     }
 
     private static Tensor SumAxis(Tensor x, int axis)

@@ -19,6 +19,20 @@ public class ComparisonAndLogicTests
     }
 
     [Fact]
+    public void Integer_and_bool_tensors_sum_to_int64_counting_true_elements()
+    {
+        var logits = Tensor.FromArray(new[] { 0.1, 0.9, 0.8, 0.2, 0.3, 0.7 }, 3, 2);
+        var labels = Tensor.FromArray(new long[] { 1, 1, 1 });
+        var correct = logits.ArgMax(1).Equal(labels).Sum();   // PyTorch's (pred == y).sum()
+        Assert.Equal(DType.Int64, correct.DType);
+        Assert.Equal(2.0, correct.Item());
+        var m = Tensor.FromArray(new[] { long.MaxValue - 1, 1, 5, -5 }, 2, 2);
+        Assert.Equal(new[] { long.MaxValue, 0 }, m.Sum(1).ToInt64Array());   // exact in int64
+        Assert.Equal(new[] { 4, -4 }, Tensor.FromArray(new[] { 1, 2, 3, -6 }, 2, 2).Sum(0, keepDims: true).ToInt64Array().Select(v => (int)v));
+        Assert.Equal(new Shape(1, 2), Tensor.FromArray(new[] { 1, 2, 3, -6 }, 2, 2).Sum(0, keepDims: true).Shape);
+    }
+
+    [Fact]
     public void Int64_operands_compare_exactly_beyond_2_to_the_53()
     {
         var a = Tensor.FromArray(new[] { long.MaxValue, (1L << 53) + 1 });
