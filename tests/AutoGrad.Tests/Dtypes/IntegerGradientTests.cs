@@ -48,5 +48,10 @@ public class IntegerGradientTests
         y.Sum().Backward();
         Assert.Equal(new[] { 1.0, 0, 1.0 }, x.Grad!.ToDoubleArray());
         Assert.Equal(new[] { 2.5, 0, 6.0 }, (Tensor.FromArray(new long[] { 1, 2, 3 }) + x.Detach()).ToDoubleArray());
+        var a = Tensor.FromArray(new[] { 2.0, 3.0 }).RequireGrad();
+        var p = a.Pow(Tensor.FromArray(new long[] { 2, 3 }));   // an integer exponent, as x ** 2 with an int64 tensor in PyTorch
+        Assert.Equal(new[] { 4.0, 27.0 }, p.ToDoubleArray());
+        p.Sum().Backward();
+        Assert.Equal(new[] { 4.0, 27.0 }, a.Grad!.ToDoubleArray());   // b·a^(b−1)
     }
 }
