@@ -30,7 +30,7 @@ public sealed partial class Tensor
             _ => true,
         };
         if (!ok)
-            throw new ArgumentException($"{Autograd.Diagnostics.UserOp(op)}: {v} is not a {dtype.Name()} value"
+            throw new ArgumentException($"{Differentiation.Diagnostics.UserOp(op)}: {v} is not a {dtype.Name()} value"
                 + (dtype == DType.Bool ? " (bool elements are 0 or 1)." : " (integer elements take whole numbers in range)."));
         return v;
     }
@@ -77,7 +77,7 @@ public sealed partial class Tensor
     internal static void RequireFloat(DType dtype, string op)
     {
         if (!dtype.IsFloatingPoint())
-            throw new ArgumentException($"{Autograd.Diagnostics.UserOp(op)}: needs a floating-point dtype (float32 or float64), got {dtype.Name()}.");
+            throw new ArgumentException($"{Differentiation.Diagnostics.UserOp(op)}: needs a floating-point dtype (float32 or float64), got {dtype.Name()}.");
     }
 
     // A copy of x in `dtype` with no graph; x.DType ≠ dtype and not both floating-point (MathOps.To handles float ↔ float).
@@ -110,7 +110,7 @@ public sealed partial class Tensor
                     for (int i = 0; i < n; i++)
                     {
                         if (s[i] < int.MinValue || s[i] > int.MaxValue)
-                            throw new ArgumentException($"{Autograd.Diagnostics.UserOp(op)}: int64 value {s[i]} at flat position {i} does not fit in int32.");
+                            throw new ArgumentException($"{Differentiation.Diagnostics.UserOp(op)}: int64 value {s[i]} at flat position {i} does not fit in int32.");
                         d[i] = (int)s[i];
                     }
                 }
@@ -129,7 +129,7 @@ public sealed partial class Tensor
             double v = Math.Truncate(x.GetFlat(i));
             // long.MaxValue rounds up to 2^63 as a double, which no int64 holds: the upper test is strict for int64.
             if (double.IsNaN(v) || v < min || (dtype == DType.Int64 ? v >= max : v > max))
-                throw new ArgumentException($"{Autograd.Diagnostics.UserOp(op)}: {x.DType.Name()} value {x.GetFlat(i).ToString("R", System.Globalization.CultureInfo.InvariantCulture)} at flat position {i} has no {dtype.Name()} value (NaN, infinite or out of range).");
+                throw new ArgumentException($"{Differentiation.Diagnostics.UserOp(op)}: {x.DType.Name()} value {x.GetFlat(i).ToString("R", System.Globalization.CultureInfo.InvariantCulture)} at flat position {i} has no {dtype.Name()} value (NaN, infinite or out of range).");
             y[i] = T.CreateTruncating(v);
         }
     }

@@ -1,5 +1,5 @@
 using System.Numerics;
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 using AutoGrad.Memory;
 
 namespace AutoGrad;
@@ -95,7 +95,7 @@ public sealed partial class Tensor
     public void ZeroGrad(bool setToNone = true)
     {
         if (setToNone || Grad is null) { Grad = null; return; }
-        using (Autograd.Tape.NoGrad()) Grad.Fill(0);
+        using (Differentiation.Recorder.NoGrad()) Grad.Fill(0);
     }
 
     /// <summary>Number of in-place writes made to this tensor's storage so far.</summary>
@@ -118,7 +118,7 @@ public sealed partial class Tensor
     private Exception WrongType(Type wanted)
     {
         if (Storage.Data is null) return ReleasedError();
-        string op = Autograd.CallSite.Current.Member is { Length: > 0 } m ? m : "this op";
+        string op = Differentiation.CallSite.Current.Member is { Length: > 0 } m ? m : "this op";
         return wanted == typeof(float) || wanted == typeof(double)
             ? new ArgumentException($"{op}: needs a floating-point tensor (float32 or float64), got {DType.Name()} {Shape}; convert it with To(DType.Float32) first.")
             : new InvalidOperationException($"{op}: internal error, a {DType.Name()} tensor {Shape} was read as {wanted.Name}.");
@@ -128,7 +128,7 @@ public sealed partial class Tensor
     internal void RequireFloat(string op)
     {
         if (!DType.IsFloatingPoint())
-            throw new ArgumentException($"{Autograd.Diagnostics.UserOp(op)}: needs a floating-point tensor (float32 or float64), got {DType.Name()} {Shape}; convert it with To(DType.Float32) first.");
+            throw new ArgumentException($"{Differentiation.Diagnostics.UserOp(op)}: needs a floating-point tensor (float32 or float64), got {DType.Name()} {Shape}; convert it with To(DType.Float32) first.");
     }
 
     // Every read and write of the values comes through here; a buffer a StepScope took back is gone (Note [Step scopes]).
@@ -174,10 +174,10 @@ public sealed partial class Tensor
     internal void CopyBlockTo(int from, Tensor y, int to, int count) => Array.Copy(Data, from, y.Data, to, count);
 
     // Every in-place write comes through here, so the version and the writer's site stay together (Note [Saved values]).
-    internal void BumpVersion() => BumpVersion(Autograd.CallSite.Current);
+    internal void BumpVersion() => BumpVersion(Differentiation.CallSite.Current);
 
     // For a caller that already holds the current site (the engine, once per pass).
-    internal void BumpVersion(Autograd.CallSite writer)
+    internal void BumpVersion(Differentiation.CallSite writer)
     {
         Storage.Version++;
         Storage.LastWriter = new WriteSite(writer.File, writer.Line, writer.Member);

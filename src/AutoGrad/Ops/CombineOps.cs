@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 using AutoGrad.Kernels;
 
 namespace AutoGrad;
@@ -43,7 +43,7 @@ public static class CombineOps
             start += t.Shape[a];
         }
         var sizes = tensors.Select(t => t.Shape[a]).ToArray();
-        return Tape.Finish("Concat", y, [.. tensors], g =>
+        return Recorder.Finish("Concat", y, [.. tensors], g =>
         {
             var parts = new Tensor?[sizes.Length];
             int s = 0;
@@ -102,7 +102,7 @@ public static class CombineOps
         // Scatter x into zeros, then fill the border (found by scattering ones) with value. Writing the border instead of
         // adding value everywhere keeps an infinite pad value (−∞ for max pooling) from turning the interior into NaN.
         Tensor y;
-        using (Tape.NoGrad())
+        using (Recorder.NoGrad())
         {
             y = x.Detach().AsStridedScatter(shape, strides, offset, "Pad");
             if (value != 0)
@@ -112,7 +112,7 @@ public static class CombineOps
             }
         }
         var inShape = x.Shape;
-        return Tape.Finish("Pad", y, [x], g => [g.AsStrided(inShape, strides, offset, "Pad")], saved: []);
+        return Recorder.Finish("Pad", y, [x], g => [g.AsStrided(inShape, strides, offset, "Pad")], saved: []);
     }
 
     /// <summary><c>y = cond ? a : b</c> element-wise, all three broadcast together.</summary>
@@ -137,10 +137,10 @@ public static class CombineOps
             case DType.Int64: Choose<long>(m, ea.I64, eb.I64, y.I64); break;
             default: Choose<bool>(m, ea.B8, eb.B8, y.B8); break;
         }
-        if (!a.DType.IsFloatingPoint()) return Tape.Finish("Where", y, a, b);
+        if (!a.DType.IsFloatingPoint()) return Recorder.Finish("Where", y, a, b);
         var mask = Tensor.Empty(shape, a.DType);
         for (int i = 0; i < m.Length; i++) if (m[i]) mask.SetFlat(i, 1);
-        return Tape.Finish("Where", y, [a, b], g => [a.RequiresGrad ? g * mask : null, b.RequiresGrad ? g * (1.0 - mask) : null]);
+        return Recorder.Finish("Where", y, [a, b], g => [a.RequiresGrad ? g * mask : null, b.RequiresGrad ? g * (1.0 - mask) : null]);
     }
 
     private static void Choose<T>(ReadOnlySpan<bool> m, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y)
@@ -163,6 +163,6 @@ public static class CombineOps
                 throw new IndexOutOfRangeException($"OneHot: class {idx[i]} at flat position {i} is outside 0..{numClasses - 1}.");
             y.SetFlat(i * numClasses + idx[i], 1);
         }
-        return Tape.Finish("OneHot", y, indices);
+        return Recorder.Finish("OneHot", y, indices);
     }
 }

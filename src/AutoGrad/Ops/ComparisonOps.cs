@@ -1,4 +1,4 @@
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 using System.Runtime.CompilerServices;
 using AutoGrad.Kernels;
 
@@ -18,7 +18,7 @@ public static class ComparisonOps
     public static Tensor Greater(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.Finish("Greater", Compare("Greater", a, b, Comparison.Greater), a, b);
+        return Recorder.Finish("Greater", Compare("Greater", a, b, Comparison.Greater), a, b);
     }
 
     /// <summary><c>a ≥ b</c>, as bool.</summary>
@@ -26,7 +26,7 @@ public static class ComparisonOps
     public static Tensor GreaterEqual(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.Finish("GreaterEqual", Compare("GreaterEqual", a, b, Comparison.GreaterEqual), a, b);
+        return Recorder.Finish("GreaterEqual", Compare("GreaterEqual", a, b, Comparison.GreaterEqual), a, b);
     }
 
     /// <summary><c>a &lt; b</c>, as bool.</summary>
@@ -34,7 +34,7 @@ public static class ComparisonOps
     public static Tensor Less(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.Finish("Less", Compare("Less", a, b, Comparison.Less), a, b);
+        return Recorder.Finish("Less", Compare("Less", a, b, Comparison.Less), a, b);
     }
 
     /// <summary><c>a ≤ b</c>, as bool.</summary>
@@ -42,7 +42,7 @@ public static class ComparisonOps
     public static Tensor LessEqual(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.Finish("LessEqual", Compare("LessEqual", a, b, Comparison.LessEqual), a, b);
+        return Recorder.Finish("LessEqual", Compare("LessEqual", a, b, Comparison.LessEqual), a, b);
     }
 
     /// <summary><c>a = b</c>, as bool.</summary>
@@ -50,7 +50,7 @@ public static class ComparisonOps
     public static Tensor Equal(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.Finish("Equal", Compare("Equal", a, b, Comparison.Equal), a, b);
+        return Recorder.Finish("Equal", Compare("Equal", a, b, Comparison.Equal), a, b);
     }
 
     /// <summary><c>a ≠ b</c>, as bool.</summary>
@@ -58,7 +58,7 @@ public static class ComparisonOps
     public static Tensor NotEqual(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.Finish("NotEqual", Compare("NotEqual", a, b, Comparison.NotEqual), a, b);
+        return Recorder.Finish("NotEqual", Compare("NotEqual", a, b, Comparison.NotEqual), a, b);
     }
 
     /// <summary><c>x &gt; c</c> against a constant, as bool.</summary>
@@ -66,7 +66,7 @@ public static class ComparisonOps
     public static Tensor Greater(this Tensor x, double c, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.Finish("Greater", CompareConstant(x, c, Comparison.Greater), x);
+        return Recorder.Finish("Greater", CompareConstant(x, c, Comparison.Greater), x);
     }
 
     /// <summary><c>x ≥ c</c> against a constant, as bool.</summary>
@@ -74,7 +74,7 @@ public static class ComparisonOps
     public static Tensor GreaterEqual(this Tensor x, double c, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.Finish("GreaterEqual", CompareConstant(x, c, Comparison.GreaterEqual), x);
+        return Recorder.Finish("GreaterEqual", CompareConstant(x, c, Comparison.GreaterEqual), x);
     }
 
     /// <summary><c>x &lt; c</c> against a constant, as bool.</summary>
@@ -82,7 +82,7 @@ public static class ComparisonOps
     public static Tensor Less(this Tensor x, double c, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.Finish("Less", CompareConstant(x, c, Comparison.Less), x);
+        return Recorder.Finish("Less", CompareConstant(x, c, Comparison.Less), x);
     }
 
     /// <summary><c>x ≤ c</c> against a constant, as bool.</summary>
@@ -90,7 +90,7 @@ public static class ComparisonOps
     public static Tensor LessEqual(this Tensor x, double c, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.Finish("LessEqual", CompareConstant(x, c, Comparison.LessEqual), x);
+        return Recorder.Finish("LessEqual", CompareConstant(x, c, Comparison.LessEqual), x);
     }
 
     /// <summary><c>x = c</c> against a constant, as bool.</summary>
@@ -98,7 +98,7 @@ public static class ComparisonOps
     public static Tensor Equal(this Tensor x, double c, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.Finish("Equal", CompareConstant(x, c, Comparison.Equal), x);
+        return Recorder.Finish("Equal", CompareConstant(x, c, Comparison.Equal), x);
     }
 
     /// <summary><c>x ≠ c</c> against a constant, as bool.</summary>
@@ -106,7 +106,7 @@ public static class ComparisonOps
     public static Tensor NotEqual(this Tensor x, double c, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.Finish("NotEqual", CompareConstant(x, c, Comparison.NotEqual), x);
+        return Recorder.Finish("NotEqual", CompareConstant(x, c, Comparison.NotEqual), x);
     }
 
     private static Tensor Compare(string op, Tensor a, Tensor b, Comparison cmp)

@@ -18,7 +18,7 @@ internal static class Dispatch
         if (a.DType != b.DType || !a.DType.IsFloatingPoint()) (a, b) = Promote(op, a, b);
         Shape shape;
         try { shape = Shape.Broadcast(a.Shape, b.Shape, op); }
-        catch (ArgumentException e) { throw Autograd.Diagnostics.OperandError(op, e.Message, a, b, e); }
+        catch (ArgumentException e) { throw Differentiation.Diagnostics.OperandError(op, e.Message, a, b, e); }
         var y = Tensor.Uninitialized(shape, a.DType);
         if (a.DType == DType.Float32) Run<float, K>(a, b, y, k);
         else Run<double, K>(a, b, y, k);
@@ -33,7 +33,7 @@ internal static class Dispatch
         if (fa && !fb) return (a, Tensor.Convert(b, a.DType, op));
         if (fb && !fa) return (Tensor.Convert(a, b.DType, op), b);
         if (!fa)
-            throw Autograd.Diagnostics.OperandError(op, $"{op}: needs a floating-point operand, got {a.DType.Name()} {a.Shape} and {b.DType.Name()} {b.Shape}; convert one with To(DType.Float32) first.", a, b);
+            throw Differentiation.Diagnostics.OperandError(op, $"{op}: needs a floating-point operand, got {a.DType.Name()} {a.Shape} and {b.DType.Name()} {b.Shape}; convert one with To(DType.Float32) first.", a, b);
         Tensor.CheckSameDType(op, a, b);
         return (a, b);
     }

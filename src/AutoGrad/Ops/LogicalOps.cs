@@ -1,4 +1,4 @@
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 using System.Runtime.CompilerServices;
 
 namespace AutoGrad;
@@ -14,7 +14,7 @@ public static class LogicalOps
     public static Tensor And(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.Finish("And", Combine("And", a, b, static (p, q) => p & q), a, b);
+        return Recorder.Finish("And", Combine("And", a, b, static (p, q) => p & q), a, b);
     }
 
     /// <summary><c>a ∨ b</c>.</summary>
@@ -22,7 +22,7 @@ public static class LogicalOps
     public static Tensor Or(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.Finish("Or", Combine("Or", a, b, static (p, q) => p | q), a, b);
+        return Recorder.Finish("Or", Combine("Or", a, b, static (p, q) => p | q), a, b);
     }
 
     /// <summary><c>a ⊕ b</c> (exclusive or).</summary>
@@ -30,7 +30,7 @@ public static class LogicalOps
     public static Tensor Xor(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.Finish("Xor", Combine("Xor", a, b, static (p, q) => p ^ q), a, b);
+        return Recorder.Finish("Xor", Combine("Xor", a, b, static (p, q) => p ^ q), a, b);
     }
 
     /// <summary><c>¬x</c>.</summary>
@@ -41,7 +41,7 @@ public static class LogicalOps
         var y = AsBool(x, x.Shape).Clone();
         var m = y.B8;
         for (int i = 0; i < m.Length; i++) m[i] = !m[i];
-        return Tape.Finish("Not", y, x);
+        return Recorder.Finish("Not", y, x);
     }
 
     /// <summary>True when any element is true (<c>x ≠ 0</c>), over the whole tensor.</summary>

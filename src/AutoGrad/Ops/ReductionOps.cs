@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 using AutoGrad.Kernels;
 using AutoGrad.Memory;
 
@@ -29,7 +29,7 @@ public static class ReductionOps
     {
         using var site = CallSite.Enter(callerFile, callerLine);
         var ax = Normalize("Sum", x, axes);
-        if (!x.DType.IsFloatingPoint()) return Tape.Finish("Sum", IntegerSum(x, ax, keepDims), x);
+        if (!x.DType.IsFloatingPoint()) return Recorder.Finish("Sum", IntegerSum(x, ax, keepDims), x);
         var kept = KeptShape(x.Shape, ax);
         Tensor y;
         if (ax.Length == x.Rank && x.Size > 0)
@@ -46,7 +46,7 @@ public static class ReductionOps
         var outShape = keepDims ? kept : DroppedShape(x.Shape, ax);
         y = new Tensor(y.Storage, outShape, x.DType);
         var inShape = x.Shape;
-        return Tape.Finish("Sum", y, [x], g => [g.Reshape(kept).BroadcastTo(inShape)], saved: []);
+        return Recorder.Finish("Sum", y, [x], g => [g.Reshape(kept).BroadcastTo(inShape)], saved: []);
     }
 
     /// <summary>Arithmetic mean over every element.</summary>
@@ -163,7 +163,7 @@ public static class ReductionOps
         if (IsLastAxis(x, axis))
         {
             var y = RowKernel(x, softmax: true);
-            return Tape.Finish("Softmax", y, [x], g => [y * (g - (g * y).Sum(-1, keepDims: true))]);   // J = diag(y) − yyᵀ
+            return Recorder.Finish("Softmax", y, [x], g => [y * (g - (g * y).Sum(-1, keepDims: true))]);   // J = diag(y) − yyᵀ
         }
         var e = (x - x.Detach().Max(axis, keepDims: true)).Exp();
         return e / e.Sum(axis, keepDims: true);
@@ -180,7 +180,7 @@ public static class ReductionOps
             return shifted - shifted.Exp().Sum(axis, keepDims: true).Log();
         }
         var y = RowKernel(x, softmax: false);
-        return Tape.Finish("LogSoftmax", y, [x], g => [g - y.Exp() * g.Sum(-1, keepDims: true)]);   // ∂y/∂x = I − 1·softmax(x)ᵀ
+        return Recorder.Finish("LogSoftmax", y, [x], g => [g - y.Exp() * g.Sum(-1, keepDims: true)]);   // ∂y/∂x = I − 1·softmax(x)ᵀ
     }
 
     // Primitive because: along the last axis the composed softmax ran 6-8 recorded ops (max, shift, exp, sum, log or
@@ -214,7 +214,7 @@ public static class ReductionOps
         else Reduce.Extreme<double>(x.F64, y.F64, arg, outer, n, inner, max);
         if (!keepDims) y = new Tensor(y.Storage, DroppedShape(x.Shape, [a]), x.DType);
         var inShape = x.Shape;
-        return Tape.Finish(op, y, [x], g =>
+        return Recorder.Finish(op, y, [x], g =>
         {
             var pos = new int[arg.Length];
             IndexKernels.ArgPositions(arg, pos, outer, n, inner);
@@ -236,8 +236,8 @@ public static class ReductionOps
         if (x.DType == DType.Float32) Reduce.Extreme<float>(x.F32, scratch.F32, arg, outer, n, inner, max);
         else Reduce.Extreme<double>(x.F64, scratch.F64, arg, outer, n, inner, max);
         ConvertKernels.FromIndices<long>(arg, y.I64);
-        Tape.Finish(op, scratch, x);
-        return Tape.Finish(op, y, x);
+        Recorder.Finish(op, scratch, x);
+        return Recorder.Finish(op, y, x);
     }
 
     // Σ of an int32, int64 or bool tensor over the axes, in int64 (no gradient: integer tensors carry none).

@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 using AutoGrad.Kernels;
 
 namespace AutoGrad;
@@ -61,9 +61,9 @@ public static class SortingOps
                     pos[to + j * inner] = order[j];
                 }
             }
-        Tape.Finish(op, indices, x);
+        Recorder.Finish(op, indices, x);
         var inShape = x.Shape;
-        var y = Tape.Finish(op, values, [x], g => [Tensor.Zeros(inShape, g.DType).ScatterAdd(a, indices, g)], saved: []);
+        var y = Recorder.Finish(op, values, [x], g => [Tensor.Zeros(inShape, g.DType).ScatterAdd(a, indices, g)], saved: []);
         return (y, indices);
     }
 

@@ -1,4 +1,4 @@
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 
 namespace AutoGrad.Tests.Dtypes;
 
@@ -21,7 +21,7 @@ public class IntegerGradientTests
     public void An_op_asked_to_record_an_integer_result_is_an_error_naming_it()
     {
         var x = Tensor.FromArray(new[] { 1.0, 2.0 }).RequireGrad();
-        var e = Assert.Throws<InvalidOperationException>(() => Tape.Record("MyRound", Tensor.FromArray(new long[] { 1, 2 }), [x], g => [g]));
+        var e = Assert.Throws<InvalidOperationException>(() => Recorder.Record("MyRound", Tensor.FromArray(new long[] { 1, 2 }), [x], g => [g]));
         Assert.StartsWith("MyRound: cannot record a gradient for its int64 result", e.Message);
     }
 
