@@ -102,7 +102,7 @@ public static class SineRegression
         var gridX = Enumerable.Range(0, 201).Select(i => i / 200.0).ToArray();
         var grid = Predict(model, Tensor.FromArray(gridX.Select(v => (float)v).ToArray()).Reshape(gridX.Length, 1)).ToDoubleArray();
         // The clean targets' accuracy uses the same ρ (from the noisy test targets) so both columns measure the same allowance.
-        double accClean = (prediction - test.Clean).Abs().Less(Tensor.Scalar(rho, DType.Float32)).Mean().Item();
+        double accClean = (prediction - test.Clean).Abs().Less(Tensor.Scalar(rho, DType.Float32)).To(DType.Float32).Mean().Item();
         return new RegressionResult(history, RegressionMetrics.MeanSquaredError(prediction, test.Y), RegressionMetrics.MeanAbsoluteError(prediction, test.Y),
             RegressionMetrics.MeanSquaredError(prediction, test.Clean), RegressionMetrics.Accuracy(prediction, test.Y, lambda), accClean, ceiling, rho, gridX, grid, seconds);
     }

@@ -28,6 +28,7 @@ public sealed class SyncBatchNorm : Module
         RegisterParameter("bias", Tensor.Zeros(new Shape(numFeatures), dtype));
         RegisterBuffer("running_mean", Tensor.Zeros(new Shape(numFeatures), dtype));
         RegisterBuffer("running_var", Tensor.Ones(new Shape(numFeatures), dtype));
+        RegisterBuffer("num_batches_tracked", Tensor.Zeros(Shape.Scalar, DType.Int64));   // as BatchNorm and PyTorch's SyncBatchNorm
     }
 
     /// <summary>Number of channels <c>C</c>.</summary>
@@ -44,6 +45,9 @@ public sealed class SyncBatchNorm : Module
 
     /// <summary>Running (unbiased) variance used in evaluation.</summary>
     public Tensor RunningVar => Buffer("running_var");
+
+    /// <summary>The number of training-mode forward passes so far: an int64 scalar, PyTorch's <c>num_batches_tracked</c> (it only counts).</summary>
+    public Tensor NumBatchesTracked => Buffer("num_batches_tracked");
 
     /// <summary><c>y = γ·(x − μ)/√(σ² + ε) + β</c> with all ranks' batch statistics in training, running statistics in evaluation.</summary>
     public override Tensor Forward(Tensor x)
@@ -68,6 +72,7 @@ public sealed class SyncBatchNorm : Module
             {
                 RunningMean.CopyFrom(RunningMean * (1 - Momentum) + mean.Detach().Reshape(NumFeatures) * Momentum);
                 RunningVar.CopyFrom(RunningVar * (1 - Momentum) + variance.Detach().Reshape(NumFeatures) * (m / (m - 1.0) * Momentum));
+                NumBatchesTracked.Fill(NumBatchesTracked.Item() + 1);
             }
         }
         else

@@ -4,11 +4,23 @@ namespace AutoGrad;
 
 public sealed partial class Tensor
 {
-    internal static Tensor Empty(Shape shape, DType dtype) => new(Storage.Allocate(dtype == DType.Float32, shape.Size), shape, dtype);
+    internal static Tensor Empty(Shape shape, DType dtype) =>
+        new(dtype.IsFloatingPoint() ? Storage.Allocate(dtype == DType.Float32, shape.Size) : IntegerStorage(dtype, shape.Size), shape, dtype);
 
     // Only for outputs that the producing kernel writes in full (element-wise maps, gathers, GEMM without accumulate):
     // the contents start undefined.
-    internal static Tensor Uninitialized(Shape shape, DType dtype) => new(Storage.AllocateUninitialized(dtype == DType.Float32, shape.Size), shape, dtype);
+    internal static Tensor Uninitialized(Shape shape, DType dtype) =>
+        new(dtype.IsFloatingPoint() ? Storage.AllocateUninitialized(dtype == DType.Float32, shape.Size) : IntegerStorage(dtype, shape.Size), shape, dtype);
+
+    // Integer and bool buffers are never pooled: they are small next to activations (indices, labels, masks), and an
+    // unpooled Storage has no owner, so a StepScope leaves it to the garbage collector (Note [Pooled buffers]).
+    private static Storage IntegerStorage(DType dtype, int size) => new(dtype switch
+    {
+        DType.Int32 => new int[size],
+        DType.Int64 => new long[size],
+        DType.Bool => new bool[size],
+        _ => throw new ArgumentOutOfRangeException(nameof(dtype), $"Unknown dtype {(int)dtype}."),
+    });
 
     /// <summary>A tensor of the given shape filled with 0.</summary>
     public static Tensor Zeros(Shape shape, DType dtype = DType.Float32) => Empty(shape, dtype);
@@ -20,7 +32,14 @@ public sealed partial class Tensor
     public static Tensor Full(Shape shape, double value, DType dtype = DType.Float32)
     {
         var t = Empty(shape, dtype);
-        if (dtype == DType.Float32) t.F32.Fill((float)value); else t.F64.Fill(value);
+        switch (dtype)
+        {
+            case DType.Float32: t.F32.Fill((float)value); break;
+            case DType.Float64: t.F64.Fill(value); break;
+            case DType.Int32: t.I32.Fill((int)Exact(value, dtype, "Full")); break;
+            case DType.Int64: t.I64.Fill((long)Exact(value, dtype, "Full")); break;
+            default: t.B8.Fill(Exact(value, dtype, "Full") != 0); break;
+        }
         return t;
     }
 
@@ -55,6 +74,7 @@ public sealed partial class Tensor
     /// <summary><paramref name="count"/> evenly spaced values from <paramref name="start"/> to <paramref name="stop"/>, both included.</summary>
     public static Tensor Linspace(double start, double stop, int count, DType dtype = DType.Float32)
     {
+        RequireFloat(dtype, "Linspace");
         if (count < 0) throw new ArgumentOutOfRangeException(nameof(count), $"Linspace: count must be ≥ 0, got {count}.");
         var t = Empty(new Shape(count), dtype);
         double step = count > 1 ? (stop - start) / (count - 1) : 0;
@@ -76,6 +96,16 @@ public sealed partial class Tensor
 
     /// <summary>A float64 tensor holding a copy of <paramref name="data"/> in the given shape (1-D if omitted).</summary>
     public static Tensor FromArray(double[] data, params int[] shape) => FromFlat(data, shape, DType.Float64);
+
+    /// <summary>An int64 tensor holding a copy of <paramref name="data"/> in the given shape (1-D if omitted): indices, labels, token ids.</summary>
+    public static Tensor FromArray(long[] data, params int[] shape) => FromFlat(data, shape, DType.Int64);
+
+    /// <summary>An int32 tensor holding a copy of <paramref name="data"/> in the given shape (1-D if omitted).</summary>
+    /// <remarks>A collection expression of integer literals (<c>FromArray([1, 2])</c>) binds here; write <c>new long[] { … }</c> for int64.</remarks>
+    public static Tensor FromArray(int[] data, params int[] shape) => FromFlat(data, shape, DType.Int32);
+
+    /// <summary>A bool tensor holding a copy of <paramref name="data"/> in the given shape (1-D if omitted): a mask.</summary>
+    public static Tensor FromArray(bool[] data, params int[] shape) => FromFlat(data, shape, DType.Bool);
 
     /// <summary>A float32 matrix holding a copy of a .NET rectangular array.</summary>
     public static Tensor FromArray(float[,] data)
@@ -112,6 +142,7 @@ public sealed partial class Tensor
     public static Tensor Uniform(Shape shape, Generator generator, double low = 0, double high = 1, DType dtype = DType.Float32)
     {
         ArgumentNullException.ThrowIfNull(generator);
+        RequireFloat(dtype, "Uniform");
         if (!(high >= low)) throw new ArgumentException($"Uniform: high ({high}) must be ≥ low ({low}).");
         var t = Empty(shape, dtype);
         for (int i = 0; i < t.Size; i++) t.SetFlat(i, low + (high - low) * generator.NextDouble());
@@ -125,6 +156,7 @@ public sealed partial class Tensor
     public static Tensor Normal(Shape shape, Generator generator, double mean = 0, double std = 1, DType dtype = DType.Float32)
     {
         ArgumentNullException.ThrowIfNull(generator);
+        RequireFloat(dtype, "Normal");
         if (!(std >= 0)) throw new ArgumentException($"Normal: std must be ≥ 0, got {std}.");
         var t = Empty(shape, dtype);
         for (int i = 0; i < t.Size; i++) t.SetFlat(i, mean + std * generator.NextNormal());
@@ -144,10 +176,26 @@ public sealed partial class Tensor
         return t;
     }
 
+    // Element access by flat position through double, for code off the hot path. An integer or bool element must be set
+    // to a value it holds exactly (Exact throws otherwise); int64 values beyond 2^53 read back rounded.
     internal void SetFlat(int i, double v)
     {
-        if (DType == DType.Float32) F32[i] = (float)v; else F64[i] = v;
+        switch (DType)
+        {
+            case DType.Float32: F32[i] = (float)v; break;
+            case DType.Float64: F64[i] = v; break;
+            case DType.Int32: I32[i] = (int)Exact(v, DType, "SetFlat"); break;
+            case DType.Int64: I64[i] = (long)Exact(v, DType, "SetFlat"); break;
+            default: B8[i] = Exact(v, DType, "SetFlat") != 0; break;
+        }
     }
 
-    internal double GetFlat(int i) => DType == DType.Float32 ? F32[i] : F64[i];
+    internal double GetFlat(int i) => DType switch
+    {
+        DType.Float32 => F32[i],
+        DType.Float64 => F64[i],
+        DType.Int32 => I32[i],
+        DType.Int64 => I64[i],
+        _ => B8[i] ? 1 : 0,
+    };
 }

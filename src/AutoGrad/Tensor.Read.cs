@@ -2,25 +2,78 @@ namespace AutoGrad;
 
 public sealed partial class Tensor
 {
-    /// <summary>A copy of the values in row-major order, in the tensor's own element type: <c>float[]</c> for float32, <c>double[]</c> for float64.</summary>
-    public Array ToArray() => DType == DType.Float32 ? ToFloatArray() : ToDoubleArray();
-
-    /// <summary>A copy of the values in row-major order as float32.</summary>
-    public float[] ToFloatArray()
+    /// <summary>
+    /// A copy of the values in row-major order, in the tensor's own element type: <c>float[]</c>, <c>double[]</c>,
+    /// <c>int[]</c>, <c>long[]</c> or <c>bool[]</c>.
+    /// </summary>
+    public Array ToArray()
     {
-        var a = new float[Size];
-        if (DType == DType.Float32) F32.CopyTo(a);
-        else for (int i = 0; i < a.Length; i++) a[i] = (float)F64[i];
+        var a = Array.CreateInstance(Data.GetType().GetElementType()!, Size);
+        Array.Copy(Data, a, Size);
         return a;
     }
 
-    /// <summary>A copy of the values in row-major order as float64.</summary>
+    /// <summary>A copy of the values in row-major order as float32 (bool as 0 and 1; integers rounded to the nearest float32).</summary>
+    public float[] ToFloatArray()
+    {
+        var a = new float[Size];
+        switch (DType)
+        {
+            case DType.Float32: F32.CopyTo(a); break;
+            case DType.Float64: for (int i = 0; i < a.Length; i++) a[i] = (float)F64[i]; break;
+            default: for (int i = 0; i < a.Length; i++) a[i] = (float)GetFlat(i); break;
+        }
+        return a;
+    }
+
+    /// <summary>A copy of the values in row-major order as float64 (bool as 0 and 1; int64 beyond 2^53 rounded to the nearest double).</summary>
     public double[] ToDoubleArray()
     {
         var a = new double[Size];
-        if (DType == DType.Float64) F64.CopyTo(a);
-        else for (int i = 0; i < a.Length; i++) a[i] = F32[i];
+        switch (DType)
+        {
+            case DType.Float64: F64.CopyTo(a); break;
+            case DType.Float32: for (int i = 0; i < a.Length; i++) a[i] = F32[i]; break;
+            default: for (int i = 0; i < a.Length; i++) a[i] = GetFlat(i); break;
+        }
         return a;
+    }
+
+    /// <summary>A copy of the values of an integer or bool tensor as int64 (bool as 0 and 1).</summary>
+    /// <remarks>A float tensor is refused: convert it with <c>To(DType.Int64)</c>, which states how fractions and NaN are treated.</remarks>
+    public long[] ToInt64Array()
+    {
+        var a = new long[Size];
+        switch (DType)
+        {
+            case DType.Int64: I64.CopyTo(a); break;
+            case DType.Int32: for (int i = 0; i < a.Length; i++) a[i] = I32[i]; break;
+            case DType.Bool: for (int i = 0; i < a.Length; i++) a[i] = B8[i] ? 1 : 0; break;
+            default: throw new InvalidOperationException($"ToInt64Array: the tensor is {DType.Name()} {Shape}; convert it with To(DType.Int64) first.");
+        }
+        return a;
+    }
+
+    /// <summary>A copy of the values of an int32 or bool tensor as int32 (bool as 0 and 1).</summary>
+    /// <remarks>An int64 or float tensor is refused: convert it with <c>To(DType.Int32)</c>, which checks the range.</remarks>
+    public int[] ToInt32Array()
+    {
+        var a = new int[Size];
+        switch (DType)
+        {
+            case DType.Int32: I32.CopyTo(a); break;
+            case DType.Bool: for (int i = 0; i < a.Length; i++) a[i] = B8[i] ? 1 : 0; break;
+            default: throw new InvalidOperationException($"ToInt32Array: the tensor is {DType.Name()} {Shape}; convert it with To(DType.Int32) first.");
+        }
+        return a;
+    }
+
+    /// <summary>A copy of the values of a bool tensor.</summary>
+    /// <remarks>Other types are refused: compare them (<c>x.NotEqual(0)</c>) or convert with <c>To(DType.Bool)</c>.</remarks>
+    public bool[] ToBoolArray()
+    {
+        if (DType != DType.Bool) throw new InvalidOperationException($"ToBoolArray: the tensor is {DType.Name()} {Shape}; compare it (x.NotEqual(0)) or convert it with To(DType.Bool) first.");
+        return B8.ToArray();
     }
 
     /// <summary>A copy of the values of a matrix as a .NET rectangular array.</summary>

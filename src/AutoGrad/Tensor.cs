@@ -5,8 +5,9 @@ using AutoGrad.Memory;
 namespace AutoGrad;
 
 /// <summary>
-/// A dense, contiguous, row-major array of float32 or float64 values that records the operations made
-/// on it, so that <see cref="Backward"/> can compute gradients by reverse-mode differentiation.
+/// A dense, contiguous, row-major array of values (float32, float64, int32, int64 or bool; see <see cref="AutoGrad.DType"/>)
+/// that records the operations made on it, so that <see cref="Backward"/> can compute gradients by reverse-mode
+/// differentiation. Only floating-point tensors take part in gradients.
 /// </summary>
 /// <remarks>
 /// Tensors are compared by reference (element-wise comparison is a named op such as
@@ -45,6 +46,10 @@ public sealed partial class Tensor
         get => _requiresGrad;
         set
         {
+            if (value && !DType.IsFloatingPoint())
+                throw new InvalidOperationException(GradFn is not null
+                    ? $"{GradFn.Op}: cannot record a gradient for its {DType.Name()} result; integer and bool tensors carry no gradient (detach the float inputs, or convert with To(DType.Float32) first)."
+                    : $"RequiresGrad: a {DType.Name()} tensor {Shape} cannot require gradients; only float32 and float64 tensors carry gradients (convert with To(DType.Float32) first).");
             if (!value && GradFn is not null)
                 throw new InvalidOperationException(
                     $"RequiresGrad: this tensor was made by '{GradFn.Op}' and is part of a graph; use Detach() to get a tensor that does not require gradients.");
@@ -96,11 +101,35 @@ public sealed partial class Tensor
     /// <summary>Number of in-place writes made to this tensor's storage so far.</summary>
     public int Version => Storage.Version;
 
-    internal Span<T> Span<T>() => new((T[])Data, 0, Size);
+    internal Span<T> Span<T>() => new(Data as T[] ?? throw WrongType(typeof(T)), 0, Size);
 
-    internal Span<float> F32 => new((float[])Data, 0, Size);
+    // The float views are what every float op reads; an integer or bool tensor that reaches one gets the op's name
+    // (Note [Integer tensors] in Tensor.Convert.cs) instead of an InvalidCastException.
+    internal Span<float> F32 => new(Data as float[] ?? throw WrongType(typeof(float)), 0, Size);
 
-    internal Span<double> F64 => new((double[])Data, 0, Size);
+    internal Span<double> F64 => new(Data as double[] ?? throw WrongType(typeof(double)), 0, Size);
+
+    internal Span<int> I32 => new(Data as int[] ?? throw WrongType(typeof(int)), 0, Size);
+
+    internal Span<long> I64 => new(Data as long[] ?? throw WrongType(typeof(long)), 0, Size);
+
+    internal Span<bool> B8 => new(Data as bool[] ?? throw WrongType(typeof(bool)), 0, Size);
+
+    private Exception WrongType(Type wanted)
+    {
+        if (Storage.Data is null) return ReleasedError();
+        string op = Differentiation.CallSite.Current.Member is { Length: > 0 } m ? m : "this op";
+        return wanted == typeof(float) || wanted == typeof(double)
+            ? new ArgumentException($"{op}: needs a floating-point tensor (float32 or float64), got {DType.Name()} {Shape}; convert it with To(DType.Float32) first.")
+            : new InvalidOperationException($"{op}: internal error, a {DType.Name()} tensor {Shape} was read as {wanted.Name}.");
+    }
+
+    // Throws the same message as a float view would, before an op does any work (for ops that read values by GetFlat).
+    internal void RequireFloat(string op)
+    {
+        if (!DType.IsFloatingPoint())
+            throw new ArgumentException($"{Differentiation.Diagnostics.UserOp(op)}: needs a floating-point tensor (float32 or float64), got {DType.Name()} {Shape}; convert it with To(DType.Float32) first.");
+    }
 
     // Every read and write of the values comes through here; a buffer a StepScope took back is gone (Note [Step scopes]).
     private Array Data => Storage.Data ?? throw ReleasedError();
@@ -137,9 +166,12 @@ public sealed partial class Tensor
     public Tensor Clone()
     {
         var y = Empty(Shape, DType);
-        if (DType == DType.Float32) F32.CopyTo(y.F32); else F64.CopyTo(y.F64);
+        Array.Copy(Data, y.Data, Size);
         return y;
     }
+
+    // Copies `count` elements from this tensor's flat position `from` to `to` in y (same dtype; checked by the caller).
+    internal void CopyBlockTo(int from, Tensor y, int to, int count) => Array.Copy(Data, from, y.Data, to, count);
 
     // Every in-place write comes through here, so the version and the writer's site stay together (Note [Saved values]).
     internal void BumpVersion() => BumpVersion(Differentiation.CallSite.Current);

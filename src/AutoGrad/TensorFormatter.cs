@@ -12,6 +12,12 @@ internal static class TensorFormatter
     public static string Format(Tensor t)
     {
         bool elide = t.Size > Threshold;
+        if (!t.DType.IsFloatingPoint())   // integers as PyTorch prints them ("[1, 2]"), bools as "True"/"False"
+        {
+            var exact = t.DType == DType.Bool ? t.ToBoolArray().Select(b => b ? "True" : "False").ToArray()
+                : t.ToInt64Array().Select(v => v.ToString(CultureInfo.InvariantCulture)).ToArray();
+            return Assemble(t, exact, elide);
+        }
         var values = t.ToDoubleArray();
         bool allInts = values.All(v => double.IsFinite(v) && v == Math.Round(v) && Math.Abs(v) < 1e16);
         double maxAbs = values.Where(double.IsFinite).Select(Math.Abs).DefaultIfEmpty(0).Max();
@@ -30,6 +36,11 @@ internal static class TensorFormatter
         }
         var cells = values.Select(Fmt).ToArray();
         if (!sci) AlignPoints(cells);
+        return Assemble(t, cells, elide);
+    }
+
+    private static string Assemble(Tensor t, string[] cells, bool elide)
+    {
         int width = cells.Length == 0 ? 0 : cells.Max(c => c.Length);
         var sb = new StringBuilder("tensor(");
         if (t.Rank == 0) sb.Append(cells[0]);

@@ -65,7 +65,7 @@ public sealed class DeterminismTests : IDisposable
         Assert.Equal(0, MpiRun.Single("full-bn", "2", "10", "4", Out).Code);
         var full = MpiRun.ReadFloats(Path.Combine(Out, "full.bin"));
         var ranks = RankWeights(2);
-        Assert.Equal(16 * 12 + 16 + 16 + 16 + 3 * 16 + 3 + 16 + 16, full.Length);   // weights, then running mean and variance
+        Assert.Equal(16 * 12 + 16 + 16 + 16 + 3 * 16 + 3 + 16 + 16 + 1, full.Length);   // weights, then running mean, variance and num_batches_tracked
         Assert.Equal(ranks[0], ranks[1]);
         double maxDiff = full.Zip(ranks[0]).Max(p => Math.Abs(p.First - p.Second));
         Assert.True(maxDiff < 2e-5, $"max |Δ| = {maxDiff}");

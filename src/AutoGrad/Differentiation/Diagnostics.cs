@@ -146,7 +146,7 @@ public readonly record struct TensorStats(int Count, double Min, double Max, dou
         int nan = 0, inf = 0, n = t.Size;
         for (int i = 0; i < n; i++)
         {
-            double v = t.DType == DType.Float32 ? t.F32[i] : t.F64[i];
+            double v = t.GetFlat(i);   // any dtype (integer buffers are always finite)
             if (double.IsNaN(v)) { nan++; continue; }
             if (double.IsInfinity(v)) { inf++; continue; }
             if (v < min) min = v;

@@ -15,8 +15,13 @@ public sealed record SafeTensorsContent(IReadOnlyDictionary<string, Tensor> Tens
 /// UTF-8 JSON <c>{"name": {"dtype", "shape", "data_offsets": [b, e]}, "__metadata__": {…}}</c>, then the
 /// little-endian tensor bytes, offsets counted from the start of that data section.
 /// </summary>
-/// <remarks>F32 and F64 tensors are supported. Files written by other tools (PyTorch, NumPy, Rust) are read as long as
-/// their tensors are F32 or F64; anything malformed raises <see cref="InvalidDataException"/> naming the file and the fault.</remarks>
+/// <remarks>
+/// Loading takes the dtypes PyTorch state dicts use: <c>F64</c> and <c>F32</c> as themselves; <c>F16</c> and <c>BF16</c> widened
+/// exactly to float32 (NaN payloads and infinities kept); <c>I64</c> and <c>I32</c> as int64 and int32; <c>I16</c>, <c>I8</c> and
+/// <c>U8</c> widened to int32; <c>BOOL</c> (one byte, 0 or 1) as bool. <c>U16</c>, <c>U32</c>, <c>U64</c> and the 8-bit floats are
+/// refused. Saving writes each tensor's own dtype (<c>F32</c>, <c>F64</c>, <c>I32</c>, <c>I64</c>, <c>BOOL</c>), so a file loaded
+/// from <c>F16</c> is saved back as <c>F32</c>. Anything malformed raises <see cref="InvalidDataException"/> naming the file and the fault.
+/// </remarks>
 public static class SafeTensors
 {
     /// <summary>The largest JSON header accepted (100 MB), as in the reference implementation.</summary>
@@ -56,7 +61,7 @@ public static class SafeTensors
                 var t = tensors[name] ?? throw new ArgumentException($"SafeTensors.Save: tensor '{name}' is null.");
                 long bytes = (long)t.Size * t.DType.ElementSize();
                 w.WriteStartObject(name);
-                w.WriteString("dtype", t.DType == DType.Float32 ? "F32" : "F64");
+                w.WriteString("dtype", FileName(t.DType));
                 w.WriteStartArray("shape");
                 foreach (var d in t.Shape) w.WriteNumberValue(d);
                 w.WriteEndArray();
@@ -79,10 +84,14 @@ public static class SafeTensors
         foreach (var name in names)
         {
             var t = tensors[name];
-            if (t.DType == DType.Float32)
-                foreach (var v in t.ToFloatArray()) { BinaryPrimitives.WriteSingleLittleEndian(data[pos..], v); pos += 4; }
-            else
-                foreach (var v in t.ToDoubleArray()) { BinaryPrimitives.WriteDoubleLittleEndian(data[pos..], v); pos += 8; }
+            switch (t.DType)   // little-endian whatever the machine
+            {
+                case DType.Float32: foreach (var v in t.ToFloatArray()) { BinaryPrimitives.WriteSingleLittleEndian(data[pos..], v); pos += 4; } break;
+                case DType.Float64: foreach (var v in t.ToDoubleArray()) { BinaryPrimitives.WriteDoubleLittleEndian(data[pos..], v); pos += 8; } break;
+                case DType.Int32: foreach (var v in t.ToInt32Array()) { BinaryPrimitives.WriteInt32LittleEndian(data[pos..], v); pos += 4; } break;
+                case DType.Int64: foreach (var v in t.ToInt64Array()) { BinaryPrimitives.WriteInt64LittleEndian(data[pos..], v); pos += 8; } break;
+                default: foreach (var v in t.ToBoolArray()) data[pos++] = v ? (byte)1 : (byte)0; break;
+            }
         }
         return result;
     }
@@ -112,20 +121,45 @@ public static class SafeTensors
         {
             foreach (var e in layout.Entries)   // sorted by offset, tiling the data section, so one sequential pass reads them all
             {
-                var t = Tensor.Empty(e.Shape, e.DType);
-                file.ReadExactly(e.DType == DType.Float32 ? MemoryMarshal.AsBytes(((float[])t.Storage.Data!).AsSpan()) : MemoryMarshal.AsBytes(((double[])t.Storage.Data!).AsSpan()));
-                if (!BitConverter.IsLittleEndian) SwapToNative(t);
-                tensors[e.Name] = t;
+                if (Direct(e))   // the file's bytes are the tensor's: read straight into its buffer
+                {
+                    var t = Tensor.Empty(e.Shape, e.DType);
+                    file.ReadExactly(RawBytes(t));
+                    if (!BitConverter.IsLittleEndian) SwapToNative(t);
+                    tensors[e.Name] = t;
+                }
+                else
+                {
+                    var raw = new byte[e.End - e.Begin];   // within the file's length, checked with the header
+                    file.ReadExactly(raw);
+                    tensors[e.Name] = Widen(e, raw, source);
+                }
             }
         }
         catch (EndOfStreamException) { throw Bad(source, $"truncated: the file ended before the {length - 8 - header.Length}-byte data section did (did it change while being read?)."); }
         return new SafeTensorsContent(tensors, layout.Metadata);
     }
 
+    /// <summary>Loads a safetensors file into <paramref name="model"/>'s parameters and buffers by name (<see cref="NN.Module.LoadStateDict"/>), all or nothing.</summary>
+    /// <remarks>
+    /// Values convert to each tensor's dtype (an F16, BF16 or integer weight into a float parameter, PyTorch's I64
+    /// <c>num_batches_tracked</c> into BatchNorm's int64 buffer). A conversion that would lose information (a fraction into an
+    /// integer buffer, an integer beyond 2^53 into float64), a missing or unexpected name or a shape mismatch is an error naming
+    /// the tensors and the file, all listed at once, and the model is left unchanged.
+    /// </remarks>
+    /// <exception cref="InvalidDataException">The file is invalid or does not fit the model.</exception>
+    public static void LoadInto(NN.Module model, string path, bool strict = true)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var tensors = Load(path);
+        try { model.LoadStateDict(tensors, strict); }
+        catch (ArgumentException e) { throw Bad(Path.GetFileName(path), e.Message); }
+    }
+
     /// <summary>Parses safetensors bytes; <paramref name="sourceName"/> names them in error messages.</summary>
     /// <remarks>Limits: the JSON header is at most <see cref="MaxHeaderBytes"/> bytes of strict UTF-8 without duplicate keys at any level
     /// (<c>__metadata__</c> and tensor entries included) and at most 64 levels deep; a tensor has rank at most <see cref="Shape.MaxRank"/>,
-    /// at most <c>int.MaxValue</c> elements (counted in 64 bits) and dtype F32 or F64; its data_offsets span exactly its byte size, and the
+    /// at most <c>int.MaxValue</c> elements (counted in 64 bits) and a dtype listed in the class remarks; its data_offsets span exactly its byte size, and the
     /// tensors tile the data section exactly (no overlap, hole or overrun).</remarks>
     /// <exception cref="InvalidDataException">The bytes are truncated or the header is invalid.</exception>
     public static SafeTensorsContent Deserialize(ReadOnlySpan<byte> bytes, string sourceName = "safetensors data")
@@ -138,11 +172,16 @@ public static class SafeTensors
         long pos = 0;
         foreach (var e in layout.Entries)
         {
-            var t = Tensor.Empty(e.Shape, e.DType);
             int count = checked((int)(e.End - e.Begin));
-            data.Slice((int)pos, count).CopyTo(e.DType == DType.Float32 ? MemoryMarshal.AsBytes(((float[])t.Storage.Data!).AsSpan()) : MemoryMarshal.AsBytes(((double[])t.Storage.Data!).AsSpan()));
-            if (!BitConverter.IsLittleEndian) SwapToNative(t);
-            tensors[e.Name] = t;
+            var raw = data.Slice((int)pos, count);
+            if (Direct(e))
+            {
+                var t = Tensor.Empty(e.Shape, e.DType);
+                raw.CopyTo(RawBytes(t));
+                if (!BitConverter.IsLittleEndian) SwapToNative(t);
+                tensors[e.Name] = t;
+            }
+            else tensors[e.Name] = Widen(e, raw, sourceName);
             pos += count;
         }
         return new SafeTensorsContent(tensors, layout.Metadata);
@@ -150,7 +189,89 @@ public static class SafeTensors
 
     private static InvalidDataException Bad(string source, string problem) => new($"{source}: {problem}");
 
-    private sealed record Entry(string Name, DType DType, Shape Shape, long Begin, long End);
+    // FileDType is the header's spelling ("BF16"); DType is the tensor it loads into.
+    private sealed record Entry(string Name, string FileDType, DType DType, Shape Shape, long Begin, long End);
+
+    private static string FileName(DType dtype) => dtype switch
+    {
+        DType.Float32 => "F32",
+        DType.Float64 => "F64",
+        DType.Int32 => "I32",
+        DType.Int64 => "I64",
+        _ => "BOOL",
+    };
+
+    // The file's element size and the tensor type it loads into (see the class remarks), or null for a dtype not loaded.
+    private static (int Size, DType Into)? FileType(string name) => name switch
+    {
+        "F64" => (8, DType.Float64),
+        "F32" => (4, DType.Float32),
+        "F16" or "BF16" => (2, DType.Float32),
+        "I64" => (8, DType.Int64),
+        "I32" => (4, DType.Int32),
+        "I16" => (2, DType.Int32),
+        "I8" or "U8" => (1, DType.Int32),
+        "BOOL" => (1, DType.Bool),
+        _ => null,
+    };
+
+    // Same bytes in the file and in memory (BOOL is not: a byte other than 0 or 1 must be refused, not become a bool).
+    private static bool Direct(Entry e) => e.DType != DType.Bool && FileName(e.DType) == e.FileDType;
+
+    private static Span<byte> RawBytes(Tensor t) => t.DType switch
+    {
+        DType.Float32 => MemoryMarshal.AsBytes(t.F32),
+        DType.Float64 => MemoryMarshal.AsBytes(t.F64),
+        DType.Int32 => MemoryMarshal.AsBytes(t.I32),
+        _ => MemoryMarshal.AsBytes(t.I64),
+    };
+
+    // A narrower file type widened exactly into its tensor (little-endian reads, so the machine's byte order does not matter).
+    private static Tensor Widen(Entry e, ReadOnlySpan<byte> raw, string source)
+    {
+        var t = Tensor.Empty(e.Shape, e.DType);
+        switch (e.FileDType)
+        {
+            case "F16":
+            {
+                var y = t.F32;
+                for (int i = 0; i < y.Length; i++) y[i] = (float)BitConverter.UInt16BitsToHalf(BinaryPrimitives.ReadUInt16LittleEndian(raw[(2 * i)..]));
+                break;
+            }
+            case "BF16":   // the upper half of a float32: exact, NaN payloads included
+            {
+                var y = t.F32;
+                for (int i = 0; i < y.Length; i++) y[i] = BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadUInt16LittleEndian(raw[(2 * i)..]) << 16);
+                break;
+            }
+            case "I16":
+            {
+                var y = t.I32;
+                for (int i = 0; i < y.Length; i++) y[i] = BinaryPrimitives.ReadInt16LittleEndian(raw[(2 * i)..]);
+                break;
+            }
+            case "I8":
+            {
+                var y = t.I32;
+                for (int i = 0; i < y.Length; i++) y[i] = (sbyte)raw[i];
+                break;
+            }
+            case "U8":
+            {
+                var y = t.I32;
+                for (int i = 0; i < y.Length; i++) y[i] = raw[i];
+                break;
+            }
+            default:   // BOOL
+            {
+                var y = t.B8;
+                for (int i = 0; i < y.Length; i++)
+                    y[i] = raw[i] switch { 0 => false, 1 => true, var b => throw Bad(source, $"tensor '{e.Name}' of dtype BOOL holds the byte {b} at element {i}; a bool is 0 or 1.") };
+                break;
+            }
+        }
+        return t;
+    }
 
     private sealed record Layout(List<Entry> Entries, Dictionary<string, string> Metadata);
 
@@ -226,14 +347,9 @@ public static class SafeTensors
         if (value.ValueKind != JsonValueKind.Object) throw Bad(source, $"tensor '{name}' must be described by an object, got {value.ValueKind}.");
         if (!value.TryGetProperty("dtype", out var dt) || dt.ValueKind != JsonValueKind.String) throw Bad(source, $"tensor '{name}' has no string 'dtype'.");
         var dtypeName = Text(dt, source);
-        var dtype = dtypeName switch
-        {
-            "F32" => DType.Float32,
-            "F64" => DType.Float64,
-            "F16" or "BF16" or "F8_E4M3" or "F8_E5M2" or "I8" or "I16" or "I32" or "I64" or "U8" or "U16" or "U32" or "U64" or "BOOL"
-                => throw Bad(source, $"tensor '{name}' has dtype '{dtypeName}', which AutoGrad does not load (only F32 and F64)."),
-            var other => throw Bad(source, $"tensor '{name}' has unknown dtype '{Clip(other)}'."),
-        };
+        var (elementSize, dtype) = FileType(dtypeName) ?? (dtypeName is "F8_E4M3" or "F8_E5M2" or "U16" or "U32" or "U64"
+            ? throw Bad(source, $"tensor '{name}' has dtype '{dtypeName}', which AutoGrad does not load (F64, F32, F16, BF16, I64, I32, I16, I8, U8 and BOOL).")
+            : throw Bad(source, $"tensor '{name}' has unknown dtype '{Clip(dtypeName)}'."));
         if (!value.TryGetProperty("shape", out var sh) || sh.ValueKind != JsonValueKind.Array) throw Bad(source, $"tensor '{name}' has no 'shape' array.");
         int rank = sh.GetArrayLength();
         if (rank > Shape.MaxRank) throw Bad(source, $"tensor '{name}' has rank {rank}, more than the {Shape.MaxRank} dimensions AutoGrad allows.");
@@ -255,10 +371,10 @@ public static class SafeTensors
             throw Bad(source, $"tensor '{name}' has no 'data_offsets' pair [begin, end].");
         long begin = Offset(off[0]), end = Offset(off[1]);
         if (begin < 0 || end < begin) throw Bad(source, $"tensor '{name}' has data_offsets [{Clip(off[0].GetRawText())}, {Clip(off[1].GetRawText())}], not 0 ≤ begin ≤ end.");
-        long need = size * dtype.ElementSize();
+        long need = size * elementSize;
         if (end - begin != need)
             throw Bad(source, $"tensor '{name}' of dtype {dtypeName} and shape [{string.Join(", ", shape)}] needs {need} bytes but data_offsets [{begin}, {end}] span {end - begin}.");
-        return new Entry(name, dtype, checkedShape, begin, end);
+        return new Entry(name, dtypeName, dtype, checkedShape, begin, end);
     }
 
     private static long Offset(JsonElement e) => e.ValueKind == JsonValueKind.Number && e.TryGetInt64(out long v) ? v : -1;
@@ -267,7 +383,7 @@ public static class SafeTensors
 
     private static void SwapToNative(Tensor t)
     {
-        if (t.DType == DType.Float32) { var v = MemoryMarshal.Cast<float, int>(((float[])t.Storage.Data!).AsSpan()); BinaryPrimitives.ReverseEndianness(v, v); }
-        else { var v = MemoryMarshal.Cast<double, long>(((double[])t.Storage.Data!).AsSpan()); BinaryPrimitives.ReverseEndianness(v, v); }
+        if (t.DType is DType.Float32 or DType.Int32) { var v = MemoryMarshal.Cast<byte, int>(RawBytes(t)); BinaryPrimitives.ReverseEndianness(v, v); }
+        else { var v = MemoryMarshal.Cast<byte, long>(RawBytes(t)); BinaryPrimitives.ReverseEndianness(v, v); }
     }
 }

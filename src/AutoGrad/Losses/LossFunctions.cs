@@ -107,7 +107,7 @@ public static class LossFunctions
         if (logProbabilities.Rank < 1 || classes.Rank != logProbabilities.Rank - 1)
             throw new ArgumentException($"NllLoss: expected log-probabilities (…, C) and class indices (…), got {logProbabilities.Shape} and {classes.Shape}.");
         IndexingOps.CheckClasses("NllLoss", classes, logProbabilities.Shape[-1]);
-        var idx = classes.Detach().To(logProbabilities.DType).Unsqueeze(-1);
+        var idx = (classes.DType.IsFloatingPoint() ? classes.Detach().To(logProbabilities.DType) : classes.Detach()).Unsqueeze(-1);
         return Reduce(-logProbabilities.Gather(-1, idx).Squeeze(-1), reduction);
     }
 

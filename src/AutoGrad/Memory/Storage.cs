@@ -10,7 +10,7 @@ namespace AutoGrad.Memory;
 /// </remarks>
 internal class Storage
 {
-    public Array? Data;   // float[] or double[]; null once a StepScope has taken it back (Note [Step scopes] in ScopeBuffers.cs)
+    public Array? Data;   // float[], double[], int[], long[] or bool[] (integer and bool buffers are never pooled); null once a StepScope has taken it back (Note [Step scopes] in ScopeBuffers.cs)
     public int Version;
     public WriteSite LastWriter;   // the user's line of the latest in-place write, for Note [Saved values]
 

@@ -32,7 +32,7 @@ public static class RegressionMetrics
         Check(predicted, target, nameof(Accuracy));
         if (!(precisionDivisor > 0)) throw new ArgumentOutOfRangeException(nameof(precisionDivisor), $"RegressionMetrics.Accuracy: λ must be positive, got {precisionDivisor}.");
         double rho = target.To(DType.Float64).Std().Item() / precisionDivisor;
-        return (predicted - target).Abs().Less(Tensor.Scalar(rho, predicted.DType)).Mean().Item();
+        return (predicted - target).Abs().Less(Tensor.Scalar(rho, predicted.DType)).To(predicted.DType).Mean().Item();
     }
 
     private static void Check(Tensor predicted, Tensor target, string op)

@@ -26,6 +26,7 @@ public abstract class BatchNorm : Module
         }
         RegisterBuffer("running_mean", Tensor.Zeros(new Shape(numFeatures), dtype));
         RegisterBuffer("running_var", Tensor.Ones(new Shape(numFeatures), dtype));
+        RegisterBuffer("num_batches_tracked", Tensor.Zeros(Shape.Scalar, DType.Int64));   // PyTorch's name and type, so its state dicts load as they are
     }
 
     /// <summary>Number of features (channels) <c>C</c>.</summary>
@@ -51,6 +52,10 @@ public abstract class BatchNorm : Module
 
     /// <summary>Running (unbiased) variance used in evaluation.</summary>
     public Tensor RunningVar => Buffer("running_var");
+
+    /// <summary>The number of training-mode forward passes so far: an int64 scalar, PyTorch's <c>num_batches_tracked</c>.</summary>
+    /// <remarks>It only counts: the running statistics always use <see cref="Momentum"/> (PyTorch's cumulative average for <c>momentum=None</c> is not offered).</remarks>
+    public Tensor NumBatchesTracked => Buffer("num_batches_tracked");
 
     private protected abstract void CheckInput(Tensor x);
 
@@ -84,6 +89,7 @@ public abstract class BatchNorm : Module
                 var bv = variance.Detach().Reshape(NumFeatures) * (m / (m - 1.0));
                 RunningMean.CopyFrom(RunningMean * (1 - Momentum) + bm * Momentum);
                 RunningVar.CopyFrom(RunningVar * (1 - Momentum) + bv * Momentum);
+                NumBatchesTracked.Fill(NumBatchesTracked.Item() + 1);
             }
         }
         else

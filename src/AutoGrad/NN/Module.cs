@@ -77,7 +77,7 @@ public abstract class Module
     /// <remarks>
     /// Every name and shape is checked before anything is written, so on a missing or unexpected key or a shape mismatch the
     /// model is left untouched. With <paramref name="strict"/> false, missing and unexpected keys are ignored (shapes are still
-    /// checked). Values are converted to each tensor's dtype.
+    /// checked). Values are converted to each tensor's dtype; a conversion to or from an integer type that would lose information (a fraction, an int64 beyond 2^53) is refused with the rest.
     /// </remarks>
     public void LoadStateDict(IReadOnlyDictionary<string, Tensor> state, bool strict = true)
     {
@@ -88,6 +88,8 @@ public abstract class Module
         {
             if (!state.TryGetValue(k, out var s)) { if (strict) errors.Add($"missing key '{k}'"); }
             else if (s.Shape != v.Shape) errors.Add($"'{k}' has shape {s.Shape} in the state but {v.Shape} in the model");
+            else if (Tensor.InexactAt(s, v.DType) is { } bad)   // checked here so that nothing is written (Note [Integer tensors])
+                errors.Add($"'{k}' holds the {s.DType.Name()} value {bad.Value} at flat position {bad.Index}, which the model's {v.DType.Name()} tensor cannot hold exactly");
         }
         if (strict)
         {
@@ -101,7 +103,7 @@ public abstract class Module
                 if (state.TryGetValue(k, out var s)) v.CopyFrom(s);
     }
 
-    /// <summary>Converts every parameter and buffer to <paramref name="dtype"/> (new leaf tensors); returns this module.</summary>
+    /// <summary>Converts every parameter and floating-point buffer to <paramref name="dtype"/> (new leaf tensors); returns this module.</summary>
     /// <remarks><c>To(DType.Float64)</c> lets a whole model be gradient-checked. Optimizers built before must be rebuilt.</remarks>
     public Module To(DType dtype)
     {
@@ -110,8 +112,8 @@ public abstract class Module
             var p = _params[n];
             if (p.DType != dtype) _params[n] = p.Detach().To(dtype).Clone().RequireGrad();
         }
-        foreach (var n in _bufferNames)
-            if (_buffers[n].DType != dtype) _buffers[n] = _buffers[n].Detach().To(dtype).Clone();
+        foreach (var n in _bufferNames)   // integer buffers (BatchNorm's num_batches_tracked) keep their type
+            if (_buffers[n].DType != dtype && _buffers[n].DType.IsFloatingPoint()) _buffers[n] = _buffers[n].Detach().To(dtype).Clone();
         foreach (var (_, m) in _children) m.To(dtype);
         return this;
     }

@@ -168,6 +168,6 @@ public static class Activations
     public static Tensor Heaviside(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        using (Recorder.NoGrad()) return x.Detach().Greater(0);
+        using (Recorder.NoGrad()) return x.Detach().Greater(0).To(x.DType);   // a float activation, not a Bool mask
     }
 }

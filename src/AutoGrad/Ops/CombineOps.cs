@@ -38,8 +38,7 @@ public static class CombineOps
             int block = t.Shape[a] * inner;
             for (int o = 0; o < outer; o++)
             {
-                if (first.DType == DType.Float32) t.F32.Slice(o * block, block).CopyTo(y.F32.Slice(o * length * inner + start * inner, block));
-                else t.F64.Slice(o * block, block).CopyTo(y.F64.Slice(o * length * inner + start * inner, block));
+                t.CopyBlockTo(o * block, y, o * length * inner + start * inner, block);   // any dtype
             }
             start += t.Shape[a];
         }
@@ -116,30 +115,48 @@ public static class CombineOps
         return Recorder.Finish("Pad", y, [x], g => [g.AsStrided(inShape, strides, offset, "Pad")], saved: []);
     }
 
-    /// <summary><c>y = cond ≠ 0 ? a : b</c> element-wise, all three broadcast together.</summary>
+    /// <summary><c>y = cond ? a : b</c> element-wise, all three broadcast together.</summary>
+    /// <remarks>
+    /// <paramref name="condition"/> is read as bool (<c>≠ 0</c> for a numeric mask). <paramref name="a"/> and <paramref name="b"/>
+    /// share a dtype, except that an integer or bool one is converted to the other's float dtype; integer results carry no gradient.
+    /// </remarks>
     public static Tensor Where(Tensor condition, Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        Tensor.CheckSameDType("Where", a, b);
+        if (a.DType != b.DType) (a, b) = Dispatch.Promote("Where", a, b);
         var shape = Shape.Broadcast(Shape.Broadcast(condition.Shape, a.Shape, "Where"), b.Shape, "Where");
-        var mask = Dispatch.Expand(condition, shape);
-        for (int i = 0; i < mask.Size; i++) mask.SetFlat(i, mask.GetFlat(i) != 0 ? 1 : 0);
-        if (mask.DType != a.DType) mask = mask.Detach().To(a.DType);
-        var ea = Dispatch.Expand(a, shape);
-        var eb = Dispatch.Expand(b, shape);
-        var y = Tensor.Empty(shape, a.DType);
-        for (int i = 0; i < y.Size; i++) y.SetFlat(i, mask.GetFlat(i) != 0 ? ea.GetFlat(i) : eb.GetFlat(i));
+        var m = LogicalOps.AsBool(condition, shape).B8;
+        var ea = a.Shape == shape ? a : Dispatch.Expand(a, shape);
+        var eb = b.Shape == shape ? b : Dispatch.Expand(b, shape);
+        var y = Tensor.Uninitialized(shape, a.DType);
+        switch (a.DType)
+        {
+            case DType.Float32: Choose<float>(m, ea.F32, eb.F32, y.F32); break;
+            case DType.Float64: Choose<double>(m, ea.F64, eb.F64, y.F64); break;
+            case DType.Int32: Choose<int>(m, ea.I32, eb.I32, y.I32); break;
+            case DType.Int64: Choose<long>(m, ea.I64, eb.I64, y.I64); break;
+            default: Choose<bool>(m, ea.B8, eb.B8, y.B8); break;
+        }
+        if (!a.DType.IsFloatingPoint()) return Recorder.Finish("Where", y, a, b);
+        var mask = Tensor.Empty(shape, a.DType);
+        for (int i = 0; i < m.Length; i++) if (m[i]) mask.SetFlat(i, 1);
         return Recorder.Finish("Where", y, [a, b], g => [a.RequiresGrad ? g * mask : null, b.RequiresGrad ? g * (1.0 - mask) : null]);
     }
 
+    private static void Choose<T>(ReadOnlySpan<bool> m, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y)
+    {
+        for (int i = 0; i < y.Length; i++) y[i] = m[i] ? a[i] : b[i];
+    }
+
     /// <summary>One-hot rows: <c>y[…, c] = 1(indices[…] = c)</c> for classes <c>0 … numClasses−1</c>.</summary>
+    /// <remarks>Integer indices give an int64 result, as PyTorch's <c>one_hot</c>; whole-number float indices give their own dtype.</remarks>
     [NoGradient]
     public static Tensor OneHot(this Tensor indices, int numClasses, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
         if (numClasses <= 0) throw new ArgumentException($"OneHot: numClasses must be positive, got {numClasses}.");
         var idx = IndexingOps.ToIndices("OneHot", indices);
-        var y = Tensor.Empty(new Shape([.. indices.Shape.Dims, numClasses]), indices.DType);
+        var y = Tensor.Empty(new Shape([.. indices.Shape.Dims, numClasses]), indices.DType.IsFloatingPoint() ? indices.DType : DType.Int64);
         for (int i = 0; i < idx.Length; i++)
         {
             if (idx[i] < 0 || idx[i] >= numClasses)

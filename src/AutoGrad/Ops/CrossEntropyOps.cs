@@ -93,7 +93,7 @@ internal static class CrossEntropyOps
     // integer first, then every class in 0..n−1.
     private static void ReadClasses(Tensor target, Span<int> classes, int n, bool validate)
     {
-        int bad = target.DType == DType.Float32 ? IndexKernels.ToIndices<float>(target.F32, classes) : IndexKernels.ToIndices<double>(target.F64, classes);
+        int bad = IndexingOps.TryIndices(target, classes);
         // The one pass over the classes checks them too; only a bad one pays for the check that names it (and the loss).
         if (validate && (bad >= 0 || IndexKernels.FirstOutOfRange(classes, n) >= 0))
             IndexingOps.CheckClasses("SoftmaxCrossEntropy", target, n);

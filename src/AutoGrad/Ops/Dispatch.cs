@@ -15,7 +15,7 @@ internal static class Dispatch
 
     public static Tensor Map2<K>(string op, Tensor a, Tensor b, K k = default) where K : struct, IBinaryKernel
     {
-        Tensor.CheckSameDType(op, a, b);
+        if (a.DType != b.DType || !a.DType.IsFloatingPoint()) (a, b) = Promote(op, a, b);
         Shape shape;
         try { shape = Shape.Broadcast(a.Shape, b.Shape, op); }
         catch (ArgumentException e) { throw Differentiation.Diagnostics.OperandError(op, e.Message, a, b, e); }
@@ -23,6 +23,19 @@ internal static class Dispatch
         if (a.DType == DType.Float32) Run<float, K>(a, b, y, k);
         else Run<double, K>(a, b, y, k);
         return y;
+    }
+
+    // One float and one integer or bool operand: the other is converted to the float one's dtype, as PyTorch promotes
+    // (Note [Integer tensors] in Tensor.Convert.cs). Two integer operands, or float32 with float64, are refused.
+    internal static (Tensor, Tensor) Promote(string op, Tensor a, Tensor b)
+    {
+        bool fa = a.DType.IsFloatingPoint(), fb = b.DType.IsFloatingPoint();
+        if (fa && !fb) return (a, Tensor.Convert(b, a.DType, op));
+        if (fb && !fa) return (Tensor.Convert(a, b.DType, op), b);
+        if (!fa)
+            throw Differentiation.Diagnostics.OperandError(op, $"{op}: needs a floating-point operand, got {a.DType.Name()} {a.Shape} and {b.DType.Name()} {b.Shape}; convert one with To(DType.Float32) first.", a, b);
+        Tensor.CheckSameDType(op, a, b);
+        return (a, b);
     }
 
     /// <summary><c>y ← y + b</c> in place, <paramref name="b"/> broadcast to <paramref name="y"/>'s shape (no tape).</summary>
@@ -140,8 +153,14 @@ internal static class Dispatch
     {
         var y = Tensor.Uninitialized(shape, x.DType);
         var strides = Strided.BroadcastStrides(x.Shape.Dims, shape.Dims);
-        if (x.DType == DType.Float32) Strided.Gather<float>(x.F32, strides, 0, y.F32, shape.Dims);
-        else Strided.Gather<double>(x.F64, strides, 0, y.F64, shape.Dims);
+        switch (x.DType)
+        {
+            case DType.Float32: Strided.Gather<float>(x.F32, strides, 0, y.F32, shape.Dims); break;
+            case DType.Float64: Strided.Gather<double>(x.F64, strides, 0, y.F64, shape.Dims); break;
+            case DType.Int32: Strided.Gather<int>(x.I32, strides, 0, y.I32, shape.Dims); break;
+            case DType.Int64: Strided.Gather<long>(x.I64, strides, 0, y.I64, shape.Dims); break;
+            default: Strided.Gather<bool>(x.B8, strides, 0, y.B8, shape.Dims); break;
+        }
         return y;
     }
 }

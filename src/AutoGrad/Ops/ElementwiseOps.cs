@@ -59,6 +59,7 @@ public static class ElementwiseOps
     public static Tensor Pow(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (a.DType != b.DType) (a, b) = Dispatch.Promote("Pow", a, b);   // an integer exponent becomes float here, so the rule's b − 1 is float too
         var y = Dispatch.Map2<PowKernel>("Pow", a, b);
         return Recorder.Finish("Pow", y, [a, b],
             g => [a.RequiresGrad ? g * CombineOps.Where(b.NotEqual(Tensor.Scalar(0, b.DType)), b * a.Pow(b - 1.0), Tensor.Scalar(0, b.DType)) : null,

@@ -56,7 +56,7 @@ public static partial class IndexingOps
 
     /// <summary>
     /// <c>y[…, i, …] = x[…, index[…, i, …], …]</c> along <paramref name="axis"/> (PyTorch's <c>gather</c>); <paramref name="index"/> has
-    /// the input's rank, holds integer values, and its other axes may be no longer than the input's.
+    /// the input's rank, holds int64 or int32 indices (or whole-number floats), and its other axes may be no longer than the input's.
     /// </summary>
     public static Tensor Gather(this Tensor x, int axis, Tensor index, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
@@ -142,7 +142,7 @@ public static partial class IndexingOps
         return idx;
     }
 
-    /// <summary>The slices along <paramref name="axis"/> at the positions held in a 1-D tensor of integer values.</summary>
+    /// <summary>The slices along <paramref name="axis"/> at the positions held in a 1-D index tensor (int64 or int32, or whole-number floats).</summary>
     public static Tensor IndexSelect(this Tensor x, int axis, Tensor indices, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
@@ -154,6 +154,8 @@ public static partial class IndexingOps
     internal static void CheckClasses(string op, Tensor classes, int numClasses)
     {
         if (numClasses <= 0) return;
+        if (classes.DType == DType.Bool)
+            throw new ArgumentException($"{op}: class indices are bool {classes.Shape}; pass int64 class indices.");
         for (int i = 0; i < classes.Size; i++)   // every value an integer first, as OneHot checks, then the range
             if (classes.GetFlat(i) is var v && (v != Math.Floor(v) || double.IsNaN(v)))
                 throw new ArgumentException($"{op}: class index {v} at flat position {i} is not an integer.");
@@ -162,12 +164,40 @@ public static partial class IndexingOps
                 throw new IndexOutOfRangeException($"{op}: class {v} at flat position {i} is outside 0..{numClasses - 1}.");
     }
 
+    // An index tensor's values as ints: int64 and int32 (the primary path, as PyTorch's long indices), or a float tensor
+    // whose every value is a whole number (the earlier convention, kept); a fraction or NaN, a bool tensor, or an int64
+    // beyond the int range is an error naming the op (Note [Integer tensors] in Tensor.Convert.cs). Ranges are the caller's.
     internal static int[] ToIndices(string op, Tensor t)
     {
         var r = new int[t.Size];
-        int bad = t.DType == DType.Float32 ? IndexKernels.ToIndices<float>(t.F32, r) : IndexKernels.ToIndices<double>(t.F64, r);
-        if (bad >= 0) throw new ArgumentException($"{op}: index tensor holds {t.GetFlat(bad)} at flat position {bad}, which is not an integer.");
-        return r;
+        if (t.DType == DType.Bool)
+            throw new ArgumentException($"{Diagnostics.UserOp(op)}: the index tensor is bool {t.Shape}; indices are int64 or int32 (a mask selects with Where).");
+        int bad = TryIndices(t, r);
+        if (bad < 0) return r;
+        if (t.DType == DType.Int64)
+            throw new IndexOutOfRangeException($"{Diagnostics.UserOp(op)}: index {t.I64[bad]} at flat position {bad} is out of range.");
+        throw new ArgumentException($"{Diagnostics.UserOp(op)}: index tensor holds {t.GetFlat(bad)} at flat position {bad}, which is not an integer (pass int64 indices, or whole-number floats).");
+    }
+
+    // The values of an index tensor as ints, without throwing: the flat position of the first that is not a whole number in
+    // the int range (or of any element of a bool tensor), else −1.
+    internal static int TryIndices(Tensor t, Span<int> r)
+    {
+        switch (t.DType)
+        {
+            case DType.Int32: t.I32.CopyTo(r); return -1;
+            case DType.Int64:
+                var s = t.I64;
+                for (int i = 0; i < r.Length; i++)
+                {
+                    if (s[i] < int.MinValue || s[i] > int.MaxValue) return i;
+                    r[i] = (int)s[i];
+                }
+                return -1;
+            case DType.Bool: return r.Length > 0 ? 0 : -1;
+            case DType.Float32: return IndexKernels.ToIndices<float>(t.F32, r);
+            default: return IndexKernels.ToIndices<double>(t.F64, r);
+        }
     }
 
     // For each element of `index`, the flat offset in a tensor of `shape` it points at along `axis`.

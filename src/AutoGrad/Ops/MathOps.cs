@@ -104,11 +104,17 @@ public static class MathOps
         return Recorder.Finish("Erf", Dispatch.Map<ErfKernel>(x), [x], g => [g * (x * x).Negate().Exp() * (2 / Math.Sqrt(Math.PI))]);
     }
 
-    /// <summary>Converts to another element type; the gradient is converted back.</summary>
+    /// <summary>Converts to another element type; between float32 and float64 the gradient is converted back.</summary>
+    /// <remarks>
+    /// To an integer or bool type the result has no gradient (like PyTorch's <c>x.long()</c>). Float → integer truncates toward
+    /// zero; NaN, ±∞ and out-of-range values throw, as does int64 → int32 out of range; anything → bool is <c>x ≠ 0</c>
+    /// (Note [Integer tensors] in <c>Tensor.Convert.cs</c>).
+    /// </remarks>
     public static Tensor To(this Tensor x, DType dtype, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
         if (x.DType == dtype) return x;
+        if (!x.DType.IsFloatingPoint() || !dtype.IsFloatingPoint()) return Recorder.Finish("To", Tensor.Convert(x, dtype, "To"), x);
         var y = Tensor.Empty(x.Shape, dtype);
         if (dtype == DType.Float64) ConvertKernels.Widen(x.F32, y.F64);
         else ConvertKernels.Narrow(x.F64, y.F32);

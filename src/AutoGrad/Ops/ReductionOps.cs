@@ -24,10 +24,12 @@ public static class ReductionOps
     }
 
     /// <summary><c>Σ</c> along the given axes (an empty list sums nothing).</summary>
+    /// <remarks>An int32, int64 or bool tensor sums to int64 (bool counts the true elements), as in PyTorch; it wraps on overflow.</remarks>
     public static Tensor Sum(this Tensor x, int[] axes, bool keepDims = false, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
         var ax = Normalize("Sum", x, axes);
+        if (!x.DType.IsFloatingPoint()) return Recorder.Finish("Sum", IntegerSum(x, ax, keepDims), x);
         var kept = KeptShape(x.Shape, ax);
         Tensor y;
         if (ax.Length == x.Rank && x.Size > 0)
@@ -48,9 +50,11 @@ public static class ReductionOps
     }
 
     /// <summary>Arithmetic mean over every element.</summary>
+    /// <remarks>Integer and bool tensors are refused, as in PyTorch: convert with <c>To(DType.Float32)</c> first.</remarks>
     public static Tensor Mean(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        x.RequireFloat("Mean");
         return x.Sum() / x.Size;   // NaN for an empty tensor, as in NumPy
     }
 
@@ -65,6 +69,7 @@ public static class ReductionOps
     public static Tensor Mean(this Tensor x, int[] axes, bool keepDims = false, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        x.RequireFloat("Mean");
         int n = Normalize("Mean", x, axes).Aggregate(1, (p, a) => p * x.Shape.Dims[a]);
         return x.Sum(axes, keepDims) / n;
     }
@@ -125,7 +130,7 @@ public static class ReductionOps
         return Extreme(x, axis, keepDims, max: false);
     }
 
-    /// <summary>Index of the first maximum along <paramref name="axis"/> (over the flattened tensor if null), as values of the input's dtype.</summary>
+    /// <summary>Index of the first maximum along <paramref name="axis"/> (over the flattened tensor if null), as <see cref="DType.Int64"/>.</summary>
     [NoGradient]
     public static Tensor ArgMax(this Tensor x, int? axis = null, bool keepDims = false, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
@@ -133,7 +138,7 @@ public static class ReductionOps
         return ArgExtreme(x, axis, keepDims, max: true);
     }
 
-    /// <summary>Index of the first minimum along <paramref name="axis"/> (over the flattened tensor if null).</summary>
+    /// <summary>Index of the first minimum along <paramref name="axis"/> (over the flattened tensor if null), as <see cref="DType.Int64"/>.</summary>
     [NoGradient]
     public static Tensor ArgMin(this Tensor x, int? axis = null, bool keepDims = false, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
@@ -224,15 +229,35 @@ public static class ReductionOps
         int a = x.Shape.NormalizeAxis(axis.Value, op);
         if (x.Shape[a] == 0) throw new ArgumentException($"{op}: axis {axis} of shape {x.Shape} is empty.");
         var (outer, n, inner) = Reduce.Split(x.Shape.Dims, a);
-        var y = Tensor.Empty(keepDims ? KeptShape(x.Shape, [a]) : DroppedShape(x.Shape, [a]), x.DType);
+        x.RequireFloat(op);
+        var y = Tensor.Empty(keepDims ? KeptShape(x.Shape, [a]) : DroppedShape(x.Shape, [a]), DType.Int64);
         var scratch = Tensor.Empty(y.Shape, x.DType);
         var arg = new int[outer * inner];
         if (x.DType == DType.Float32) Reduce.Extreme<float>(x.F32, scratch.F32, arg, outer, n, inner, max);
         else Reduce.Extreme<double>(x.F64, scratch.F64, arg, outer, n, inner, max);
-        if (x.DType == DType.Float32) ConvertKernels.FromIndices<float>(arg, y.F32);
-        else ConvertKernels.FromIndices<double>(arg, y.F64);
+        ConvertKernels.FromIndices<long>(arg, y.I64);
         Recorder.Finish(op, scratch, x);
         return Recorder.Finish(op, y, x);
+    }
+
+    // Σ of an int32, int64 or bool tensor over the axes, in int64 (no gradient: integer tensors carry none).
+    private static Tensor IntegerSum(Tensor x, int[] ax, bool keepDims)
+    {
+        var kept = KeptShape(x.Shape, ax);
+        var y = Tensor.Empty(kept, DType.Int64);
+        var acc = y.I64;
+        var dims = x.Shape.Dims;
+        var outStrides = kept.Strides();
+        for (int d = 0; d < dims.Length; d++) if (ax.Contains(d)) outStrides[d] = 0;   // every index of a summed axis lands on one output
+        var idx = new int[dims.Length];
+        for (int i = 0; i < x.Size; i++)
+        {
+            int o = 0;
+            for (int d = 0; d < dims.Length; d++) o += idx[d] * outStrides[d];
+            acc[o] += x.DType switch { DType.Int64 => x.I64[i], DType.Int32 => x.I32[i], _ => x.B8[i] ? 1 : 0 };
+            for (int d = dims.Length - 1; d >= 0 && ++idx[d] == dims[d]; d--) idx[d] = 0;   // row-major odometer
+        }
+        return new Tensor(y.Storage, keepDims ? kept : DroppedShape(x.Shape, ax), DType.Int64);
     }
 
     private static Tensor SumAxis(Tensor x, int axis)

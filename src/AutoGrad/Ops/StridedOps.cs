@@ -15,8 +15,14 @@ internal static class StridedOps
     public static Tensor AsStrided(this Tensor x, Shape shape, int[] strides, int offset, string op)
     {
         var y = Tensor.Uninitialized(shape, x.DType);
-        if (x.DType == DType.Float32) Strided.Gather<float>(x.F32, strides, offset, y.F32, shape.Dims);
-        else Strided.Gather<double>(x.F64, strides, offset, y.F64, shape.Dims);
+        switch (x.DType)   // views of integer and bool tensors too (labels sliced into batches); only floats record
+        {
+            case DType.Float32: Strided.Gather<float>(x.F32, strides, offset, y.F32, shape.Dims); break;
+            case DType.Float64: Strided.Gather<double>(x.F64, strides, offset, y.F64, shape.Dims); break;
+            case DType.Int32: Strided.Gather<int>(x.I32, strides, offset, y.I32, shape.Dims); break;
+            case DType.Int64: Strided.Gather<long>(x.I64, strides, offset, y.I64, shape.Dims); break;
+            default: Strided.Gather<bool>(x.B8, strides, offset, y.B8, shape.Dims); break;
+        }
         var inShape = x.Shape;
         return Recorder.Finish(op, y, [x], g => [g.AsStridedScatter(inShape, strides, offset, op)], saved: []);
     }

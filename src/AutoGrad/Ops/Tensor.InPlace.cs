@@ -20,8 +20,16 @@ public sealed partial class Tensor
         if (source.Shape != Shape)
             throw new ArgumentException($"CopyFrom: source shape {source.Shape} differs from target shape {Shape}.");
         if (ReferenceEquals(source.Storage, Storage)) return;
-        var s = source.DType == DType ? source : source.Detach().To(DType);
-        if (DType == DType.Float32) s.F32.CopyTo(F32); else s.F64.CopyTo(F64);
+        var s = source;
+        if (source.DType != DType)
+        {
+            // Between float types values round; to or from an integer or bool type they must convert exactly
+            // (Note [Integer tensors] in Tensor.Convert.cs): a fraction, NaN or an int64 beyond 2^53 is an error, not truncated.
+            if (InexactAt(source, DType) is { } bad)
+                throw new ArgumentException($"CopyFrom: the {source.DType.Name()} source holds {bad.Value} at flat position {bad.Index}, which has no exact {DType.Name()} value.");
+            s = source.DType.IsFloatingPoint() && DType.IsFloatingPoint() ? source.Detach().To(DType) : Convert(source, DType, "CopyFrom");
+        }
+        s.CopyBlockTo(0, this, 0, Size);
         BumpVersion();
     }
 
@@ -30,7 +38,12 @@ public sealed partial class Tensor
     {
         using var site = CallSite.Enter(callerFile, callerLine);
         CheckWritable("Fill");
-        if (DType == DType.Float32) F32.Fill((float)value); else F64.Fill(value);
+        switch (DType)
+        {
+            case DType.Float32: F32.Fill((float)value); break;
+            case DType.Float64: F64.Fill(value); break;
+            default: for (int i = 0; i < Size; i++) SetFlat(i, value); break;   // an integer or bool value exactly, else an error
+        }
         BumpVersion();
     }
 

@@ -20,7 +20,7 @@ public sealed class SafeTensorsFuzzTests(ITestOutputHelper output) : IDisposable
     private sealed record Entry(string Name, string DType, string[] Dims, string? Offsets, string Extra);
 
     private static readonly string[] Names = ["w", "b", "__metadata__", "\\ud800", "x\\udc00y", "\\u00e9", "", "a.b", "\\u0000", "w"];
-    private static readonly string[] DTypes = ["\"F32\"", "\"F64\"", "\"F32\"", "\"F64\"", "\"I64\"", "\"BF16\"", "\"F33\"", "32", "null", "[\"F32\"]", "\"\\ud800\""];
+    private static readonly string[] DTypes = ["\"F32\"", "\"F64\"", "\"F32\"", "\"F64\"", "\"I64\"", "\"BF16\"", "\"F16\"", "\"I32\"", "\"I16\"", "\"I8\"", "\"U8\"", "\"BOOL\"", "\"U16\"", "\"F33\"", "32", "null", "[\"F32\"]", "\"\\ud800\""];
     private static readonly string[] OddDims = ["0", "65536", "2147483647", "2147483648", "4294967297", "-1", "1.5", "1e400", "\"2\"", "null", "[]"];
     private static readonly string[] OddOffsets = ["[0,4]", "[-1,3]", "[4,0]", "[0,4611686018427387904]", "[0,1e30]", "[\"0\",\"4\"]", "[0]", "[0,4,8]", "{}", "[9007199254740993,9007199254740997]"];
     private static readonly string[] Extras = ["", "", "", ",\"dtype\":\"F64\"", ",\"shape\":[1]", ",\"extra\":{\"k\":[1,2,{\"z\":null}]}", ",\"data_offsets\":[0,0]"];

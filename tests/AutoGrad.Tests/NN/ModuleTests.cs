@@ -68,7 +68,9 @@ public class ModuleTests
     public void To_float64_converts_every_parameter_and_buffer()
     {
         var m = new Sequential(new Linear(2, 2, new Generator(1)), new BatchNorm1d(2)).To(DType.Float64);
-        Assert.All(m.StateDict().Values, t => Assert.Equal(DType.Float64, t.DType));
+        var state = m.StateDict();
+        Assert.All(state.Where(kv => !kv.Key.EndsWith("num_batches_tracked")).Select(kv => kv.Value), t => Assert.Equal(DType.Float64, t.DType));
+        Assert.Equal(DType.Int64, state["1.num_batches_tracked"].DType);   // an integer buffer keeps its type
         Assert.All(m.Parameters(), p => Assert.True(p.RequiresGrad));
     }
 

@@ -74,6 +74,7 @@ public class RegularizationLayerTests
         Assert.Equal([0.0, 0.0], ch.Mean(1).ToDoubleArray().Select(v => Math.Round(v, 10)));
         Assert.Equal([1.0, 1.0], ch.Var([1]).ToDoubleArray().Select(v => Math.Round(v, 10)));
         Assert.Equal(["weight", "bias"], bn.NamedParameters().Select(p => p.Key));
-        Assert.Equal(["running_mean", "running_var"], bn.NamedBuffers().Select(p => p.Key));
+        Assert.Equal(["running_mean", "running_var", "num_batches_tracked"], bn.NamedBuffers().Select(p => p.Key));
+        Assert.Equal([1L], bn.NumBatchesTracked.ToInt64Array());   // one training-mode forward so far
     }
 }
