@@ -35,6 +35,9 @@ public static class NielsenNetwork
         var layers = new List<Module>();
         for (int l = 1; l < sizes.Length; l++)
         {
+            // Linear stores W as (out, in), network.py's own layout (np.random.randn(y, x)) and PyTorch's; it computes a·Wᵀ + b on rows of
+            // samples where network.py computes w·a + b on column vectors. The draws fill the (in, out) order the library used before
+            // it took PyTorch's layout, so the seeded runs print the epochs they printed before.
             var dense = new Linear(sizes[l - 1], sizes[l], generator, init: Initializers.StandardNormal);
             // network.py draws the biases from N(0, 1) too; the library starts them at zero.
             using (Tape.NoGrad()) dense.Bias!.CopyFrom(Tensor.Randn(new Shape(sizes[l]), generator));
