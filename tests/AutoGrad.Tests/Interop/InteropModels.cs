@@ -11,13 +11,15 @@ public static class InteropModels
 {
     /// <summary>(case, model, training mode), as CASES in the script.</summary>
     public static readonly (string Case, string Model, bool Training)[] Cases =
-        [("mlp", "mlp", true), ("cnn_train", "cnn", true), ("cnn_eval", "cnn", false), ("lstm", "lstm", true), ("gru", "gru", true), ("rnn", "rnn", true)];
+        [("mlp", "mlp", true), ("cnn_train", "cnn", true), ("cnn_eval", "cnn", false), ("lstm", "lstm", true), ("gru", "gru", true), ("rnn", "rnn", true),
+         ("lstm_cell", "lstm_cell", true), ("gru_cell", "gru_cell", true), ("rnn_cell", "rnn_cell", true)];
 
     /// <summary>The input shape of each model, as MODELS in the script.</summary>
     public static int[] InputShape(string model) => model switch
     {
         "mlp" => [6, 4],
         "cnn" => [4, 2, 4, 4],
+        "lstm_cell" or "gru_cell" or "rnn_cell" => [6, 3],
         _ => [2, 5, 3],
     };
 
@@ -33,6 +35,9 @@ public static class InteropModels
             "lstm" => new LSTM(3, 4, g, dtype),
             "gru" => new GRU(3, 4, g, dtype),
             "rnn" => new RNN(3, 4, g, dtype),
+            "lstm_cell" => new LSTMCell(3, 4, g, dtype),   // one step from zero states; the output is h'
+            "gru_cell" => new GRUCell(3, 4, g, dtype),
+            "rnn_cell" => new RNNCell(3, 4, g, dtype),
             _ => throw new ArgumentException($"no interop model '{model}'"),
         };
         // As the script does: BatchNorm's defaults (γ = 1, β = 0, μ = 0, σ² = 1) would hide a swapped name or a wrong formula.
