@@ -1,4 +1,4 @@
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 using AutoGrad.NN.Init;
 
 namespace AutoGrad.NN;
@@ -26,7 +26,7 @@ public sealed class Linear : Module
         if (drawn.Shape != new Shape(inFeatures, outFeatures) || drawn.DType != dtype)
             throw new ArgumentException($"Linear: the initializer returned {drawn.DType.Name()} {drawn.Shape}, expected {dtype.Name()} ({inFeatures}, {outFeatures}).");
         Tensor weight;
-        using (Tape.NoGrad()) weight = drawn.Detach().Transpose(0, 1);   // a contiguous (out, in) copy
+        using (Recorder.NoGrad()) weight = drawn.Detach().Transpose(0, 1);   // a contiguous (out, in) copy
         RegisterParameter("weight", weight);
         if (bias) RegisterParameter("bias", Tensor.Zeros(new Shape(outFeatures), dtype));
         HasBias = bias;

@@ -63,38 +63,38 @@ public abstract class Recurrent : Module
     private protected abstract Tensor[] Step(Tensor x, Tensor[] state, RecurrentWeights w);
 }
 
-/// <summary>Elman RNN layer: <c>h_t = tanh(x_t·W_ihᵀ + b_ih + h_{t−1}·W_hhᵀ + b_hh)</c>, as <see cref="RNNCell"/> at every step.</summary>
+/// <summary>Elman RNN layer: <c>h_t = tanh(x_t·W_ihᵀ + b_ih + h_{t−1}·W_hhᵀ + b_hh)</c>, as <see cref="RnnCell"/> at every step.</summary>
 /// <param name="inputSize">Input width.</param>
 /// <param name="hiddenSize">Hidden width.</param>
 /// <param name="generator">Seeded random source for the weights.</param>
 /// <param name="dtype">Element type.</param>
-public sealed class RNN(int inputSize, int hiddenSize, Generator generator, DType dtype = DType.Float32)
+public sealed class Rnn(int inputSize, int hiddenSize, Generator generator, DType dtype = DType.Float32)
     : Recurrent(inputSize, hiddenSize, 1, generator, dtype)
 {
-    private protected override Tensor[] Step(Tensor x, Tensor[] state, RecurrentWeights w) => RNNCell.Compute(x, state, w);
+    private protected override Tensor[] Step(Tensor x, Tensor[] state, RecurrentWeights w) => RnnCell.Compute(x, state, w);
 }
 
-/// <summary>LSTM layer: <see cref="LSTMCell"/>'s step (gates i, f, g, o) at every time step.</summary>
+/// <summary>LSTM layer: <see cref="LstmCell"/>'s step (gates i, f, g, o) at every time step.</summary>
 /// <param name="inputSize">Input width.</param>
 /// <param name="hiddenSize">Hidden width.</param>
 /// <param name="generator">Seeded random source for the weights.</param>
 /// <param name="dtype">Element type.</param>
-public sealed class LSTM(int inputSize, int hiddenSize, Generator generator, DType dtype = DType.Float32)
+public sealed class Lstm(int inputSize, int hiddenSize, Generator generator, DType dtype = DType.Float32)
     : Recurrent(inputSize, hiddenSize, 4, generator, dtype)
 {
     /// <summary>Two states: h and c.</summary>
     public override int StateCount => 2;
 
-    private protected override Tensor[] Step(Tensor x, Tensor[] state, RecurrentWeights w) => LSTMCell.Compute(x, state, w, HiddenSize);
+    private protected override Tensor[] Step(Tensor x, Tensor[] state, RecurrentWeights w) => LstmCell.Compute(x, state, w, HiddenSize);
 }
 
-/// <summary>GRU layer: <see cref="GRUCell"/>'s step (PyTorch's form, gates r, z, n) at every time step.</summary>
+/// <summary>GRU layer: <see cref="GruCell"/>'s step (PyTorch's form, gates r, z, n) at every time step.</summary>
 /// <param name="inputSize">Input width.</param>
 /// <param name="hiddenSize">Hidden width.</param>
 /// <param name="generator">Seeded random source for the weights.</param>
 /// <param name="dtype">Element type.</param>
-public sealed class GRU(int inputSize, int hiddenSize, Generator generator, DType dtype = DType.Float32)
+public sealed class Gru(int inputSize, int hiddenSize, Generator generator, DType dtype = DType.Float32)
     : Recurrent(inputSize, hiddenSize, 3, generator, dtype)
 {
-    private protected override Tensor[] Step(Tensor x, Tensor[] state, RecurrentWeights w) => GRUCell.Compute(x, state, w, HiddenSize);
+    private protected override Tensor[] Step(Tensor x, Tensor[] state, RecurrentWeights w) => GruCell.Compute(x, state, w, HiddenSize);
 }

@@ -1,4 +1,4 @@
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 
 namespace AutoGrad.NN;
 
@@ -65,7 +65,7 @@ internal readonly record struct RecurrentWeights(Tensor InputWeight, Tensor Hidd
             throw new ArgumentException($"{owner}: sizes must be positive, got input {inputSize}, hidden {hiddenSize}.");
         double a = 1 / Math.Sqrt(hiddenSize);
         int g = gates * hiddenSize;
-        using var _ = Tape.NoGrad();
+        using var _ = Recorder.NoGrad();
         var wih = Tensor.Uniform(new Shape(inputSize, g), generator, -a, a, dtype).Transpose(0, 1);
         var whh = Tensor.Uniform(new Shape(hiddenSize, g), generator, -a, a, dtype).Transpose(0, 1);
         return new(wih, whh, Tensor.Uniform(new Shape(g), generator, -a, a, dtype), Tensor.Uniform(new Shape(g), generator, -a, a, dtype));
@@ -84,7 +84,7 @@ internal readonly record struct RecurrentWeights(Tensor InputWeight, Tensor Hidd
 /// <param name="hiddenSize">Hidden width.</param>
 /// <param name="generator">Seeded random source for the weights.</param>
 /// <param name="dtype">Element type.</param>
-public sealed class RNNCell(int inputSize, int hiddenSize, Generator generator, DType dtype = DType.Float32)
+public sealed class RnnCell(int inputSize, int hiddenSize, Generator generator, DType dtype = DType.Float32)
     : RecurrentCell(inputSize, hiddenSize, 1, generator, dtype)
 {
     private protected override Tensor[] Step(Tensor x, Tensor[] state, RecurrentWeights w) => Compute(x, state, w);
@@ -103,7 +103,7 @@ public sealed class RNNCell(int inputSize, int hiddenSize, Generator generator, 
 /// <param name="hiddenSize">Hidden width.</param>
 /// <param name="generator">Seeded random source for the weights.</param>
 /// <param name="dtype">Element type.</param>
-public sealed class LSTMCell(int inputSize, int hiddenSize, Generator generator, DType dtype = DType.Float32)
+public sealed class LstmCell(int inputSize, int hiddenSize, Generator generator, DType dtype = DType.Float32)
     : RecurrentCell(inputSize, hiddenSize, 4, generator, dtype)
 {
     /// <summary>Two states: h and c.</summary>
@@ -132,7 +132,7 @@ public sealed class LSTMCell(int inputSize, int hiddenSize, Generator generator,
 /// <param name="hiddenSize">Hidden width.</param>
 /// <param name="generator">Seeded random source for the weights.</param>
 /// <param name="dtype">Element type.</param>
-public sealed class GRUCell(int inputSize, int hiddenSize, Generator generator, DType dtype = DType.Float32)
+public sealed class GruCell(int inputSize, int hiddenSize, Generator generator, DType dtype = DType.Float32)
     : RecurrentCell(inputSize, hiddenSize, 3, generator, dtype)
 {
     private protected override Tensor[] Step(Tensor x, Tensor[] state, RecurrentWeights w) => Compute(x, state, w, HiddenSize);

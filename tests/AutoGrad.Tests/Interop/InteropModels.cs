@@ -1,4 +1,4 @@
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 using AutoGrad.NN;
 
 namespace AutoGrad.Tests.Interop;
@@ -30,19 +30,19 @@ public static class InteropModels
         Module m = model switch
         {
             "mlp" => new Sequential(new Linear(4, 5, g, dtype: dtype), new Tanh(), new Linear(5, 3, g, dtype: dtype)),
-            "cnn" => new Sequential(new Conv2d(2, 3, 3, g, padding: 1, dtype: dtype), new BatchNorm2d(3, dtype: dtype), new ReLU(), new MaxPool2d(2),
+            "cnn" => new Sequential(new Conv2d(2, 3, 3, g, padding: 1, dtype: dtype), new BatchNorm2d(3, dtype: dtype), new Relu(), new MaxPool2d(2),
                 new Flatten(), new Linear(12, 4, g, dtype: dtype)),
-            "lstm" => new LSTM(3, 4, g, dtype),
-            "gru" => new GRU(3, 4, g, dtype),
-            "rnn" => new RNN(3, 4, g, dtype),
-            "lstm_cell" => new LSTMCell(3, 4, g, dtype),   // one step from zero states; the output is h'
-            "gru_cell" => new GRUCell(3, 4, g, dtype),
-            "rnn_cell" => new RNNCell(3, 4, g, dtype),
+            "lstm" => new Lstm(3, 4, g, dtype),
+            "gru" => new Gru(3, 4, g, dtype),
+            "rnn" => new Rnn(3, 4, g, dtype),
+            "lstm_cell" => new LstmCell(3, 4, g, dtype),   // one step from zero states; the output is h'
+            "gru_cell" => new GruCell(3, 4, g, dtype),
+            "rnn_cell" => new RnnCell(3, 4, g, dtype),
             _ => throw new ArgumentException($"no interop model '{model}'"),
         };
         // As the script does: BatchNorm's defaults (γ = 1, β = 0, μ = 0, σ² = 1) would hide a swapped name or a wrong formula.
         if (m is Sequential s && s[1] is BatchNorm bn)
-            using (Tape.NoGrad())
+            using (Recorder.NoGrad())
             {
                 bn.Weight!.CopyFrom(Tensor.Uniform(bn.Weight.Shape, g, 0.5, 1.5, dtype));
                 bn.Bias!.CopyFrom(Tensor.Uniform(bn.Bias.Shape, g, -0.5, 0.5, dtype));

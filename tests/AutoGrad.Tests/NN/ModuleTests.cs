@@ -1,4 +1,4 @@
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 using AutoGrad.NN;
 
 namespace AutoGrad.Tests.NN;
@@ -8,7 +8,7 @@ public class ModuleTests
     private static Sequential Mlp(ulong seed = 1)
     {
         var g = new Generator(seed);
-        return new Sequential(new Linear(3, 4, g), new ReLU(), new Linear(4, 2, g));
+        return new Sequential(new Linear(3, 4, g), new Relu(), new Linear(4, 2, g));
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public class ModuleTests
         var l = new Linear(2, 3, new Generator(1)).To(DType.Float64);
         var lin = (Linear)l;
         Assert.Equal(new Shape(3, 2), lin.Weight.Shape);   // PyTorch's (out, in)
-        using (Tape.NoGrad()) lin.Bias!.CopyFrom(Tensor.FromArray(new double[] { 0.5, -1, 2 }));
+        using (Recorder.NoGrad()) lin.Bias!.CopyFrom(Tensor.FromArray(new double[] { 0.5, -1, 2 }));
         var x = Tensor.FromArray(new double[] { 1, 2 }, 1, 2);
         var y = lin.Forward(x).ToDoubleArray();
         var y1 = lin.Forward(Tensor.FromArray(new double[] { 1, 2 })).ToDoubleArray();   // a single row, no batch axis
