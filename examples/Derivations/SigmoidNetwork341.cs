@@ -9,6 +9,8 @@ namespace Derivations;
 /// </summary>
 public static class SigmoidNetwork341
 {
+    // The notes' layout (in, out) with z = x·W + b, kept here so the printed indices read as on the slides; the library's Linear
+    // stores PyTorch's (out, in) and computes x·Wᵀ + b, so these would load into Linear(3, 4).Weight transposed.
     private static readonly double[,] W1 =          // rows: input i = 1..3, columns: hidden j = 1..4
     {
         { 0.179, -0.186, -0.008, -0.048 },

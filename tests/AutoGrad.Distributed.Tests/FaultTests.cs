@@ -36,6 +36,6 @@ public sealed class FaultTests
         var (code, output) = MpiRun.Ranks(2, "mismatch");
         Assert.Equal(3, code);
         foreach (var rank in new[] { 0, 1 })
-            Assert.Contains($"rank {rank} refused the model: DistributedDataParallel: the model on rank 1 differs from rank 0's: entry 0 is parameter '0.weight' Float32 (12, 16) on rank 0 but parameter '0.weight' Float32 (12, 17) on rank 1", output);
+            Assert.Contains($"rank {rank} refused the model: DistributedDataParallel: the model on rank 1 differs from rank 0's: entry 0 is parameter '0.weight' Float32 (16, 12) on rank 0 but parameter '0.weight' Float32 (17, 12) on rank 1", output);
     }
 }

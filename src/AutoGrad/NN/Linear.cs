@@ -1,11 +1,16 @@
+using AutoGrad.Differentiation;
 using AutoGrad.NN.Init;
 
 namespace AutoGrad.NN;
 
-/// <summary>Dense (fully connected) layer <c>y = x·W + b</c> with <c>W</c> of shape (in, out), for a batch of rows.</summary>
+/// <summary>Dense (fully connected) layer <c>y = x·Wᵀ + b</c> with <c>W</c> of shape (out, in), for a batch of rows.</summary>
 /// <remarks>
-/// The weight layout is <c>(in, out)</c>, as in Kinsley and Kukieła's "Neural Networks from Scratch in Python", not PyTorch's <c>(out, in)</c>. The default weight initializer
-/// is Glorot uniform (Var = 2/(n_in + n_out), Glorot and Bengio 2010); the bias starts at zero. Accepts any leading batch axes.
+/// The weight layout is PyTorch's <c>(out, in)</c> (also Nielsen's: row <c>j</c> holds the weights into unit <c>j</c>), so a PyTorch
+/// state dict loads unchanged; the product reads <c>W</c> transposed in place (the GEMM's transposed-B path), with the bias fused.
+/// The default weight initializer is Glorot uniform (Var = 2/(n_in + n_out), Glorot and Bengio 2010); the bias starts at zero.
+/// The initializer is called with the shape (in, out), the fan-in <c>n_in</c> and fan-out <c>n_out</c>, and its result is stored
+/// transposed: every element-wise initializer gives the same distribution either way, and a seeded model draws the same weights it
+/// drew when the layout was (in, out). Accepts any leading batch axes.
 /// </remarks>
 public sealed class Linear : Module
 {
@@ -17,7 +22,12 @@ public sealed class Linear : Module
             throw new ArgumentException($"Linear: feature counts must be positive, got in {inFeatures}, out {outFeatures}.");
         InFeatures = inFeatures;
         OutFeatures = outFeatures;
-        RegisterParameter("weight", (init ?? Initializers.GlorotUniform)(new Shape(inFeatures, outFeatures), inFeatures, outFeatures, generator, dtype));
+        var drawn = (init ?? Initializers.GlorotUniform)(new Shape(inFeatures, outFeatures), inFeatures, outFeatures, generator, dtype);
+        if (drawn.Shape != new Shape(inFeatures, outFeatures) || drawn.DType != dtype)
+            throw new ArgumentException($"Linear: the initializer returned {drawn.DType.Name()} {drawn.Shape}, expected {dtype.Name()} ({inFeatures}, {outFeatures}).");
+        Tensor weight;
+        using (Recorder.NoGrad()) weight = drawn.Detach().Transpose(0, 1);   // a contiguous (out, in) copy
+        RegisterParameter("weight", weight);
         if (bias) RegisterParameter("bias", Tensor.Zeros(new Shape(outFeatures), dtype));
         HasBias = bias;
     }
@@ -31,19 +41,19 @@ public sealed class Linear : Module
     /// <summary>Whether the layer adds a bias <c>b</c>.</summary>
     public bool HasBias { get; }
 
-    /// <summary>The weight matrix <c>W</c>, shape (in, out).</summary>
+    /// <summary>The weight matrix <c>W</c>, shape (out, in) as in PyTorch.</summary>
     public Tensor Weight => Parameter("weight");
 
     /// <summary>The bias <c>b</c>, shape (out); null when the layer has none.</summary>
     public Tensor? Bias => HasBias ? Parameter("bias") : null;
 
-    /// <summary><c>y = x·W + b</c>.</summary>
+    /// <summary><c>y = x·Wᵀ + b</c>.</summary>
     public override Tensor Forward(Tensor x)
     {
         if (x.Rank < 1 || x.Shape[-1] != InFeatures)
             throw new ArgumentException($"Linear: input shape {x.Shape} must end in {InFeatures} features.");
-        if (HasBias && x.Rank >= 2) return LinearAlgebraOps.MatMul(x, Weight, false, false, Parameter("bias"));   // bias fused into the product
-        var y = x.MatMul(Weight);
-        return HasBias ? y + Parameter("bias") : y;
+        if (x.Rank == 1) return Forward(x.Unsqueeze(0)).Squeeze(0);
+        // Wᵀ is read in place by the GEMM (transB), and the bias is fused into the product.
+        return LinearAlgebraOps.MatMul(x, Weight, false, true, HasBias ? Parameter("bias") : null);
     }
 }

@@ -87,7 +87,7 @@ public abstract class Module
         foreach (var (k, v) in targets)
         {
             if (!state.TryGetValue(k, out var s)) { if (strict) errors.Add($"missing key '{k}'"); }
-            else if (s.Shape != v.Shape) errors.Add($"'{k}' has shape {s.Shape} in the state but {v.Shape} in the model");
+            else if (s.Shape != v.Shape) errors.Add($"'{k}' has shape {s.Shape} in the state but {v.Shape} in the model{TransposeHint(s.Shape, v.Shape)}");
             else if (Tensor.InexactAt(s, v.DType) is { } bad)   // checked here so that nothing is written (Note [Integer tensors])
                 errors.Add($"'{k}' holds the {s.DType.Name()} value {bad.Value} at flat position {bad.Index}, which the model's {v.DType.Name()} tensor cannot hold exactly");
         }
@@ -102,6 +102,12 @@ public abstract class Module
             foreach (var (k, v) in targets)
                 if (state.TryGetValue(k, out var s)) v.CopyFrom(s);
     }
+
+    // A matrix saved as (in, out), the layout AutoGrad's Linear and recurrent weights had before they took PyTorch's (out, in).
+    private static string TransposeHint(Shape found, Shape expected) =>
+        found.Rank == 2 && expected.Rank == 2 && found[0] == expected[1] && found[1] == expected[0]
+            ? " (its transpose: saved in the (in, out) layout? Linear and recurrent weights are (out, in) as in PyTorch; transpose it with Transpose(0, 1))"
+            : "";
 
     /// <summary>Converts every parameter and floating-point buffer to <paramref name="dtype"/> (new leaf tensors); returns this module.</summary>
     /// <remarks><c>To(DType.Float64)</c> lets a whole model be gradient-checked. Optimizers built before must be rebuilt.</remarks>

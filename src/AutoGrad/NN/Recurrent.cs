@@ -4,58 +4,97 @@ namespace AutoGrad.NN;
 /// A recurrent layer: unrolls its cell over a batch-first sequence (N, T, input) of any length T and returns the hidden
 /// outputs (N, T, H).
 /// </summary>
+/// <remarks>
+/// The parameters carry PyTorch's names and layouts for a one-layer module built with <c>batch_first=True</c>:
+/// <c>weight_ih_l0</c> (G·H, input), <c>weight_hh_l0</c> (G·H, H), <c>bias_ih_l0</c> and <c>bias_hh_l0</c> (G·H), gates stacked in
+/// PyTorch's order, so its state dict loads unchanged. They are drawn as the matching cell draws them.
+/// </remarks>
 public abstract class Recurrent : Module
 {
-    private protected Recurrent(RecurrentCell cell) => Cell = RegisterModule("cell", cell);
+    private protected Recurrent(int inputSize, int hiddenSize, int gates, Generator generator, DType dtype)
+    {
+        var w = RecurrentWeights.Draw(GetType().Name, inputSize, hiddenSize, gates, generator, dtype);
+        InputSize = inputSize;
+        HiddenSize = hiddenSize;
+        RegisterParameter("weight_ih_l0", w.InputWeight);
+        RegisterParameter("weight_hh_l0", w.HiddenWeight);
+        RegisterParameter("bias_ih_l0", w.InputBias);
+        RegisterParameter("bias_hh_l0", w.HiddenBias);
+    }
 
-    /// <summary>The cell applied at every time step.</summary>
-    public RecurrentCell Cell { get; }
+    /// <summary>Input width.</summary>
+    public int InputSize { get; }
+
+    /// <summary>Hidden width <c>H</c>.</summary>
+    public int HiddenSize { get; }
+
+    /// <summary>Number of state tensors carried between steps (1 for RNN and GRU: h; 2 for LSTM: h and c).</summary>
+    public virtual int StateCount => 1;
 
     /// <summary>The outputs <c>h₁ … h_T</c> stacked to (N, T, H), from zero initial states.</summary>
     public override Tensor Forward(Tensor x) => Forward(x, null).Output;
 
     /// <summary>
-    /// Unrolls the cell from <paramref name="initialState"/> (zeros if null); returns the outputs (N, T, H) and the final states
-    /// (for an LSTM: h and c).
+    /// Unrolls the cell from <paramref name="initialState"/> (zeros if null), each state (N, H); returns the outputs (N, T, H) and
+    /// the final states (for an LSTM: h and c).
     /// </summary>
     public (Tensor Output, Tensor[] State) Forward(Tensor x, Tensor[]? initialState)
     {
-        if (x.Rank != 3 || x.Shape[2] != Cell.InputSize)
-            throw new ArgumentException($"{GetType().Name}: input must be (batch, time, {Cell.InputSize}), got {x.Shape}.");
+        ArgumentNullException.ThrowIfNull(x);
+        if (x.Rank != 3 || x.Shape[2] != InputSize)
+            throw new ArgumentException($"{GetType().Name}: input must be (batch, time, {InputSize}), got {x.Shape}.");
         if (x.Shape[1] == 0) throw new ArgumentException($"{GetType().Name}: the sequence is empty (shape {x.Shape}).");
-        var state = initialState ?? Cell.InitialState(x.Shape[0]);
-        if (state.Length != Cell.StateCount)
-            throw new ArgumentException($"{GetType().Name}: expected {Cell.StateCount} initial state tensors, got {state.Length}.");
+        var w = new RecurrentWeights(Parameter("weight_ih_l0"), Parameter("weight_hh_l0"), Parameter("bias_ih_l0"), Parameter("bias_hh_l0"));
+        var state = initialState ?? RecurrentWeights.ZeroState(StateCount, x.Shape[0], HiddenSize, w.InputWeight.DType);
+        if (state.Length != StateCount)
+            throw new ArgumentException($"{GetType().Name}: expected {StateCount} initial state tensors, got {state.Length}.");
+        foreach (var s in state)
+            if (s.Shape != new Shape(x.Shape[0], HiddenSize))
+                throw new ArgumentException($"{GetType().Name}: each initial state must be ({x.Shape[0]}, {HiddenSize}), got {s.Shape}.");
         var outputs = new Tensor[x.Shape[1]];
         for (int t = 0; t < outputs.Length; t++)
         {
-            state = Cell.Step(x.Select(1, t), state);
+            state = Step(x.Select(1, t), state, w);
             outputs[t] = state[0];
         }
         return (CombineOps.Stack(outputs, axis: 1), state);
     }
+
+    private protected abstract Tensor[] Step(Tensor x, Tensor[] state, RecurrentWeights w);
 }
 
-/// <summary>Elman RNN layer unrolling an <see cref="RnnCell"/>: <c>h_t = tanh(x_t·W_ih + b_ih + h_{t−1}·W_hh + b_hh)</c>.</summary>
+/// <summary>Elman RNN layer: <c>h_t = tanh(x_t·W_ihᵀ + b_ih + h_{t−1}·W_hhᵀ + b_hh)</c>, as <see cref="RnnCell"/> at every step.</summary>
 /// <param name="inputSize">Input width.</param>
 /// <param name="hiddenSize">Hidden width.</param>
 /// <param name="generator">Seeded random source for the weights.</param>
 /// <param name="dtype">Element type.</param>
 public sealed class Rnn(int inputSize, int hiddenSize, Generator generator, DType dtype = DType.Float32)
-    : Recurrent(new RnnCell(inputSize, hiddenSize, generator, dtype));
+    : Recurrent(inputSize, hiddenSize, 1, generator, dtype)
+{
+    private protected override Tensor[] Step(Tensor x, Tensor[] state, RecurrentWeights w) => RnnCell.Compute(x, state, w);
+}
 
-/// <summary>LSTM layer unrolling an <see cref="LstmCell"/> over time.</summary>
+/// <summary>LSTM layer: <see cref="LstmCell"/>'s step (gates i, f, g, o) at every time step.</summary>
 /// <param name="inputSize">Input width.</param>
 /// <param name="hiddenSize">Hidden width.</param>
 /// <param name="generator">Seeded random source for the weights.</param>
 /// <param name="dtype">Element type.</param>
 public sealed class Lstm(int inputSize, int hiddenSize, Generator generator, DType dtype = DType.Float32)
-    : Recurrent(new LstmCell(inputSize, hiddenSize, generator, dtype));
+    : Recurrent(inputSize, hiddenSize, 4, generator, dtype)
+{
+    /// <summary>Two states: h and c.</summary>
+    public override int StateCount => 2;
 
-/// <summary>GRU layer unrolling a <see cref="GruCell"/> over time.</summary>
+    private protected override Tensor[] Step(Tensor x, Tensor[] state, RecurrentWeights w) => LstmCell.Compute(x, state, w, HiddenSize);
+}
+
+/// <summary>GRU layer: <see cref="GruCell"/>'s step (PyTorch's form, gates r, z, n) at every time step.</summary>
 /// <param name="inputSize">Input width.</param>
 /// <param name="hiddenSize">Hidden width.</param>
 /// <param name="generator">Seeded random source for the weights.</param>
 /// <param name="dtype">Element type.</param>
 public sealed class Gru(int inputSize, int hiddenSize, Generator generator, DType dtype = DType.Float32)
-    : Recurrent(new GruCell(inputSize, hiddenSize, generator, dtype));
+    : Recurrent(inputSize, hiddenSize, 3, generator, dtype)
+{
+    private protected override Tensor[] Step(Tensor x, Tensor[] state, RecurrentWeights w) => GruCell.Compute(x, state, w, HiddenSize);
+}

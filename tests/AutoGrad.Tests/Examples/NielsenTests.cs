@@ -30,7 +30,7 @@ public class NielsenTests
         var net = NielsenNetwork.Build([784, 30, 10], new Generator(5));
         var p = net.Parameters();
         Assert.Equal(4, p.Count);
-        Assert.Equal(new Shape(784, 30), p[0].Shape);
+        Assert.Equal(new Shape(30, 784), p[0].Shape);   // (out, in): network.py's and PyTorch's layout
         var w = p[0].ToDoubleArray();
         Assert.Equal(0, w.Average(), 1);
         Assert.Equal(1, Math.Sqrt(w.Select(v => v * v).Average()), 1);

@@ -119,12 +119,12 @@ public sealed class CheckpointTests : IDisposable
         { "oversized header", "exceeds the 100000000-byte limit" },
         { "plain weights file", "not an AutoGrad checkpoint" },
         { "future version", "version '2' is not supported" },
-        { "wrong shape", "'0.weight' is float32 (4, 15) in the checkpoint but float32 (4, 16) in the model" },
+        { "wrong shape", "'0.weight' is float32 (15, 4) in the checkpoint but float32 (16, 4) in the model" },
         { "wrong dtype", "'3.bias' is float64 (3,) in the checkpoint but float32 (3,) in the model" },
-        { "other architecture", "'0.weight' is float32 (4, 32) in the checkpoint but float32 (4, 16) in the model" },
+        { "other architecture", "'0.weight' is float32 (32, 4) in the checkpoint but float32 (16, 4) in the model" },
         { "other optimizer", "the checkpoint's optimizer is 'Sgd' but the optimizer given is 'Adam'" },
         { "bad generator state", "generator 'shuffle' state" },
-        { "wrong optimizer state shape", "optimizer: state 'optim.0.exp_avg' is float32 (2, 2) but parameter 0 is float32 (4, 16)" },
+        { "wrong optimizer state shape", "optimizer: state 'optim.0.exp_avg' is float32 (2, 2) but parameter 0 is float32 (16, 4)" },
         { "missing scaler", "preprocessor 'scaler' is not in the checkpoint" },
     };
 
@@ -202,7 +202,7 @@ public sealed class CheckpointTests : IDisposable
                 return big;
             case "plain weights file": return SafeTensors.Serialize(source.Model.StateDict());
             case "future version": return Rewrite((_, m) => m["version"] = "2");
-            case "wrong shape": return Rewrite((t, _) => t["model.0.weight"] = Tensor.Zeros(new Shape(4, 15)));
+            case "wrong shape": return Rewrite((t, _) => t["model.0.weight"] = Tensor.Zeros(new Shape(15, 4)));
             case "wrong dtype": return Rewrite((t, _) => t["model.3.bias"] = Tensor.Zeros(new Shape(3), DType.Float64));
             case "bad generator state": return Rewrite((_, m) => m["generator.shuffle"] = "1,2,3");
             case "wrong optimizer state shape": return Rewrite((t, _) => t["optim.0.exp_avg"] = Tensor.Zeros(new Shape(2, 2)));

@@ -157,8 +157,8 @@ public class LayerTests
         var y = cell.Step(x, [h])[0];
         for (int j = 0; j < 2; j++)
         {
-            double z = p["bias_ih"][j] + p["bias_hh"][j] + 0.5 * p["weight_ih"][0, j] - p["weight_ih"][1, j]
-                + 0.1 * p["weight_hh"][0, j] + 0.2 * p["weight_hh"][1, j];
+            double z = p["bias_ih"][j] + p["bias_hh"][j] + 0.5 * p["weight_ih"][j, 0] - p["weight_ih"][j, 1]
+                + 0.1 * p["weight_hh"][j, 0] + 0.2 * p["weight_hh"][j, 1];   // PyTorch's (H, in) rows
             Assert.Equal(Math.Tanh(z), y[0, j], 12);
         }
     }

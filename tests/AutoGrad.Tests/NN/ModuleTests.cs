@@ -1,3 +1,4 @@
+using AutoGrad.Differentiation;
 using AutoGrad.NN;
 
 namespace AutoGrad.Tests.NN;
@@ -85,14 +86,21 @@ public class ModuleTests
     }
 
     [Fact]
-    public void Linear_computes_xW_plus_b()
+    public void Linear_computes_xWT_plus_b_with_the_weight_stored_out_by_in()
     {
         var l = new Linear(2, 3, new Generator(1)).To(DType.Float64);
         var lin = (Linear)l;
+        Assert.Equal(new Shape(3, 2), lin.Weight.Shape);   // PyTorch's (out, in)
+        using (Recorder.NoGrad()) lin.Bias!.CopyFrom(Tensor.FromArray(new double[] { 0.5, -1, 2 }));
         var x = Tensor.FromArray(new double[] { 1, 2 }, 1, 2);
         var y = lin.Forward(x).ToDoubleArray();
+        var y1 = lin.Forward(Tensor.FromArray(new double[] { 1, 2 })).ToDoubleArray();   // a single row, no batch axis
         var w = lin.Weight.ToArray2D();
-        for (int j = 0; j < 3; j++) Assert.Equal(w[0, j] + 2 * w[1, j], y[j], 12);
-        Assert.Equal(new double[3], lin.Bias!.ToDoubleArray());
+        double[] b = [0.5, -1, 2];
+        for (int j = 0; j < 3; j++)
+        {
+            Assert.Equal(w[j, 0] + 2 * w[j, 1] + b[j], y[j], 12);
+            Assert.Equal(y[j], y1[j], 12);
+        }
     }
 }
