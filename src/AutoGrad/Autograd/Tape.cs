@@ -83,6 +83,8 @@ public static class Tape
     internal static Tensor Finish(string op, Tensor y, Tensor a, Tensor? b = null, Tensor? c = null)
     {
         ListInScope(y, a, b, c);
+        // Never recorded, so an exporter learns of comparisons and the like only this way (Note [Op traces] in OpTrace.cs).
+        if (OpTrace.IsActive) OpTrace.Describe(y, op, c is not null ? [a, b, c] : b is not null ? [a, b] : [a]);
         var site = CallSite.Current;
         if (site.IsKnown) y.Site = site;
         return y;

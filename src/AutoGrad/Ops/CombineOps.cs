@@ -129,6 +129,7 @@ public static class CombineOps
         var eb = Dispatch.Expand(b, shape);
         var y = Tensor.Empty(shape, a.DType);
         for (int i = 0; i < y.Size; i++) y.SetFlat(i, mask.GetFlat(i) != 0 ? ea.GetFlat(i) : eb.GetFlat(i));
+        if (OpTrace.IsActive) OpTrace.Describe(y, "Where", [condition, a, b]);   // the node lists a and b only (Note [Op traces])
         return Tape.Finish("Where", y, [a, b], g => [a.RequiresGrad ? g * mask : null, b.RequiresGrad ? g * (1.0 - mask) : null]);
     }
 
