@@ -14,14 +14,16 @@ namespace AutoGrad.Autograd;
 public static class OpTrace
 {
     [ThreadStatic] private static Session? t_session;
+    private static int s_open;   // traces open on any thread: while 0, IsActive reads no thread-static at all
 
     /// <summary>True while a trace is open on this thread.</summary>
-    public static bool IsActive => t_session is not null;
+    public static bool IsActive => Volatile.Read(ref s_open) != 0 && t_session is not null;
 
     /// <summary>Opens a trace on this thread; dispose the session to close it. Traces do not nest.</summary>
     public static Session Begin()
     {
         if (t_session is not null) throw new InvalidOperationException("OpTrace.Begin: a trace is already open on this thread.");
+        Interlocked.Increment(ref s_open);
         return t_session = new Session();
     }
 
@@ -30,7 +32,7 @@ public static class OpTrace
     /// <paramref name="attributes"/>, when a trace is open; otherwise does nothing.
     /// </summary>
     /// <remarks>Ignored when <paramref name="output"/> is one of the inputs (an op that returned its input unchanged).</remarks>
-    public static void Describe(Tensor output, string op, IReadOnlyList<Tensor?> inputs, params (string Name, object Value)[] attributes)
+    public static void Describe(Tensor output, string op, Tensor?[] inputs, params (string Name, object Value)[] attributes)
     {
         if (t_session is not { } s) return;
         ArgumentNullException.ThrowIfNull(output);
@@ -44,7 +46,7 @@ public static class OpTrace
     // The scalar ops' one-line form: describes y (when a trace is open) and returns it.
     internal static Tensor Described(Tensor y, string op, Tensor x, string name, double value)
     {
-        if (t_session is not null) Describe(y, op, [x], (name, value));
+        if (IsActive) Describe(y, op, [x], (name, value));
         return y;
     }
 
@@ -63,7 +65,9 @@ public static class OpTrace
         /// <summary>Closes the trace.</summary>
         public void Dispose()
         {
-            if (ReferenceEquals(t_session, this)) t_session = null;
+            if (!ReferenceEquals(t_session, this)) return;
+            t_session = null;
+            Interlocked.Decrement(ref s_open);
         }
     }
 }
