@@ -8,7 +8,7 @@ internal sealed partial class GraphBuilder
 {
     private static readonly string[] s_described =
     [
-        "MatMul", "Conv2d", "MaxPool2d", "AvgPool2d", "Sum", "Permute", "Slice", "Select", "AddScalar", "MultiplyScalar",
+        "MatMul", "Max", "Min", "Conv2d", "MaxPool2d", "AvgPool2d", "Sum", "Permute", "Slice", "Select", "AddScalar", "MultiplyScalar",
         "DivideScalar", "PowScalar", "Clamp", "LayerNorm", "BatchNorm",
     ];
 
@@ -43,6 +43,10 @@ internal sealed partial class GraphBuilder
                 if (axes.Length == 0) return EmitAt("Identity", [X], site);
                 return EmitAt("ReduceSum", [X, Int64s([.. axes.Select(a => (long)a)])], site, Int("keepdims", d.Get<bool>("keepDims") ? 1 : 0));
             }
+            case "Max":
+            case "Min":   // opset 17 still takes ReduceMax's axes as an attribute (an input from opset 18)
+                return EmitAt(d.Op == "Max" ? "ReduceMax" : "ReduceMin", [X], site,
+                    Ints("axes", [.. d.Get<int[]>("axes").Select(a => (long)a)]), Int("keepdims", d.Get<bool>("keepDims") ? 1 : 0));
             case "Softmax":
             case "LogSoftmax":
                 return EmitAt(d.Op, [X], site, Int("axis", d.Get<int>("axis")));

@@ -16,7 +16,7 @@ internal sealed partial class GraphBuilder
 
     /// <summary>The AutoGrad ops the exporter writes (node names and self-described ops), for error messages and docs.</summary>
     internal static IEnumerable<string> SupportedOps =>
-        s_elementwise.Keys.Concat(s_comparisons.Keys).Concat(["Where", "Expm1", "Reshape", "Concat", "Softmax", "LogSoftmax", "BroadcastTo", "SumTo", "To"])
+        s_elementwise.Keys.Concat(s_comparisons.Keys).Concat(["Where", "Detach", "Expm1", "Reshape", "Concat", "Softmax", "LogSoftmax", "BroadcastTo", "SumTo", "To"])
             .Concat(s_described).Order(StringComparer.Ordinal);
 
     private string LowerOp(string op, IReadOnlyList<Tensor?> inputs, CallSite site, Tensor t)
@@ -35,6 +35,8 @@ internal sealed partial class GraphBuilder
         {
             case "Where":
                 return EmitAt("Where", [EmitAt("Cast", [NameOf(x[0])], site, Int("to", (long)OnnxType.Bool)), NameOf(x[1]), NameOf(x[2])], site);
+            case "Detach":
+                return EmitAt("Identity", [NameOf(x[0])], site);   // stopping gradients changes no value
             case "Expm1":
                 return EmitAt("Sub", [EmitAt("Exp", [NameOf(x[0])], site), ScalarLike(t, 1)], site);
             case "Reshape":

@@ -65,16 +65,19 @@ internal sealed partial class GraphBuilder
         if (ReferenceEquals(t, _input)) return [];
         // A description first: ops that are never recorded (comparisons) describe themselves too, and a tensor computed from
         // the input is then no constant even though no node made it.
-        if (_trace.Of(t) is { } d) return d.Inputs.Where(x => x is not null)!;
+        if (Description(t) is { } d) return d.Inputs.Where(x => x is not null)!;
         return t.GradFn?.Inputs ?? [];   // no node and no description: a constant (Note [Export by tracing])
     }
 
     private string Lower(Tensor t)
     {
-        if (_trace.Of(t) is { } d) return LowerDescribed(t, d);
+        if (Description(t) is { } d) return LowerDescribed(t, d);
         if (t.GradFn is { } node) return LowerOp(node.Op, node.Inputs, node.Site, t);
         return Initializer(t, _given.GetValueOrDefault(t));
     }
+
+    // A description, unless it is an unrecorded op's placeholder and a node was recorded for the same tensor afterwards.
+    private OpDescription? Description(Tensor t) => _trace.Of(t) is { } d && !(d.Unrecorded && t.GradFn is not null) ? d : null;
 
     private string NameOf(Tensor? t) => t is null ? "" : _names[t];
 

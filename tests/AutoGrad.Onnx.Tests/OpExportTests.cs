@@ -87,3 +87,29 @@ public class OpExportTests
         Assert.Equal(0, OnnxRuntimeCheck.Compare(bytes, x, x));
     }
 }
+
+/// <summary>Values a forward pass computes from detached or no-grad tensors stay in the graph instead of becoming constants.</summary>
+public class DetachedValueExportTests
+{
+    private static Func<int, Tensor> Inputs(params int[] rest) => b => Tensor.Randn(new Shape([b, .. rest]), new Generator((ulong)(300 + b)));
+
+    [Fact]
+    public void Reductions_shifted_by_a_detached_maximum_match()
+    {
+        var w = Tensor.Randn(new Shape(6), new Generator(41)).RequireGrad();
+        Func<Tensor, Tensor> f = x =>
+        {
+            var z = x * w;
+            return z.LogSumExp(1) + z.Var([1]) + z.Std([1], unbiased: true);
+        };
+        Assert.InRange(FunctionCheck.ExportAndCompare(f, Inputs(6)), 0, 1e-5);
+    }
+
+    [Fact]
+    public void Step_computed_under_no_grad_from_a_detached_input_follows_the_input()
+    {
+        var g = new Generator(42);
+        var model = new AutoGrad.NN.Sequential(new AutoGrad.NN.Linear(4, 6, g), new AutoGrad.NN.Step());
+        Assert.Equal(0.0, OnnxRuntimeCheck.ExportAndCompare(model, Inputs(4)));
+    }
+}

@@ -50,6 +50,27 @@ public static class OpTrace
         return y;
     }
 
+    // Detach's: an identity in a forward pass, described so that what is computed from a detached input stays in the graph.
+    internal static Tensor Described(Tensor y, string op, Tensor x)
+    {
+        if (IsActive) Describe(y, op, [x]);
+        return y;
+    }
+
+    // An op that was not recorded (under NoGrad, or on a detached input) but read a traced tensor: described by name and
+    // inputs only, unless the op already described itself with its arguments, so an exporter sees it instead of taking its
+    // result for a constant. An exporter that needs arguments it was not given then fails naming the op, never silently.
+    internal static void DescribeUnrecorded(Tensor y, string op, Tensor[] inputs)
+    {
+        if (t_session is not { } s || s.Of(y) is not null) return;
+        foreach (var x in inputs)
+            if (x.RequiresGrad || s.Of(x) is not null)
+            {
+                s.Add(y, new OpDescription(op, [.. inputs], new Dictionary<string, object>(), CallSite.Current) { Unrecorded = true });
+                return;
+            }
+    }
+
     /// <summary>An open trace: the descriptions recorded since <see cref="Begin"/>.</summary>
     public sealed class Session : IDisposable
     {
@@ -79,6 +100,13 @@ public static class OpTrace
 /// <param name="Site">Where the op was called.</param>
 public sealed record OpDescription(string Op, IReadOnlyList<Tensor?> Inputs, IReadOnlyDictionary<string, object> Attributes, CallSite Site)
 {
+    /// <summary>
+    /// True when the tape did not record the op and it described itself, without its arguments, only so that an exporter does
+    /// not take its result for a constant; a node recorded for the same tensor afterwards (an op finishing with an inner op's
+    /// result) tells more.
+    /// </summary>
+    public bool Unrecorded { get; init; }
+
     /// <summary>The attribute <paramref name="name"/> as a <typeparamref name="T"/>.</summary>
     public T Get<T>(string name) => Attributes.TryGetValue(name, out var v) && v is T t
         ? t

@@ -163,6 +163,7 @@ public static class Tape
     {
         output.Site = CallSite.Current;
         Diagnostics.CheckForward(op, output, inputs, output.Site);
+        if (OpTrace.IsActive) OpTrace.DescribeUnrecorded(output, op, inputs);   // Note [Op traces]
         return output;
     }
 
@@ -171,6 +172,7 @@ public static class Tape
         var site = CallSite.Current;
         if (site.IsKnown) y.Site = site;   // y is fresh: its site is already unknown
         if (Diagnostics.IsAnomalyDetectionEnabled) Diagnostics.CheckForwardSlow(op, y, Inputs(a, b, c), site);
+        if (OpTrace.IsActive) OpTrace.DescribeUnrecorded(y, op, Inputs(a, b, c));   // Note [Op traces]
         return y;
     }
 }

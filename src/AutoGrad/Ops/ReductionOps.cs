@@ -214,6 +214,7 @@ public static class ReductionOps
         else Reduce.Extreme<double>(x.F64, y.F64, arg, outer, n, inner, max);
         if (!keepDims) y = new Tensor(y.Storage, DroppedShape(x.Shape, [a]), x.DType);
         var inShape = x.Shape;
+        if (OpTrace.IsActive) OpTrace.Describe(y, op, [x], ("axes", new[] { a }), ("keepDims", keepDims));   // Note [Op traces]
         return Tape.Finish(op, y, [x], g =>
         {
             var pos = new int[arg.Length];
