@@ -131,7 +131,7 @@ public sealed partial class Tensor
     private Tensor? _grad;
 
     /// <summary>A tensor sharing this one's values that is not part of any graph and does not require gradients.</summary>
-    public Tensor Detach() => OpTrace.IsActive ? OpTrace.Described(new(Storage, Shape, DType), "Detach", this) : new(Storage, Shape, DType);
+    public Tensor Detach() => Tape.Detached(new(Storage, Shape, DType), this);
 
     /// <summary>A new tensor with a copy of the values and no graph history.</summary>
     public Tensor Clone()

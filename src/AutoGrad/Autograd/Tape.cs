@@ -120,6 +120,9 @@ public static class Tape
         return Unrecorded(op, y, a, b, c);
     }
 
+    // Tensor.Detach's result y of x: an identity to an exporter's trace (Note [Op traces] in OpTrace.cs), nothing otherwise.
+    internal static Tensor Detached(Tensor y, Tensor x) => OpTrace.IsActive ? OpTrace.Described(y, "Detach", x) : y;
+
     private static Tensor[] Inputs(Tensor a, Tensor? b, Tensor? c) => c is not null ? [a, b!, c] : b is not null ? [a, b] : [a];
 
     // see Note [Step scopes] in Memory/ScopeBuffers.cs: a view shares its input's buffer, which is the input's to give back.
