@@ -1,5 +1,5 @@
 using AutoGrad;
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 using AutoGrad.Data;
 using AutoGrad.NN;
 using AutoGrad.Onnx;
@@ -50,7 +50,7 @@ public static class OnnxDeployment
         {
             var x = test.Features.Slice(0, start, Math.Min(n, start + 500));
             Tensor expected;
-            using (Tape.NoGrad()) expected = model.Forward(x);
+            using (Recorder.NoGrad()) expected = model.Forward(x);
             var input = new DenseTensor<float>(x.ToFloatArray(), x.Shape.ToArray());
             using var results = session.Run([NamedOnnxValue.CreateFromTensor("input", input)]);
             var got = results.First().AsTensor<float>().ToArray();

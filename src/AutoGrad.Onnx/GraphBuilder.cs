@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 
 namespace AutoGrad.Onnx;
 

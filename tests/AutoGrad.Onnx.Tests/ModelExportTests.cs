@@ -1,4 +1,4 @@
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 using AutoGrad.NN;
 
 namespace AutoGrad.Onnx.Tests;
@@ -12,7 +12,7 @@ public class ModelExportTests
     public void Mlp_matches_at_two_batch_sizes()
     {
         var g = new Generator(1);
-        var model = new Sequential(new Linear(8, 16, g), new ReLU(), new Linear(16, 16, g), new Tanh(), new Linear(16, 4, g), new Sigmoid());
+        var model = new Sequential(new Linear(8, 16, g), new Relu(), new Linear(16, 16, g), new Tanh(), new Linear(16, 4, g), new Sigmoid());
         double worst = OnnxRuntimeCheck.ExportAndCompare(model, Inputs(8));
         Assert.InRange(worst, 0, 1e-5);
     }
@@ -22,8 +22,8 @@ public class ModelExportTests
     {
         var g = new Generator(2);
         var model = new Sequential(
-            new Conv2d(1, 8, 3, g, padding: 1), new BatchNorm2d(8), new ReLU(), new MaxPool2d(2),
-            new Conv2d(8, 16, 3, g, stride: 2), new ReLU(), new AvgPool2d(2, padding: 1),
+            new Conv2d(1, 8, 3, g, padding: 1), new BatchNorm2d(8), new Relu(), new MaxPool2d(2),
+            new Conv2d(8, 16, 3, g, stride: 2), new Relu(), new AvgPool2d(2, padding: 1),
             new Flatten(), new Dropout(0.5, g), new Linear(16 * 4 * 4, 10, g), new LogSoftmax());
         TrainRunningStatistics(model, Inputs(1, 28, 28));
         double worst = OnnxRuntimeCheck.ExportAndCompare(model, Inputs(1, 28, 28));
@@ -35,7 +35,7 @@ public class ModelExportTests
     public void Composite_layers_become_one_onnx_node_each()
     {
         var g = new Generator(8);
-        var cnn = new Sequential(new Conv2d(1, 4, 3, g, padding: 1), new BatchNorm2d(4), new ReLU(), new MaxPool2d(2), new Dropout(0.5, g),
+        var cnn = new Sequential(new Conv2d(1, 4, 3, g, padding: 1), new BatchNorm2d(4), new Relu(), new MaxPool2d(2), new Dropout(0.5, g),
             new Flatten(), new Linear(4 * 14 * 14, 10, g), new LogSoftmax());
         cnn.Eval();
         var graph = Onnx.Trace(cnn.Forward, Tensor.Randn(new Shape(2, 1, 28, 28), g), cnn.NamedParameters(), new OnnxExportOptions());
@@ -57,8 +57,8 @@ public class ModelExportTests
     public void Layer_norm_gelu_softmax_model_matches()
     {
         var g = new Generator(3);
-        var model = new Sequential(new Linear(6, 12, g), new LayerNorm(12), new GELU(), new Linear(12, 12, g),
-            new GELU(GeluApproximation.Tanh), new LayerNorm(12, elementwiseAffine: false), new Linear(12, 5, g), new Softmax());
+        var model = new Sequential(new Linear(6, 12, g), new LayerNorm(12), new Gelu(), new Linear(12, 12, g),
+            new Gelu(GeluApproximation.Tanh), new LayerNorm(12, elementwiseAffine: false), new Linear(12, 5, g), new Softmax());
         double worst = OnnxRuntimeCheck.ExportAndCompare(model, Inputs(6));
         Assert.InRange(worst, 0, 1e-5);
     }
@@ -75,9 +75,9 @@ public class ModelExportTests
     public void Activations_export_through_their_primitive_ops()
     {
         var g = new Generator(5);
-        var model = new Sequential(new Linear(5, 8, g), new LeakyReLU(0.2), new Linear(8, 8, g), new ELU(0.7), new Linear(8, 8, g),
-            new Softplus(2.0), new Linear(8, 8, g), new SiLU(), new Linear(8, 8, g), new Mish(), new Linear(8, 8, g), new ReLU6(),
-            new Linear(8, 8, g), new HardSwish(), new Linear(8, 8, g), new SELU());
+        var model = new Sequential(new Linear(5, 8, g), new LeakyRelu(0.2), new Linear(8, 8, g), new Elu(0.7), new Linear(8, 8, g),
+            new Softplus(2.0), new Linear(8, 8, g), new Silu(), new Linear(8, 8, g), new Mish(), new Linear(8, 8, g), new Relu6(),
+            new Linear(8, 8, g), new HardSwish(), new Linear(8, 8, g), new Selu());
         double worst = OnnxRuntimeCheck.ExportAndCompare(model, Inputs(5));
         Assert.InRange(worst, 0, 1e-5);
     }
@@ -109,7 +109,7 @@ public class ModelExportTests
             Onnx.Export(model, Tensor.Randn(new Shape(2, 4), g), path);
             var x = Tensor.Randn(new Shape(5, 4), g);
             Tensor expected;
-            using (Tape.NoGrad()) expected = model.Forward(x);
+            using (Recorder.NoGrad()) expected = model.Forward(x);
             Assert.InRange(OnnxRuntimeCheck.Compare(File.ReadAllBytes(path), x, expected), 0, 1e-5);
             Assert.Empty(Directory.GetFiles(Path.GetTempPath(), $".{Path.GetFileName(path)}.*.tmp"));
         }
@@ -123,7 +123,7 @@ public class ModelExportTests
     private static void TrainRunningStatistics(Module model, Func<int, Tensor> inputs)
     {
         model.Train();
-        using (Tape.NoGrad())
+        using (Recorder.NoGrad())
             for (int i = 0; i < 3; i++) model.Forward(inputs(8 + i) * 2.0 + 0.5);
     }
 

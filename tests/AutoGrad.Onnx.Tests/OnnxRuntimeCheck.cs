@@ -1,4 +1,4 @@
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 using AutoGrad.NN;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -34,7 +34,7 @@ internal static class OnnxRuntimeCheck
         {
             var x = makeInput(b);
             Tensor expected;
-            using (Tape.NoGrad()) expected = model.Forward(x);
+            using (Recorder.NoGrad()) expected = model.Forward(x);
             worst = Math.Max(worst, Compare(onnx, x, expected));
         }
         return worst;
@@ -68,7 +68,7 @@ internal static class FunctionCheck
         {
             var x = makeInput(b);
             Tensor expected;
-            using (Tape.NoGrad()) expected = f(x);
+            using (Recorder.NoGrad()) expected = f(x);
             worst = Math.Max(worst, OnnxRuntimeCheck.Compare(onnx, x, expected));
         }
         return worst;

@@ -1,4 +1,4 @@
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 
 namespace AutoGrad.NN;
 
@@ -78,7 +78,7 @@ public abstract class BatchNorm : Module
             var mean = x.Mean(axes, keepDims: true);
             var variance = (x - mean).Square().Mean(axes, keepDims: true);
             xhat = (x - mean) / (variance + Eps).Sqrt();
-            using (Tape.NoGrad())
+            using (Recorder.NoGrad())
             {
                 var bm = mean.Detach().Reshape(NumFeatures);
                 var bv = variance.Detach().Reshape(NumFeatures) * (m / (m - 1.0));
@@ -91,7 +91,7 @@ public abstract class BatchNorm : Module
             xhat = (x - RunningMean.Reshape(bshape)) / (RunningVar.Reshape(bshape) + Eps).Sqrt();
         }
         var y = Affine ? xhat * Parameter("weight").Reshape(bshape) + Parameter("bias").Reshape(bshape) : xhat;
-        // see Note [Op traces] in Autograd/OpTrace.cs: in evaluation, an exporter writes one BatchNormalization instead of the ops above
+        // see Note [Op traces] in Differentiation/OpTrace.cs: in evaluation, an exporter writes one BatchNormalization instead of the ops above
         if (!Training && OpTrace.IsActive)
             OpTrace.Describe(y, "BatchNorm", [x, Affine ? Parameter("weight") : null, Affine ? Parameter("bias") : null, RunningMean, RunningVar], ("eps", Eps));
         return y;

@@ -1,4 +1,4 @@
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 
 namespace AutoGrad.NN;
 
@@ -46,7 +46,7 @@ public sealed class LayerNorm : Module
         var centered = x - x.Mean(axes, keepDims: true);
         var y = centered / (centered.Square().Mean(axes, keepDims: true) + Eps).Sqrt();
         var result = Affine ? y * Parameter("weight") + Parameter("bias") : y;
-        // see Note [Op traces] in Autograd/OpTrace.cs: an exporter writes one LayerNormalization instead of the ops above
+        // see Note [Op traces] in Differentiation/OpTrace.cs: an exporter writes one LayerNormalization instead of the ops above
         if (OpTrace.IsActive) OpTrace.Describe(result, "LayerNorm", [x, Affine ? Parameter("weight") : null, Affine ? Parameter("bias") : null], ("axis", x.Rank - k), ("eps", Eps));
         return result;
     }
