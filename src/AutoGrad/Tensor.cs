@@ -160,7 +160,7 @@ public sealed partial class Tensor
     private Tensor? _grad;
 
     /// <summary>A tensor sharing this one's values that is not part of any graph and does not require gradients.</summary>
-    public Tensor Detach() => new(Storage, Shape, DType);
+    public Tensor Detach() => Recorder.Detached(new(Storage, Shape, DType), this);
 
     /// <summary>A new tensor with a copy of the values and no graph history.</summary>
     public Tensor Clone()

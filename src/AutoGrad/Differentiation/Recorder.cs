@@ -83,6 +83,8 @@ public static class Recorder
     internal static Tensor Finish(string op, Tensor y, Tensor a, Tensor? b = null, Tensor? c = null)
     {
         ListInScope(y, a, b, c);
+        // Never recorded, so an exporter learns of comparisons and the like only this way (Note [Op traces] in OpTrace.cs).
+        if (OpTrace.IsActive) OpTrace.Describe(y, op, c is not null ? [a, b, c] : b is not null ? [a, b] : [a]);
         var site = CallSite.Current;
         if (site.IsKnown) y.Site = site;
         return y;
@@ -117,6 +119,9 @@ public static class Recorder
             return Recorded(op, y, Inputs(a, b, c), rule(state), saved, libraryRule: true);
         return Unrecorded(op, y, a, b, c);
     }
+
+    // Tensor.Detach's result y of x: an identity to an exporter's trace (Note [Op traces] in OpTrace.cs), nothing otherwise.
+    internal static Tensor Detached(Tensor y, Tensor x) => OpTrace.IsActive ? OpTrace.Described(y, "Detach", x) : y;
 
     private static Tensor[] Inputs(Tensor a, Tensor? b, Tensor? c) => c is not null ? [a, b!, c] : b is not null ? [a, b] : [a];
 
@@ -161,6 +166,7 @@ public static class Recorder
     {
         output.Site = CallSite.Current;
         Diagnostics.CheckForward(op, output, inputs, output.Site);
+        if (OpTrace.IsActive) OpTrace.DescribeUnrecorded(output, op, inputs);   // Note [Op traces]
         return output;
     }
 
@@ -169,6 +175,7 @@ public static class Recorder
         var site = CallSite.Current;
         if (site.IsKnown) y.Site = site;   // y is fresh: its site is already unknown
         if (Diagnostics.IsAnomalyDetectionEnabled) Diagnostics.CheckForwardSlow(op, y, Inputs(a, b, c), site);
+        if (OpTrace.IsActive) OpTrace.DescribeUnrecorded(y, op, Inputs(a, b, c));   // Note [Op traces]
         return y;
     }
 }

@@ -96,7 +96,11 @@ public abstract class BatchNorm : Module
         {
             xhat = (x - RunningMean.Reshape(bshape)) / (RunningVar.Reshape(bshape) + Eps).Sqrt();
         }
-        return Affine ? xhat * Parameter("weight").Reshape(bshape) + Parameter("bias").Reshape(bshape) : xhat;
+        var y = Affine ? xhat * Parameter("weight").Reshape(bshape) + Parameter("bias").Reshape(bshape) : xhat;
+        // see Note [Op traces] in Differentiation/OpTrace.cs: in evaluation, an exporter writes one BatchNormalization instead of the ops above
+        if (!Training && OpTrace.IsActive)
+            OpTrace.Describe(y, "BatchNorm", [x, Affine ? Parameter("weight") : null, Affine ? Parameter("bias") : null, RunningMean, RunningVar], ("eps", Eps));
+        return y;
     }
 }
 

@@ -1,3 +1,5 @@
+using AutoGrad.Differentiation;
+
 namespace AutoGrad.NN;
 
 /// <summary>Layer normalisation <c>y = γ ⊙ (x − μ)/√(σ² + ε) + β</c>, statistics over the trailing <c>normalizedShape</c> axes of each sample.</summary>
@@ -43,6 +45,9 @@ public sealed class LayerNorm : Module
         var axes = Enumerable.Range(x.Rank - k, k).ToArray();
         var centered = x - x.Mean(axes, keepDims: true);
         var y = centered / (centered.Square().Mean(axes, keepDims: true) + Eps).Sqrt();
-        return Affine ? y * Parameter("weight") + Parameter("bias") : y;
+        var result = Affine ? y * Parameter("weight") + Parameter("bias") : y;
+        // see Note [Op traces] in Differentiation/OpTrace.cs: an exporter writes one LayerNormalization instead of the ops above
+        if (OpTrace.IsActive) OpTrace.Describe(result, "LayerNorm", [x, Affine ? Parameter("weight") : null, Affine ? Parameter("bias") : null], ("axis", x.Rank - k), ("eps", Eps));
+        return result;
     }
 }

@@ -137,6 +137,7 @@ public static class CombineOps
             case DType.Int64: Choose<long>(m, ea.I64, eb.I64, y.I64); break;
             default: Choose<bool>(m, ea.B8, eb.B8, y.B8); break;
         }
+        if (OpTrace.IsActive) OpTrace.Describe(y, "Where", [condition, a, b]);   // the node lists a and b only (Note [Op traces])
         if (!a.DType.IsFloatingPoint()) return Recorder.Finish("Where", y, a, b);
         var mask = Tensor.Empty(shape, a.DType);
         for (int i = 0; i < m.Length; i++) if (m[i]) mask.SetFlat(i, 1);

@@ -53,7 +53,9 @@ public static class ConvolutionOps
         var padded = padding == 0 ? x : x.Pad([(0, 0), (0, 0), (padding, padding), (padding, padding)], double.NegativeInfinity);
         int s = stride ?? kernelSize;
         WindowShape("MaxPool2d", padded, kernelSize, kernelSize, s);
-        return padded.MaxPoolRouted(kernelSize, s);
+        var y = padded.MaxPoolRouted(kernelSize, s);
+        if (OpTrace.IsActive) OpTrace.Describe(y, "MaxPool2d", [x], ("kernel", kernelSize), ("stride", s), ("padding", padding));   // Note [Op traces]
+        return y;
     }
 
     /// <summary>Average pooling: <c>y[n, c, i, j] = mean of the k×k window at (i·s, j·s)</c>; stride defaults to the kernel size.</summary>
@@ -63,7 +65,9 @@ public static class ConvolutionOps
         using var site = CallSite.Enter(callerFile, callerLine);
         CheckRank4("AvgPool2d", x);
         var padded = padding == 0 ? x : x.Pad([(0, 0), (0, 0), (padding, padding), (padding, padding)]);
-        return Windows("AvgPool2d", padded, kernelSize, stride ?? kernelSize).Mean(-1);
+        var y = Windows("AvgPool2d", padded, kernelSize, stride ?? kernelSize).Mean(-1);
+        if (OpTrace.IsActive) OpTrace.Describe(y, "AvgPool2d", [x], ("kernel", kernelSize), ("stride", stride ?? kernelSize), ("padding", padding));   // Note [Op traces]
+        return y;
     }
 
     /// <summary>Output length <c>⌊(n + 2p − f)/s⌋ + 1</c> of a convolution or pooling along one axis.</summary>
@@ -90,7 +94,9 @@ public static class ConvolutionOps
         var cols = padded.Im2Col(kh, kw, stride).Reshape(n, oh * ow, inC * kh * kw);   // (N, OH·OW, C·kh·kw)
         // W·colsₙᵀ per sample lands in NCHW order directly: no permuted copy of the output, nor of its gradient.
         var y = LinearAlgebraOps.MatMul(weight.Reshape(outC, inC * kh * kw), cols, false, true, bias?.Reshape(outC, 1));   // (N, out, OH·OW)
-        return y.Reshape(n, outC, oh, ow);
+        var result = y.Reshape(n, outC, oh, ow);
+        if (OpTrace.IsActive) OpTrace.Describe(result, "Conv2d", [x, weight, bias], ("stride", stride), ("pads", new[] { pad.Top, pad.Left, pad.Bottom, pad.Right }));   // Note [Op traces]
+        return result;
     }
 
     private static Tensor Windows(string op, Tensor x, int k, int stride)

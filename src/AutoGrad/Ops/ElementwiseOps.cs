@@ -48,7 +48,7 @@ public static class ElementwiseOps
     public static Tensor Divide(this Tensor x, double c, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Recorder.Finish("DivideScalar", Dispatch.Map(x, new DivideScalarKernel(c)), [x], g => [g.Divide(c)], saved: []);
+        return Recorder.Finish("DivideScalar", OpTrace.Described(Dispatch.Map(x, new DivideScalarKernel(c)), "DivideScalar", x, "c", c), [x], g => [g.Divide(c)], saved: []);
     }
 
     /// <summary><c>y = aᵇ</c>, broadcast.</summary>
@@ -70,7 +70,7 @@ public static class ElementwiseOps
     public static Tensor Pow(this Tensor x, double p, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Recorder.Finish("PowScalar", Dispatch.Map(x, new PowScalarKernel(p)), [x],
+        return Recorder.Finish("PowScalar", OpTrace.Described(Dispatch.Map(x, new PowScalarKernel(p)), "PowScalar", x, "p", p), [x],
             g => [p == 0 ? g * 0.0 : p == 1 ? g : g * p * x.Pow(p - 1)]);
     }
 
@@ -78,14 +78,14 @@ public static class ElementwiseOps
     public static Tensor Add(this Tensor x, double c, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Recorder.Finish("AddScalar", Dispatch.Map(x, new AddScalarKernel(c)), [x], g => [g], saved: []);
+        return Recorder.Finish("AddScalar", OpTrace.Described(Dispatch.Map(x, new AddScalarKernel(c)), "AddScalar", x, "c", c), [x], g => [g], saved: []);
     }
 
     /// <summary><c>y = c·x</c>.</summary>
     public static Tensor Multiply(this Tensor x, double c, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Recorder.Finish("MultiplyScalar", Dispatch.Map(x, new MultiplyScalarKernel(c)), [x], g => [g * c], saved: []);
+        return Recorder.Finish("MultiplyScalar", OpTrace.Described(Dispatch.Map(x, new MultiplyScalarKernel(c)), "MultiplyScalar", x, "c", c), [x], g => [g * c], saved: []);
     }
 
     /// <summary>Element-wise <c>max(a, b)</c>, broadcast.</summary>

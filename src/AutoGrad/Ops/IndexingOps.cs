@@ -22,7 +22,9 @@ public static partial class IndexingOps
         strides[a] *= step;
         var dims = x.Shape.ToArray();
         dims[a] = len;
-        return x.AsStrided(new Shape(dims), strides, offset, "Slice");
+        var y = x.AsStrided(new Shape(dims), strides, offset, "Slice");
+        if (OpTrace.IsActive) OpTrace.Describe(y, "Slice", [x], ("axis", a), ("start", s), ("end", e), ("step", step));   // Note [Op traces]
+        return y;
     }
 
     /// <summary>A slice by C# ranges, one per leading axis: <c>x.Slice(.., 1..3)</c>.</summary>
@@ -51,7 +53,9 @@ public static partial class IndexingOps
         var strides = x.Shape.Strides();
         int offset = i * strides[a];
         var dims = x.Shape.Dims.Where((_, k) => k != a).ToArray();
-        return x.AsStrided(new Shape(dims), strides.Where((_, k) => k != a).ToArray(), offset, "Select");
+        var y = x.AsStrided(new Shape(dims), strides.Where((_, k) => k != a).ToArray(), offset, "Select");
+        if (OpTrace.IsActive) OpTrace.Describe(y, "Select", [x], ("axis", a), ("index", i));   // Note [Op traces]
+        return y;
     }
 
     /// <summary>

@@ -66,6 +66,7 @@ public static class LinearAlgebraOps
             else Gemm.Multiply(a.F64, b.F64, y.F64, m, k, n, transA, transB);
         }
         else y = Batched(a, b, transA, transB, m, k, n);
+        if (OpTrace.IsActive) OpTrace.Describe(y, "MatMul", [a, b, bias], ("transA", transA), ("transB", transB));   // Note [Op traces]
         // see Note [Unrecorded ops] in Recorder.cs
         if (bias is null)
             return Recorder.Finish("MatMul", y, a, b, null, (a, b, transA, transB), static s => Rule(s.a, s.b, s.transA, s.transB));

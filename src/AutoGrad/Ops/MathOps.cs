@@ -93,7 +93,9 @@ public static class MathOps
     {
         using var site = CallSite.Enter(callerFile, callerLine);
         if (min > max) throw new ArgumentException($"Clamp: min ({min}) is greater than max ({max}).");
-        return Recorder.Finish("Clamp", Dispatch.Map(x, new ClampKernel(min, max)), [x],
+        var y = Dispatch.Map(x, new ClampKernel(min, max));
+        if (OpTrace.IsActive) OpTrace.Describe(y, "Clamp", [x], ("min", min), ("max", max));   // Note [Op traces]
+        return Recorder.Finish("Clamp", y, [x],
             g => [g * Dispatch.Map(x, new InRangeMaskKernel(min, max))]);
     }
 

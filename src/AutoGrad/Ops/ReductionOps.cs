@@ -46,6 +46,7 @@ public static class ReductionOps
         var outShape = keepDims ? kept : DroppedShape(x.Shape, ax);
         y = new Tensor(y.Storage, outShape, x.DType);
         var inShape = x.Shape;
+        if (OpTrace.IsActive) OpTrace.Describe(y, "Sum", [x], ("axes", ax), ("keepDims", keepDims));   // Note [Op traces]
         return Recorder.Finish("Sum", y, [x], g => [g.Reshape(kept).BroadcastTo(inShape)], saved: []);
     }
 
@@ -166,7 +167,9 @@ public static class ReductionOps
             return Recorder.Finish("Softmax", y, [x], g => [y * (g - (g * y).Sum(-1, keepDims: true))]);   // J = diag(y) − yyᵀ
         }
         var e = (x - x.Detach().Max(axis, keepDims: true)).Exp();
-        return e / e.Sum(axis, keepDims: true);
+        var s = e / e.Sum(axis, keepDims: true);
+        if (OpTrace.IsActive) OpTrace.Describe(s, "Softmax", [x], ("axis", axis));   // Note [Op traces]
+        return s;
     }
 
     /// <summary>Log-softmax <c>x − logsumexp(x)</c> along <paramref name="axis"/>.</summary>
@@ -177,7 +180,9 @@ public static class ReductionOps
         {
             // (x − m) − ln Σ e^{x − m}, not x − logsumexp(x): that rounds m + ln Σ to x's magnitude first (see SoftmaxKernels.LogSoftmax).
             var shifted = x - FiniteOrZero(x.Detach().Max(axis, keepDims: true));
-            return shifted - shifted.Exp().Sum(axis, keepDims: true).Log();
+            var ls = shifted - shifted.Exp().Sum(axis, keepDims: true).Log();
+            if (OpTrace.IsActive) OpTrace.Describe(ls, "LogSoftmax", [x], ("axis", axis));   // Note [Op traces]
+            return ls;
         }
         var y = RowKernel(x, softmax: false);
         return Recorder.Finish("LogSoftmax", y, [x], g => [g - y.Exp() * g.Sum(-1, keepDims: true)]);   // ∂y/∂x = I − 1·softmax(x)ᵀ
@@ -214,6 +219,7 @@ public static class ReductionOps
         else Reduce.Extreme<double>(x.F64, y.F64, arg, outer, n, inner, max);
         if (!keepDims) y = new Tensor(y.Storage, DroppedShape(x.Shape, [a]), x.DType);
         var inShape = x.Shape;
+        if (OpTrace.IsActive) OpTrace.Describe(y, op, [x], ("axes", new[] { a }), ("keepDims", keepDims));   // Note [Op traces]
         return Recorder.Finish(op, y, [x], g =>
         {
             var pos = new int[arg.Length];

@@ -122,7 +122,9 @@ public static partial class ShapeOps
         if (p.Distinct().Count() != p.Length) throw new ArgumentException($"Permute: axes ({string.Join(", ", perm)}) repeat an axis.");
         if (p.Select((v, i) => v == i).All(t => t)) return x;
         var shape = new Shape(p.Select(a => x.Shape.Dims[a]).ToArray());
-        return x.AsStrided(shape, Kernels.Strided.PermutedStrides(x.Shape.Dims, p), 0, "Permute");
+        var y = x.AsStrided(shape, Kernels.Strided.PermutedStrides(x.Shape.Dims, p), 0, "Permute");
+        if (OpTrace.IsActive) OpTrace.Describe(y, "Permute", [x], ("perm", p));   // Note [Op traces]
+        return y;
     }
 
     internal static Shape InferShape(string op, Shape from, int[] shape)

@@ -1,0 +1,112 @@
+using AutoGrad.Differentiation;
+
+namespace AutoGrad.Onnx;
+
+// Ops lowered from what they told OpTrace (Note [Op traces] in src/AutoGrad/Differentiation/OpTrace.cs): the description's inputs
+// replace the ops the call ran inside, so a composite (Conv2d, LayerNorm, BatchNorm in evaluation) becomes its one ONNX node.
+internal sealed partial class GraphBuilder
+{
+    private static readonly string[] s_described =
+    [
+        "MatMul", "Max", "Min", "Conv2d", "MaxPool2d", "AvgPool2d", "Sum", "Permute", "Slice", "Select", "AddScalar", "MultiplyScalar",
+        "DivideScalar", "PowScalar", "Clamp", "LayerNorm", "BatchNorm",
+    ];
+
+    private string LowerDescribed(Tensor t, OpDescription d)
+    {
+        var site = d.Site;
+        var x = d.Inputs[0]!;
+        string X = NameOf(x);
+        switch (d.Op)
+        {
+            case "MatMul":
+                return MatMul(x, d.Inputs[1]!, d.Inputs[2], d.Get<bool>("transA"), d.Get<bool>("transB"), site);
+            case "Conv2d":
+            {
+                var w = d.Inputs[1]!;
+                int s = d.Get<int>("stride");
+                var inputs = d.Inputs[2] is { } b ? new[] { X, NameOf(w), NameOf(b) } : [X, NameOf(w)];
+                return EmitAt("Conv", inputs, site, Ints("kernel_shape", w.Shape[2], w.Shape[3]), Ints("strides", s, s),
+                    Ints("pads", [.. d.Get<int[]>("pads").Select(p => (long)p)]));
+            }
+            case "MaxPool2d":
+            case "AvgPool2d":
+            {
+                int k = d.Get<int>("kernel"), s = d.Get<int>("stride"), p = d.Get<int>("padding");
+                var attrs = new List<OnnxAttribute> { Ints("kernel_shape", k, k), Ints("strides", s, s), Ints("pads", p, p, p, p) };
+                if (d.Op == "AvgPool2d") attrs.Add(Int("count_include_pad", 1));   // AutoGrad pads with zeros and divides by k²
+                return EmitAt(d.Op == "MaxPool2d" ? "MaxPool" : "AveragePool", [X], site, [.. attrs]);
+            }
+            case "Sum":
+            {
+                var axes = d.Get<int[]>("axes");
+                if (axes.Length == 0) return EmitAt("Identity", [X], site);
+                return EmitAt("ReduceSum", [X, Int64s([.. axes.Select(a => (long)a)])], site, Int("keepdims", d.Get<bool>("keepDims") ? 1 : 0));
+            }
+            case "Max":
+            case "Min":   // opset 17 still takes ReduceMax's axes as an attribute (an input from opset 18)
+                return EmitAt(d.Op == "Max" ? "ReduceMax" : "ReduceMin", [X], site,
+                    Ints("axes", [.. d.Get<int[]>("axes").Select(a => (long)a)]), Int("keepdims", d.Get<bool>("keepDims") ? 1 : 0));
+            case "Softmax":
+            case "LogSoftmax":
+                return EmitAt(d.Op, [X], site, Int("axis", d.Get<int>("axis")));
+            case "Permute":
+                return EmitAt("Transpose", [X], site, Ints("perm", [.. d.Get<int[]>("perm").Select(a => (long)a)]));
+            case "Slice":
+                return EmitAt("Slice", [X, Int64s(d.Get<int>("start")), Int64s(d.Get<int>("end")), Int64s(d.Get<int>("axis")), Int64s(d.Get<int>("step"))], site);
+            case "Select":
+                return EmitAt("Gather", [X, Int64Scalar(d.Get<int>("index"))], site, Int("axis", d.Get<int>("axis")));   // a 0-d index drops the axis
+            case "AddScalar":
+                return EmitAt("Add", [X, ScalarLike(t, d.Get<double>("c"))], site);
+            case "MultiplyScalar":
+                return EmitAt("Mul", [X, ScalarLike(t, d.Get<double>("c"))], site);
+            case "DivideScalar":
+                return EmitAt("Div", [X, ScalarLike(t, d.Get<double>("c"))], site);
+            case "PowScalar":
+                return EmitAt("Pow", [X, ScalarLike(t, d.Get<double>("p"))], site);
+            case "Clamp":
+                return EmitAt("Clip", [X, ScalarLike(t, d.Get<double>("min")), ScalarLike(t, d.Get<double>("max"))], site);
+            case "LayerNorm":
+            {
+                int axis = d.Get<int>("axis");
+                var normalized = x.Shape.ToArray()[axis..];
+                string scale = d.Inputs[1] is { } w ? NameOf(w) : Filled(x, normalized, 1);
+                string bias = d.Inputs[2] is { } b ? NameOf(b) : Filled(x, normalized, 0);
+                return EmitAt("LayerNormalization", [X, scale, bias], site, Int("axis", axis), Float("epsilon", d.Get<double>("eps")));
+            }
+            case "BatchNorm":
+            {
+                int c = x.Shape[1];
+                string scale = d.Inputs[1] is { } w ? NameOf(w) : Filled(x, [c], 1);
+                string bias = d.Inputs[2] is { } b ? NameOf(b) : Filled(x, [c], 0);
+                return EmitAt("BatchNormalization", [X, scale, bias, NameOf(d.Inputs[3]), NameOf(d.Inputs[4])], site,
+                    Float("epsilon", d.Get<double>("eps")));
+            }
+            default:
+                return LowerOp(d.Op, d.Inputs, site, t);   // an op that described itself only because it is never recorded
+        }
+    }
+
+    // op(A)·op(B) (+ bias) from the product's own transpose flags, never from a layer's weight layout: plain matrices with a
+    // bias that broadcasts to the rows become one Gemm; anything batched is Transpose + MatMul (+ Add).
+    private string MatMul(Tensor a, Tensor b, Tensor? bias, bool transA, bool transB, CallSite site)
+    {
+        bool gemm = a.Rank == 2 && b.Rank == 2 && (bias is null || bias.Rank <= 1 || (bias.Rank == 2 && bias.Shape[0] == 1));
+        if (gemm)
+        {
+            var inputs = bias is null ? new[] { NameOf(a), NameOf(b) } : [NameOf(a), NameOf(b), NameOf(bias)];
+            return EmitAt("Gemm", inputs, site, Int("transA", transA ? 1 : 0), Int("transB", transB ? 1 : 0));
+        }
+        string A = transA ? EmitAt("Transpose", [NameOf(a)], site, Ints("perm", SwapLast(a.Rank))) : NameOf(a);
+        string B = transB ? EmitAt("Transpose", [NameOf(b)], site, Ints("perm", SwapLast(b.Rank))) : NameOf(b);
+        var y = EmitAt("MatMul", [A, B], site);
+        return bias is null ? y : EmitAt("Add", [y, NameOf(bias)], site);
+    }
+
+    private static long[] SwapLast(int rank)
+    {
+        var perm = Enumerable.Range(0, rank).Select(i => (long)i).ToArray();
+        (perm[rank - 2], perm[rank - 1]) = (perm[rank - 1], perm[rank - 2]);
+        return perm;
+    }
+}
