@@ -131,11 +131,12 @@ public sealed partial class Tensor
     private Tensor? _grad;
 
     /// <summary>A tensor sharing this one's values that is not part of any graph and does not require gradients.</summary>
-    public Tensor Detach() => new(Storage, Shape, DType);
+    public Tensor Detach() => Storage is BatchedStorage b ? Batching.Wrap(b.Real.Detach(), b.Levels) : new(Storage, Shape, DType);
 
     /// <summary>A new tensor with a copy of the values and no graph history.</summary>
     public Tensor Clone()
     {
+        if (Storage is BatchedStorage b) return Batching.Wrap(b.Real.Clone(), b.Levels);
         var y = Empty(Shape, DType);
         if (DType == DType.Float32) F32.CopyTo(y.F32); else F64.CopyTo(y.F64);
         return y;

@@ -12,6 +12,7 @@ public static class ComparisonOps
     public static Tensor Greater(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.Any(a, b)) return Batching.Binary(a, b, static (p, q) => p.Greater(q));
         return Tape.Finish("Greater", Dispatch.Map2("Greater", a, b, new CompareKernel(Comparison.Greater)), a, b);
     }
 
@@ -20,6 +21,7 @@ public static class ComparisonOps
     public static Tensor GreaterEqual(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.Any(a, b)) return Batching.Binary(a, b, static (p, q) => p.GreaterEqual(q));
         return Tape.Finish("GreaterEqual", Dispatch.Map2("GreaterEqual", a, b, new CompareKernel(Comparison.GreaterEqual)), a, b);
     }
 
@@ -28,6 +30,7 @@ public static class ComparisonOps
     public static Tensor Less(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.Any(a, b)) return Batching.Binary(a, b, static (p, q) => p.Less(q));
         return Tape.Finish("Less", Dispatch.Map2("Less", a, b, new CompareKernel(Comparison.Less)), a, b);
     }
 
@@ -36,6 +39,7 @@ public static class ComparisonOps
     public static Tensor LessEqual(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.Any(a, b)) return Batching.Binary(a, b, static (p, q) => p.LessEqual(q));
         return Tape.Finish("LessEqual", Dispatch.Map2("LessEqual", a, b, new CompareKernel(Comparison.LessEqual)), a, b);
     }
 
@@ -44,6 +48,7 @@ public static class ComparisonOps
     public static Tensor Equal(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.Any(a, b)) return Batching.Binary(a, b, static (p, q) => p.Equal(q));
         return Tape.Finish("Equal", Dispatch.Map2("Equal", a, b, new CompareKernel(Comparison.Equal)), a, b);
     }
 
@@ -52,6 +57,7 @@ public static class ComparisonOps
     public static Tensor NotEqual(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.Any(a, b)) return Batching.Binary(a, b, static (p, q) => p.NotEqual(q));
         return Tape.Finish("NotEqual", Dispatch.Map2("NotEqual", a, b, new CompareKernel(Comparison.NotEqual)), a, b);
     }
 
@@ -60,6 +66,7 @@ public static class ComparisonOps
     public static Tensor Greater(this Tensor x, double c, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.IsOn(x)) return Batching.Unary(x, c, static (t, s) => t.Greater(s));
         return x.Greater(Tensor.Scalar(c, x.DType));
     }
 
@@ -68,6 +75,7 @@ public static class ComparisonOps
     public static Tensor Less(this Tensor x, double c, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.IsOn(x)) return Batching.Unary(x, c, static (t, s) => t.Less(s));
         return x.Less(Tensor.Scalar(c, x.DType));
     }
 
@@ -76,6 +84,7 @@ public static class ComparisonOps
     public static Tensor GreaterEqual(this Tensor x, double c, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.IsOn(x)) return Batching.Unary(x, c, static (t, s) => t.GreaterEqual(s));
         return x.GreaterEqual(Tensor.Scalar(c, x.DType));
     }
 
@@ -84,6 +93,7 @@ public static class ComparisonOps
     public static Tensor LessEqual(this Tensor x, double c, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.IsOn(x)) return Batching.Unary(x, c, static (t, s) => t.LessEqual(s));
         return x.LessEqual(Tensor.Scalar(c, x.DType));
     }
 
@@ -92,6 +102,7 @@ public static class ComparisonOps
     public static Tensor Equal(this Tensor x, double c, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.IsOn(x)) return Batching.Unary(x, c, static (t, s) => t.Equal(s));
         return x.Equal(Tensor.Scalar(c, x.DType));
     }
 }

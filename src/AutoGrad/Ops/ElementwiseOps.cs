@@ -12,6 +12,7 @@ public static class ElementwiseOps
     public static Tensor Add(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.Any(a, b)) return Batching.Binary(a, b, static (p, q) => p.Add(q));
         return Tape.Finish("Add", Dispatch.Map2<AddKernel>("Add", a, b), a, b, static (g, _, _) => [g, g], saved: []);
     }
 
@@ -19,6 +20,7 @@ public static class ElementwiseOps
     public static Tensor Subtract(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.Any(a, b)) return Batching.Binary(a, b, static (p, q) => p.Subtract(q));
         return Tape.Finish("Subtract", Dispatch.Map2<SubtractKernel>("Subtract", a, b), a, b,
             static (g, x, _) => [g, x[1].RequiresGrad ? -g : null], saved: []);
     }
@@ -27,6 +29,7 @@ public static class ElementwiseOps
     public static Tensor Multiply(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.Any(a, b)) return Batching.Binary(a, b, static (p, q) => p.Multiply(q));
         return Tape.Finish("Multiply", Dispatch.Map2<MultiplyKernel>("Multiply", a, b), a, b,
             static (g, x, _) => [x[0].RequiresGrad ? g * x[1] : null, x[1].RequiresGrad ? g * x[0] : null]);
     }
@@ -35,6 +38,7 @@ public static class ElementwiseOps
     public static Tensor Divide(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.Any(a, b)) return Batching.Binary(a, b, static (p, q) => p.Divide(q));
         return Tape.Finish("Divide", Dispatch.Map2<DivideKernel>("Divide", a, b), a, b,
             static (g, x, _) => [x[0].RequiresGrad ? g / x[1] : null, x[1].RequiresGrad ? -(g * (x[0] / x[1])) / x[1] : null]);
         // ∂(a/b)/∂b = −a/b², as (a/b)/b: b² alone overflows or underflows (b = 1e20 or 1e-20 in float32) where the quotient does not.
@@ -48,6 +52,7 @@ public static class ElementwiseOps
     public static Tensor Divide(this Tensor x, double c, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.IsOn(x)) return Batching.Unary(x, c, static (t, s) => t.Divide(s));
         return Tape.Finish("DivideScalar", Dispatch.Map(x, new DivideScalarKernel(c)), [x], g => [g.Divide(c)], saved: []);
     }
 
@@ -59,6 +64,7 @@ public static class ElementwiseOps
     public static Tensor Pow(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.Any(a, b)) return Batching.Binary(a, b, static (p, q) => p.Pow(q));
         var y = Dispatch.Map2<PowKernel>("Pow", a, b);
         return Tape.Finish("Pow", y, [a, b],
             g => [a.RequiresGrad ? g * CombineOps.Where(b.NotEqual(Tensor.Scalar(0, b.DType)), b * a.Pow(b - 1.0), Tensor.Scalar(0, b.DType)) : null,
@@ -69,6 +75,7 @@ public static class ElementwiseOps
     public static Tensor Pow(this Tensor x, double p, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.IsOn(x)) return Batching.Unary(x, p, static (t, s) => t.Pow(s));
         return Tape.Finish("PowScalar", Dispatch.Map(x, new PowScalarKernel(p)), [x],
             g => [p == 0 ? g * 0.0 : p == 1 ? g : g * p * x.Pow(p - 1)]);
     }
@@ -77,6 +84,7 @@ public static class ElementwiseOps
     public static Tensor Add(this Tensor x, double c, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.IsOn(x)) return Batching.Unary(x, c, static (t, s) => t.Add(s));
         return Tape.Finish("AddScalar", Dispatch.Map(x, new AddScalarKernel(c)), [x], g => [g], saved: []);
     }
 
@@ -84,6 +92,7 @@ public static class ElementwiseOps
     public static Tensor Multiply(this Tensor x, double c, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.IsOn(x)) return Batching.Unary(x, c, static (t, s) => t.Multiply(s));
         return Tape.Finish("MultiplyScalar", Dispatch.Map(x, new MultiplyScalarKernel(c)), [x], g => [g * c], saved: []);
     }
 
@@ -96,6 +105,7 @@ public static class ElementwiseOps
     public static Tensor Maximum(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.Any(a, b)) return Batching.Binary(a, b, static (p, q) => p.Maximum(q));
         var y = Dispatch.Map2<MaximumKernel>("Maximum", a, b);
         return Tape.Finish("Maximum", y, [a, b], g =>
         {
@@ -108,6 +118,7 @@ public static class ElementwiseOps
     public static Tensor Minimum(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.Any(a, b)) return Batching.Binary(a, b, static (p, q) => p.Minimum(q));
         var y = Dispatch.Map2<MinimumKernel>("Minimum", a, b);
         return Tape.Finish("Minimum", y, [a, b], g =>
         {

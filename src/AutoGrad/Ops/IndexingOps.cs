@@ -61,6 +61,7 @@ public static partial class IndexingOps
     public static Tensor Gather(this Tensor x, int axis, Tensor index, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.Any(x, index)) return Batching.Gather(x, axis, index);
         int a = x.Shape.NormalizeAxis(axis, "Gather");
         var offsets = Positions("Gather", x.Shape, a, index);
         var y = Tensor.Uninitialized(index.Shape, x.DType);
@@ -77,6 +78,7 @@ public static partial class IndexingOps
     public static Tensor ScatterAdd(this Tensor x, int axis, Tensor index, Tensor source, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.Any(x, index, source)) return Batching.ScatterAdd(x, axis, index, source);
         int a = x.Shape.NormalizeAxis(axis, "ScatterAdd");
         Tensor.CheckSameDType("ScatterAdd", x, source);
         if (source.Shape != index.Shape)
@@ -95,6 +97,7 @@ public static partial class IndexingOps
     public static Tensor IndexSelect(this Tensor x, int axis, int[] indices, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.IsOn(x)) return Batching.IndexSelect(x, axis, indices);
         ArgumentNullException.ThrowIfNull(indices);
         int a = x.Shape.NormalizeAxis(axis, "IndexSelect");
         var idx = CheckedIndices("IndexSelect", x.Shape, a, indices);
@@ -116,6 +119,7 @@ public static partial class IndexingOps
     public static Tensor IndexAdd(this Tensor x, int axis, int[] indices, Tensor source, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.Any(x, source)) return Batching.IndexAdd(x, axis, indices, source);
         ArgumentNullException.ThrowIfNull(indices);
         ArgumentNullException.ThrowIfNull(source);
         int a = x.Shape.NormalizeAxis(axis, "IndexAdd");
@@ -153,6 +157,7 @@ public static partial class IndexingOps
     // Class indices of a loss: each an integer in 0..numClasses − 1, named by the loss the user called (Losses).
     internal static void CheckClasses(string op, Tensor classes, int numClasses)
     {
+        classes = Batching.Real(classes);   // a batched tensor's values are its real tensor's (Note [Batched tensors])
         if (numClasses <= 0) return;
         for (int i = 0; i < classes.Size; i++)   // every value an integer first, as OneHot checks, then the range
             if (classes.GetFlat(i) is var v && (v != Math.Floor(v) || double.IsNaN(v)))

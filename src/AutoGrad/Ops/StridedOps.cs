@@ -14,6 +14,7 @@ internal static class StridedOps
     /// <summary><c>y[i] = x[offset + Σ iₖ·stridesₖ]</c> for every index <c>i</c> of <paramref name="shape"/>.</summary>
     public static Tensor AsStrided(this Tensor x, Shape shape, int[] strides, int offset, string op)
     {
+        if (Batching.IsOn(x)) return Batching.AsStrided(x, shape, strides, offset, op);
         var y = Tensor.Uninitialized(shape, x.DType);
         if (x.DType == DType.Float32) Strided.Gather<float>(x.F32, strides, offset, y.F32, shape.Dims);
         else Strided.Gather<double>(x.F64, strides, offset, y.F64, shape.Dims);
@@ -24,6 +25,7 @@ internal static class StridedOps
     /// <summary>The adjoint of <see cref="AsStrided"/>: zeros of <paramref name="shape"/> with <paramref name="src"/> added at the strided positions.</summary>
     public static Tensor AsStridedScatter(this Tensor src, Shape shape, int[] strides, int offset, string op)
     {
+        if (Batching.IsOn(src)) return Batching.AsStridedScatter(src, shape, strides, offset, op);
         var y = Tensor.Empty(shape, src.DType);
         if (src.DType == DType.Float32) Strided.ScatterAdd<float>(src.F32, src.Shape.Dims, y.F32, strides, offset);
         else Strided.ScatterAdd<double>(src.F64, src.Shape.Dims, y.F64, strides, offset);
