@@ -190,14 +190,16 @@ public static partial class Functional
         var frames = new StackTrace(e, false).GetFrames();
         bool emptyRead = frames.Take(3).Any(fr => fr.GetMethod()?.DeclaringType is { } t && (t.Name.StartsWith("Span", StringComparison.Ordinal) || t.Name == "ThrowHelper"));
         if (!emptyRead || e is not ArgumentOutOfRangeException) return null;
-        string? op = null;
+        string? op = null, other = null;
         foreach (var fr in frames)
         {
             var m = fr.GetMethod();
             if (m?.DeclaringType is not { } t || t.Assembly != typeof(Functional).Assembly) continue;
             if (t == typeof(Functional) || t.Namespace == typeof(Functional).Namespace) break;   // reached the transforms: stop
-            if (m.IsPublic && t.IsPublic && t.Namespace == "AutoGrad") op = m.Name;
+            if (!m.IsPublic || !t.IsPublic) continue;
+            if (t.Namespace == "AutoGrad") op = m.Name;
+            else other = $"{t.Name}.{m.Name}";   // a module or loss that reads values itself (Embedding.Forward)
         }
-        return op ?? "an op";
+        return op ?? other ?? "an op";
     }
 }

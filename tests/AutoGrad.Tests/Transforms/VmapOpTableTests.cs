@@ -13,7 +13,9 @@ public class VmapOpTableTests
     private const int Batch = 3;
 
     // The ops that still fall back to a loop when some row runs under Vmap (exact: a new rule or a new row changes it).
-    private static readonly string[] ExpectedFallbacks = [];
+    // CopyFrom: BatchNorm in training mode writes its running statistics in place; Embedding.Forward reads its index values
+    // itself. Both run correctly through the loop.
+    private static readonly string[] ExpectedFallbacks = ["CopyFrom", "Embedding.Forward"];
 
     [Theory, MemberData(nameof(OpTable.Labels), MemberType = typeof(OpTable))]
     public void Vmap_equals_the_loop_over_the_batch_in_value_and_gradient(string label)
