@@ -39,17 +39,7 @@ public static partial class Functional
     public static Func<Tensor[], Tensor> Jacrev(Func<Tensor[], Tensor> f, int argnum = 0)
     {
         ArgumentNullException.ThrowIfNull(f);
-        return xs =>
-        {
-            CheckArgnum("Jacrev", xs, argnum);
-            Tensor y0;
-            using (Tape.NoGrad()) y0 = f(xs);
-            var x = xs[argnum];
-            if (y0.Size == 0 || x.Size == 0) return Tensor.Zeros(new Shape([.. y0.Shape.Dims, .. x.Shape.Dims]), x.DType);
-            var basis = Eye(y0.Size, y0.DType).Reshape([y0.Size, .. y0.Shape.Dims]);
-            var rows = Vmap(vs => VjpCore("Jacrev", f, xs, [argnum], vs[0], false).Grads[0], [0])([basis]);
-            return rows.Reshape([.. y0.Shape.Dims, .. x.Shape.Dims]);
-        };
+        return xs => JacrevCore(f, xs, argnum, false);
     }
 
     /// <summary>
@@ -123,6 +113,7 @@ public static partial class Functional
         foreach (var a in which) CheckArgnum(op, xs, a);
         var active = Batching.Active.Select(l => l.Level).ToArray();
         bool record = createGraph || t_transformDepth > 0 || xs.Any(x => x is not null && Batching.Real(x).RequiresGrad);
+        using var grad = Tape.EnableGrad();   // as PyTorch's torch.func.grad: a transform differentiates even under NoGrad
         var inputs = (Tensor[])xs.Clone();
         var leaves = new Tensor[which.Length];
         for (int k = 0; k < which.Length; k++)
@@ -158,8 +149,20 @@ public static partial class Functional
         return (grads, record ? y : y.Detach());
     }
 
+    private static Tensor JacrevCore(Func<Tensor[], Tensor> f, Tensor[] xs, int argnum, bool createGraph)
+    {
+        CheckArgnum("Jacrev", xs, argnum);
+        Tensor y0;
+        using (Tape.NoGrad()) y0 = f(xs) ?? throw new ArgumentException("Jacrev: f returned null; it must return a tensor.", nameof(f));
+        var x = xs[argnum];
+        if (y0.Size == 0 || x.Size == 0) return Tensor.Zeros(new Shape([.. y0.Shape.Dims, .. x.Shape.Dims]), x.DType);
+        var basis = Eye(y0.Size, y0.DType).Reshape([y0.Size, .. y0.Shape.Dims]);
+        var rows = Vmap(vs => VjpCore("Jacrev", f, xs, [argnum], vs[0], createGraph).Grads[0], [0])([basis]);
+        return rows.Reshape([.. y0.Shape.Dims, .. x.Shape.Dims]);
+    }
+
     // J·u by the double-vjp trick (Jᵀw is linear in w, so ∂⟨Jᵀw, u⟩/∂w = J·u), with f's value.
-    internal static (Tensor Value, Tensor Jvp) JvpCore(Func<Tensor[], Tensor> f, Tensor[] xs, Tensor[] tangents)
+    internal static (Tensor Value, Tensor Jvp) JvpCore(Func<Tensor[], Tensor> f, Tensor[] xs, Tensor[] tangents, bool createGraph = false)
     {
         Tensor y0;
         using (Tape.NoGrad()) y0 = f(xs);
@@ -171,7 +174,7 @@ public static partial class Functional
             Tensor? s = null;
             for (int i = 0; i < vjp.Length; i++) s = s is null ? (vjp[i] * tangents[i]).Sum() : s + (vjp[i] * tangents[i]).Sum();
             return s!;
-        }, [Tensor.Zeros(y0.Shape, y0.DType)], null, null, false).Grads[0];
+        }, [Tensor.Zeros(y0.Shape, y0.DType)], null, null, createGraph).Grads[0];
         return (value!.Detach(), ju);
     }
 
