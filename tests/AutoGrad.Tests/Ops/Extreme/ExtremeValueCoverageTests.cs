@@ -18,6 +18,7 @@ public class ExtremeValueCoverageTests
         ["Glu"] = "a·σ(b) on two halves: Multiply and Sigmoid have rows",
         ["MaxPool2d"] = "the Max of each window, with the same NaN-wins comparison as Max (which has rows) and −∞ padding (PadInfinityTests)",
         ["AvgPool2d"] = "the Mean of each window through Conv2d's im2col view: Mean, Conv2d and Im2Col have rows",
+        ["FunctionalCall"] = "runs a module's forward with the given parameters; modules are exempt as a kind, their ops have rows",
     };
 
     /// <summary>Ops that only move, copy or select values; each is run on a tensor of positions and on extreme values.</summary>
