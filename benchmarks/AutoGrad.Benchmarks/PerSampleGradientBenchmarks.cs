@@ -1,4 +1,4 @@
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 using AutoGrad.Losses;
 using AutoGrad.NN;
 using AutoGrad.Transforms;
@@ -24,7 +24,7 @@ public class PerSampleGradientBenchmarks
     public void Setup()
     {
         var g = new Generator(0);
-        _model = new Sequential(new Linear(784, 128, g), new ReLU(), new Linear(128, 10, g));
+        _model = new Sequential(new Linear(784, 128, g), new Relu(), new Linear(128, 10, g));
         _x = Tensor.Rand(new Shape(Batch, 784), g);
         _y = Tensor.FromArray(Enumerable.Range(0, Batch).Select(i => (float)(i % 10)).ToArray());
     }

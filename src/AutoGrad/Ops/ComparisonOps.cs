@@ -1,4 +1,4 @@
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 using System.Runtime.CompilerServices;
 using AutoGrad.Kernels;
 
@@ -13,7 +13,7 @@ public static class ComparisonOps
     {
         using var site = CallSite.Enter(callerFile, callerLine);
         if (Batching.Any(a, b)) return Batching.Binary(a, b, static (p, q) => p.Greater(q));
-        return Tape.Finish("Greater", Dispatch.Map2("Greater", a, b, new CompareKernel(Comparison.Greater)), a, b);
+        return Recorder.Finish("Greater", Dispatch.Map2("Greater", a, b, new CompareKernel(Comparison.Greater)), a, b);
     }
 
     /// <summary><c>1(a ≥ b)</c>.</summary>
@@ -22,7 +22,7 @@ public static class ComparisonOps
     {
         using var site = CallSite.Enter(callerFile, callerLine);
         if (Batching.Any(a, b)) return Batching.Binary(a, b, static (p, q) => p.GreaterEqual(q));
-        return Tape.Finish("GreaterEqual", Dispatch.Map2("GreaterEqual", a, b, new CompareKernel(Comparison.GreaterEqual)), a, b);
+        return Recorder.Finish("GreaterEqual", Dispatch.Map2("GreaterEqual", a, b, new CompareKernel(Comparison.GreaterEqual)), a, b);
     }
 
     /// <summary><c>1(a &lt; b)</c>.</summary>
@@ -31,7 +31,7 @@ public static class ComparisonOps
     {
         using var site = CallSite.Enter(callerFile, callerLine);
         if (Batching.Any(a, b)) return Batching.Binary(a, b, static (p, q) => p.Less(q));
-        return Tape.Finish("Less", Dispatch.Map2("Less", a, b, new CompareKernel(Comparison.Less)), a, b);
+        return Recorder.Finish("Less", Dispatch.Map2("Less", a, b, new CompareKernel(Comparison.Less)), a, b);
     }
 
     /// <summary><c>1(a ≤ b)</c>.</summary>
@@ -40,7 +40,7 @@ public static class ComparisonOps
     {
         using var site = CallSite.Enter(callerFile, callerLine);
         if (Batching.Any(a, b)) return Batching.Binary(a, b, static (p, q) => p.LessEqual(q));
-        return Tape.Finish("LessEqual", Dispatch.Map2("LessEqual", a, b, new CompareKernel(Comparison.LessEqual)), a, b);
+        return Recorder.Finish("LessEqual", Dispatch.Map2("LessEqual", a, b, new CompareKernel(Comparison.LessEqual)), a, b);
     }
 
     /// <summary><c>1(a = b)</c>.</summary>
@@ -49,7 +49,7 @@ public static class ComparisonOps
     {
         using var site = CallSite.Enter(callerFile, callerLine);
         if (Batching.Any(a, b)) return Batching.Binary(a, b, static (p, q) => p.Equal(q));
-        return Tape.Finish("Equal", Dispatch.Map2("Equal", a, b, new CompareKernel(Comparison.Equal)), a, b);
+        return Recorder.Finish("Equal", Dispatch.Map2("Equal", a, b, new CompareKernel(Comparison.Equal)), a, b);
     }
 
     /// <summary><c>1(a ≠ b)</c>.</summary>
@@ -58,7 +58,7 @@ public static class ComparisonOps
     {
         using var site = CallSite.Enter(callerFile, callerLine);
         if (Batching.Any(a, b)) return Batching.Binary(a, b, static (p, q) => p.NotEqual(q));
-        return Tape.Finish("NotEqual", Dispatch.Map2("NotEqual", a, b, new CompareKernel(Comparison.NotEqual)), a, b);
+        return Recorder.Finish("NotEqual", Dispatch.Map2("NotEqual", a, b, new CompareKernel(Comparison.NotEqual)), a, b);
     }
 
     /// <summary><c>1(x &gt; c)</c> against a constant.</summary>

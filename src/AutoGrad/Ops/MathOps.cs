@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 using AutoGrad.Kernels;
 
 namespace AutoGrad;
@@ -12,7 +12,7 @@ public static class MathOps
     {
         using var site = CallSite.Enter(callerFile, callerLine);
         if (Batching.IsOn(x)) return Batching.Unary(x, static t => t.Negate());
-        return Tape.Finish("Negate", Dispatch.Map<NegateKernel>(x), [x], g => [-g], saved: []);
+        return Recorder.Finish("Negate", Dispatch.Map<NegateKernel>(x), [x], g => [-g], saved: []);
     }
 
     /// <summary><c>y = eˣ</c>.</summary>
@@ -21,7 +21,7 @@ public static class MathOps
         using var site = CallSite.Enter(callerFile, callerLine);
         if (Batching.IsOn(x)) return Batching.Unary(x, static t => t.Exp());
         var y = Dispatch.Map<ExpKernel>(x);
-        return Tape.Finish("Exp", y, [x], g => [g * y]);   // d/dx eˣ = eˣ
+        return Recorder.Finish("Exp", y, [x], g => [g * y]);   // d/dx eˣ = eˣ
     }
 
     /// <summary>Natural logarithm <c>y = ln x</c>.</summary>
@@ -29,7 +29,7 @@ public static class MathOps
     {
         using var site = CallSite.Enter(callerFile, callerLine);
         if (Batching.IsOn(x)) return Batching.Unary(x, static t => t.Log());
-        return Tape.Finish("Log", Dispatch.Map<LogKernel>(x), [x], g => [g / x]);
+        return Recorder.Finish("Log", Dispatch.Map<LogKernel>(x), [x], g => [g / x]);
     }
 
     /// <summary><c>y = √x</c>.</summary>
@@ -38,7 +38,7 @@ public static class MathOps
         using var site = CallSite.Enter(callerFile, callerLine);
         if (Batching.IsOn(x)) return Batching.Unary(x, static t => t.Sqrt());
         var y = Dispatch.Map<SqrtKernel>(x);
-        return Tape.Finish("Sqrt", y, [x], g => [g / (y * 2.0)]);
+        return Recorder.Finish("Sqrt", y, [x], g => [g / (y * 2.0)]);
     }
 
     /// <summary><c>y = x²</c>.</summary>
@@ -55,7 +55,7 @@ public static class MathOps
     {
         using var site = CallSite.Enter(callerFile, callerLine);
         if (Batching.IsOn(x)) return Batching.Unary(x, static t => t.Abs());
-        return Tape.Finish("Abs", Dispatch.Map<AbsKernel>(x), [x], g => [g * x.Sign()]);
+        return Recorder.Finish("Abs", Dispatch.Map<AbsKernel>(x), [x], g => [g * x.Sign()]);
     }
 
     /// <summary><c>y = sign(x)</c> ∈ {−1, 0, 1}; piecewise constant, so it carries no gradient.</summary>
@@ -64,7 +64,7 @@ public static class MathOps
     {
         using var site = CallSite.Enter(callerFile, callerLine);
         if (Batching.IsOn(x)) return Batching.Unary(x, static t => t.Sign());
-        return Tape.Finish("Sign", Dispatch.Map<SignKernel>(x), x);
+        return Recorder.Finish("Sign", Dispatch.Map<SignKernel>(x), x);
     }
 
     /// <summary><c>y = tanh x</c>.</summary>
@@ -73,7 +73,7 @@ public static class MathOps
         using var site = CallSite.Enter(callerFile, callerLine);
         if (Batching.IsOn(x)) return Batching.Unary(x, static t => t.Tanh());
         var y = Dispatch.Map<TanhKernel>(x);
-        return Tape.Finish("Tanh", y, [x], g => [g * (1.0 - y * y)]);   // tanh' = 1 − tanh²
+        return Recorder.Finish("Tanh", y, [x], g => [g * (1.0 - y * y)]);   // tanh' = 1 − tanh²
     }
 
     /// <summary>Logistic sigmoid <c>σ(x) = 1/(1 + e^{−x})</c>, stable for large |x|.</summary>
@@ -82,7 +82,7 @@ public static class MathOps
         using var site = CallSite.Enter(callerFile, callerLine);
         if (Batching.IsOn(x)) return Batching.Unary(x, static t => t.Sigmoid());
         var y = Dispatch.Map<SigmoidKernel>(x);
-        return Tape.Finish("Sigmoid", y, [x], g => [g * y * (1.0 - y)]);   // σ' = σ(1 − σ)
+        return Recorder.Finish("Sigmoid", y, [x], g => [g * y * (1.0 - y)]);   // σ' = σ(1 − σ)
     }
 
     /// <summary>Rectified linear unit <c>y = max(0, x)</c>.</summary>
@@ -92,7 +92,7 @@ public static class MathOps
         using var site = CallSite.Enter(callerFile, callerLine);
         if (Batching.IsOn(x)) return Batching.Unary(x, static t => t.Relu());
         var y = Dispatch.Map<ReluKernel>(x);
-        return Tape.Finish("Relu", y, x, null, null, x, static s => ReluRule(s));   // Note [Unrecorded ops]
+        return Recorder.Finish("Relu", y, x, null, null, x, static s => ReluRule(s));   // Note [Unrecorded ops]
     }
 
     private static BackwardRule ReluRule(Tensor x) => g => [g.PassWherePositive(x)];
@@ -104,7 +104,7 @@ public static class MathOps
         using var site = CallSite.Enter(callerFile, callerLine);
         if (Batching.IsOn(x)) return Batching.Unary(x, (min, max), static (t, s) => t.Clamp(s.min, s.max));
         if (min > max) throw new ArgumentException($"Clamp: min ({min}) is greater than max ({max}).");
-        return Tape.Finish("Clamp", Dispatch.Map(x, new ClampKernel(min, max)), [x],
+        return Recorder.Finish("Clamp", Dispatch.Map(x, new ClampKernel(min, max)), [x],
             g => [g * Dispatch.Map(x, new InRangeMaskKernel(min, max))]);
     }
 
@@ -113,7 +113,7 @@ public static class MathOps
     {
         using var site = CallSite.Enter(callerFile, callerLine);
         if (Batching.IsOn(x)) return Batching.Unary(x, static t => t.Erf());
-        return Tape.Finish("Erf", Dispatch.Map<ErfKernel>(x), [x], g => [g * (x * x).Negate().Exp() * (2 / Math.Sqrt(Math.PI))]);
+        return Recorder.Finish("Erf", Dispatch.Map<ErfKernel>(x), [x], g => [g * (x * x).Negate().Exp() * (2 / Math.Sqrt(Math.PI))]);
     }
 
     /// <summary>Converts to another element type; the gradient is converted back.</summary>
@@ -125,6 +125,6 @@ public static class MathOps
         var y = Tensor.Empty(x.Shape, dtype);
         if (dtype == DType.Float64) ConvertKernels.Widen(x.F32, y.F64);
         else ConvertKernels.Narrow(x.F64, y.F32);
-        return Tape.Finish("To", y, [x], g => [g.To(x.DType)]);
+        return Recorder.Finish("To", y, [x], g => [g.To(x.DType)]);
     }
 }

@@ -22,7 +22,7 @@ public static class DifferentialPrivacy
         foreach (var (name, g) in perSample)
             if (g.Rank == 0 || g.Shape[0] != batch)
                 throw new ArgumentException($"PrivateGradient: '{name}' has shape {g.Shape}, not {batch} examples along axis 0 like the others.", nameof(perSample));
-        using var _ = Autograd.Tape.NoGrad();
+        using var _ = Differentiation.Recorder.NoGrad();
         Tensor? squares = null;
         foreach (var g in perSample.Values)
         {

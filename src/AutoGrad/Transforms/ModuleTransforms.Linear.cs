@@ -1,4 +1,4 @@
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 using AutoGrad.NN;
 
 namespace AutoGrad.Transforms;
@@ -19,7 +19,7 @@ public static partial class ModuleTransforms
 
         var saved = new List<(string Prefix, Linear Layer, Tensor Input, Tensor Output)>();
         Tensor output;
-        using (Tape.EnableGrad())
+        using (Recorder.EnableGrad())
         {
             var h = inputs.Detach().Clone().RequireGrad();   // a leaf, so the walk below reaches the first layer's output
             foreach (var (name, m) in layers)
@@ -41,7 +41,7 @@ public static partial class ModuleTransforms
         var g = Functional.Grad([output], outputs, [seed], allowUnused: true);
 
         var result = new Dictionary<string, Tensor>();
-        using (Tape.NoGrad())
+        using (Recorder.NoGrad())
             for (int i = 0; i < saved.Count; i++)
             {
                 var (prefix, layer, input, _) = saved[i];
@@ -66,7 +66,7 @@ public static partial class ModuleTransforms
         {
             // Square: ask the forward. Row 0 of x·W is W's row 0 for (in, out), its column 0 for (out, in).
             Tensor probe;
-            using (Tape.NoGrad())
+            using (Recorder.NoGrad())
             {
                 var e = Tensor.Zeros(new Shape(1, inF), a.DType);
                 e.SetFlat(0, 1);

@@ -1,4 +1,4 @@
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 using AutoGrad.NN;
 
 namespace AutoGrad.Transforms;
@@ -42,7 +42,7 @@ public static partial class ModuleTransforms
                 rebound.Add(name);
             }
             if (buffers is not null)
-                using (Tape.NoGrad())
+                using (Recorder.NoGrad())
                     foreach (var (name, value) in buffers)
                     {
                         var b = currentBuffers[name];
@@ -54,7 +54,7 @@ public static partial class ModuleTransforms
         finally
         {
             foreach (var name in rebound) module.Rebind(name, current[name]);
-            using (Tape.NoGrad())
+            using (Recorder.NoGrad())
                 foreach (var (b, old) in saved) b.CopyFrom(old);
         }
     }

@@ -1,4 +1,4 @@
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 using AutoGrad.Losses;
 using AutoGrad.NN;
 using AutoGrad.Transforms;
@@ -57,7 +57,7 @@ public class PerSampleGradientTests
     [Fact]
     public void Cnn_with_pooling_equals_the_loop()
     {
-        var model = new Sequential(new Conv2d(1, 2, 3, new Generator(10), 1, 1), new ReLU(), new MaxPool2d(2), new Flatten(), new Linear(8, 3, new Generator(11))).To(DType.Float64);
+        var model = new Sequential(new Conv2d(1, 2, 3, new Generator(10), 1, 1), new Relu(), new MaxPool2d(2), new Flatten(), new Linear(8, 3, new Generator(11))).To(DType.Float64);
         var x = Tensor.Randn(new Shape(B, 1, 4, 4), new Generator(12), DType.Float64);
         var y = Classes(B, 3, 13);
         AssertEqual(Loop(model, CrossEntropy, x, y), Vectorized(() => ModuleTransforms.PerSampleGradients(model, CrossEntropy, x, y)));
@@ -66,7 +66,7 @@ public class PerSampleGradientTests
     [Fact]
     public void Lstm_equals_the_loop()
     {
-        var model = new LastStep(new LSTM(3, 4, new Generator(14), DType.Float64), new Linear(4, 2, new Generator(15), dtype: DType.Float64));
+        var model = new LastStep(new Lstm(3, 4, new Generator(14), DType.Float64), new Linear(4, 2, new Generator(15), dtype: DType.Float64));
         var x = Tensor.Randn(new Shape(B, 5, 3), new Generator(16), DType.Float64);
         var y = Classes(B, 2, 17);
         AssertEqual(Loop(model, CrossEntropy, x, y), Vectorized(() => ModuleTransforms.PerSampleGradients(model, CrossEntropy, x, y)));

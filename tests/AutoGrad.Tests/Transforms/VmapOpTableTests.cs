@@ -1,4 +1,4 @@
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 using AutoGrad.Tests.Ops;
 
 namespace AutoGrad.Tests.Transforms;
