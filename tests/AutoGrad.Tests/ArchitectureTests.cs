@@ -74,6 +74,12 @@ public class ArchitectureTests
         "TensorFormatter → Node",
         "Engine → ShapeOps", "Engine → Tensor", "GradientMap → Tensor", "GradientSum → Tensor",
         "Functional → ReductionOps", "Functional → CombineOps", "Functional → ShapeOps", "Functional → Tensor",
+        // Vmap (Note [Batched tensors] in Differentiation/Batching.cs): a batching rule calls the same op on the real tensor, and
+        // Tensor's Detach/Clone keep a batched tensor batched.
+        "Functional → IndexingOps", "Functional → ElementwiseOps",
+        "Tensor → Batching", "Tensor → BatchedStorage", "Batching → Tensor", "Batching → ShapeOps", "Batching → ReductionOps",
+        "Batching → CombineOps", "Batching → IndexingOps", "Batching → StridedOps", "Batching → LinearAlgebraOps",
+        "Batching → RoutingOps", "Batching → CrossEntropyOps", "Batching → ElementwiseOps", "Batching → MathOps",
     ];
 
     [Fact]

@@ -59,8 +59,12 @@ public static class Recorder
     /// The tensors whose values <paramref name="rule"/> reads (default: every input and the output); an in-place write to one
     /// of them before backward is an error. Pass an empty array for rules that read no values (Add, Reshape, Sum).
     /// </param>
-    public static Tensor Record(string op, Tensor output, Tensor[] inputs, BackwardRule rule, Tensor[]? saved = null) =>
-        Records(inputs) ? Recorded(op, output, inputs, rule, saved, libraryRule: false) : Unrecorded(op, output, inputs);
+    public static Tensor Record(string op, Tensor output, Tensor[] inputs, BackwardRule rule, Tensor[]? saved = null)
+    {
+        // A user rule has no batching rule: Vmap runs its function as a loop instead (Note [Vmap fallback] in Functional.Vmap.cs).
+        if (Batching.IsOn(output) || inputs.Any(Batching.IsOn)) throw new BatchingUnsupportedException(op, "a rule recorded by user code");
+        return Records(inputs) ? Recorded(op, output, inputs, rule, saved, libraryRule: false) : Unrecorded(op, output, inputs);
+    }
 
     // Note [Finishing an op]
     // Every op of this library ends with one call, Finish(op, y, inputs, rule): it lists y with the current StepScope when

@@ -36,6 +36,7 @@ public static class Activations
     public static Tensor Elu(this Tensor x, double alpha = 1.0, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.IsOn(x)) return Batching.Unary(x, alpha, static (t, s) => t.Elu(s));
         return x.Relu() + Expm1(x.Clamp(max: 0)) * alpha;
     }
 
@@ -91,6 +92,7 @@ public static class Activations
     public static Tensor Softplus(this Tensor x, double beta = 1.0, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.IsOn(x)) return Batching.Unary(x, beta, static (t, s) => t.Softplus(s));
         var z = beta == 1.0 ? x : x * beta;
         // Primitive because: numerical stability; ln(1 + u) for tiny u needs log1p, which no op composes.
         var y = Recorder.Finish("Softplus", Dispatch.Map<AutoGrad.Kernels.SoftplusKernel>(z), [z], g => [g * z.Sigmoid()]);

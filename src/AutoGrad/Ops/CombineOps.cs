@@ -11,6 +11,7 @@ public static class CombineOps
     public static Tensor Concat(IReadOnlyList<Tensor> tensors, int axis = 0, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (tensors is not null && tensors.Any(Batching.IsOn)) return Batching.Concat(tensors, axis);
         ArgumentNullException.ThrowIfNull(tensors);
         if (tensors.Count == 0) throw new ArgumentException("Concat: no tensors given.");
         var first = tensors[0];
@@ -91,6 +92,7 @@ public static class CombineOps
     public static Tensor Pad(this Tensor x, (int Before, int After)[] widths, double value = 0, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.IsOn(x)) return Batching.Pad(x, widths, value);
         ArgumentNullException.ThrowIfNull(widths);
         if (widths.Length != x.Rank) throw new ArgumentException($"Pad: {widths.Length} (before, after) pairs given for shape {x.Shape} of rank {x.Rank}.");
         if (widths.Any(w => w.Before < 0 || w.After < 0)) throw new ArgumentException("Pad: widths must be ≥ 0.");
@@ -123,6 +125,7 @@ public static class CombineOps
     public static Tensor Where(Tensor condition, Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.Any(condition, a, b)) return Batching.Ternary(condition, a, b, static (c, p, q) => Where(c, p, q));
         if (a.DType != b.DType) (a, b) = Dispatch.Promote("Where", a, b);
         var shape = Shape.Broadcast(Shape.Broadcast(condition.Shape, a.Shape, "Where"), b.Shape, "Where");
         var m = LogicalOps.AsBool(condition, shape).B8;
@@ -155,6 +158,7 @@ public static class CombineOps
     public static Tensor OneHot(this Tensor indices, int numClasses, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.IsOn(indices)) return Batching.Unary(indices, numClasses, static (t, n) => t.OneHot(n));
         if (numClasses <= 0) throw new ArgumentException($"OneHot: numClasses must be positive, got {numClasses}.");
         var idx = IndexingOps.ToIndices("OneHot", indices);
         var y = Tensor.Empty(new Shape([.. indices.Shape.Dims, numClasses]), indices.DType.IsFloatingPoint() ? indices.DType : DType.Int64);

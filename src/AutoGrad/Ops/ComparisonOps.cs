@@ -18,6 +18,7 @@ public static class ComparisonOps
     public static Tensor Greater(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.Any(a, b)) return Batching.Binary(a, b, static (p, q) => p.Greater(q));
         return Recorder.Finish("Greater", Compare("Greater", a, b, Comparison.Greater), a, b);
     }
 
@@ -26,6 +27,7 @@ public static class ComparisonOps
     public static Tensor GreaterEqual(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.Any(a, b)) return Batching.Binary(a, b, static (p, q) => p.GreaterEqual(q));
         return Recorder.Finish("GreaterEqual", Compare("GreaterEqual", a, b, Comparison.GreaterEqual), a, b);
     }
 
@@ -34,6 +36,7 @@ public static class ComparisonOps
     public static Tensor Less(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.Any(a, b)) return Batching.Binary(a, b, static (p, q) => p.Less(q));
         return Recorder.Finish("Less", Compare("Less", a, b, Comparison.Less), a, b);
     }
 
@@ -42,6 +45,7 @@ public static class ComparisonOps
     public static Tensor LessEqual(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.Any(a, b)) return Batching.Binary(a, b, static (p, q) => p.LessEqual(q));
         return Recorder.Finish("LessEqual", Compare("LessEqual", a, b, Comparison.LessEqual), a, b);
     }
 
@@ -50,6 +54,7 @@ public static class ComparisonOps
     public static Tensor Equal(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.Any(a, b)) return Batching.Binary(a, b, static (p, q) => p.Equal(q));
         return Recorder.Finish("Equal", Compare("Equal", a, b, Comparison.Equal), a, b);
     }
 
@@ -58,6 +63,7 @@ public static class ComparisonOps
     public static Tensor NotEqual(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.Any(a, b)) return Batching.Binary(a, b, static (p, q) => p.NotEqual(q));
         return Recorder.Finish("NotEqual", Compare("NotEqual", a, b, Comparison.NotEqual), a, b);
     }
 
@@ -66,6 +72,8 @@ public static class ComparisonOps
     public static Tensor Greater(this Tensor x, double c, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.IsOn(x)) return Batching.Unary(x, c, static (t, s) => t.Greater(s));
+        if (Batching.IsOn(x)) return Batching.Unary(x, c, static (t, s) => t.Less(s));
         return Recorder.Finish("Greater", CompareConstant(x, c, Comparison.Greater), x);
     }
 
@@ -74,6 +82,7 @@ public static class ComparisonOps
     public static Tensor GreaterEqual(this Tensor x, double c, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.IsOn(x)) return Batching.Unary(x, c, static (t, s) => t.GreaterEqual(s));
         return Recorder.Finish("GreaterEqual", CompareConstant(x, c, Comparison.GreaterEqual), x);
     }
 
@@ -90,6 +99,7 @@ public static class ComparisonOps
     public static Tensor LessEqual(this Tensor x, double c, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.IsOn(x)) return Batching.Unary(x, c, static (t, s) => t.LessEqual(s));
         return Recorder.Finish("LessEqual", CompareConstant(x, c, Comparison.LessEqual), x);
     }
 
@@ -98,6 +108,7 @@ public static class ComparisonOps
     public static Tensor Equal(this Tensor x, double c, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.IsOn(x)) return Batching.Unary(x, c, static (t, s) => t.Equal(s));
         return Recorder.Finish("Equal", CompareConstant(x, c, Comparison.Equal), x);
     }
 

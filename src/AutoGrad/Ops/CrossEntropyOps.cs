@@ -17,6 +17,7 @@ internal static class CrossEntropyOps
     /// </summary>
     internal static Tensor SoftmaxCrossEntropy(Tensor z, Tensor target, bool indices, bool perRow, bool mean)
     {
+        if (Batching.Any(z, target)) return Batching.SoftmaxCrossEntropy(z, target, indices, perRow, mean);
         int n = z.Shape[-1], rows = z.Size / n;
         var lse = Tensor.Uninitialized(Shape.Wrap([2 * rows]), z.DType);   // per row the shift and the log of the shifted sum
         var loss = Tensor.Uninitialized(perRow ? Shape.Wrap(z.Shape.Dims[..^1]) : Shape.Scalar, z.DType);

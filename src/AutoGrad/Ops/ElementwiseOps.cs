@@ -12,6 +12,7 @@ public static class ElementwiseOps
     public static Tensor Add(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.Any(a, b)) return Batching.Binary(a, b, static (p, q) => p.Add(q));
         return Recorder.Finish("Add", Dispatch.Map2<AddKernel>("Add", a, b), a, b, static (g, _, _) => [g, g], saved: []);
     }
 
@@ -19,6 +20,7 @@ public static class ElementwiseOps
     public static Tensor Subtract(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.Any(a, b)) return Batching.Binary(a, b, static (p, q) => p.Subtract(q));
         return Recorder.Finish("Subtract", Dispatch.Map2<SubtractKernel>("Subtract", a, b), a, b,
             static (g, x, _) => [g, x[1].RequiresGrad ? -g : null], saved: []);
     }
@@ -27,6 +29,7 @@ public static class ElementwiseOps
     public static Tensor Multiply(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.Any(a, b)) return Batching.Binary(a, b, static (p, q) => p.Multiply(q));
         return Recorder.Finish("Multiply", Dispatch.Map2<MultiplyKernel>("Multiply", a, b), a, b,
             static (g, x, _) => [x[0].RequiresGrad ? g * x[1] : null, x[1].RequiresGrad ? g * x[0] : null]);
     }
@@ -35,6 +38,7 @@ public static class ElementwiseOps
     public static Tensor Divide(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.Any(a, b)) return Batching.Binary(a, b, static (p, q) => p.Divide(q));
         return Recorder.Finish("Divide", Dispatch.Map2<DivideKernel>("Divide", a, b), a, b,
             static (g, x, _) => [x[0].RequiresGrad ? g / x[1] : null, x[1].RequiresGrad ? -(g * (x[0] / x[1])) / x[1] : null]);
         // ∂(a/b)/∂b = −a/b², as (a/b)/b: b² alone overflows or underflows (b = 1e20 or 1e-20 in float32) where the quotient does not.
@@ -48,6 +52,7 @@ public static class ElementwiseOps
     public static Tensor Divide(this Tensor x, double c, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.IsOn(x)) return Batching.Unary(x, c, static (t, s) => t.Divide(s));
         return Recorder.Finish("DivideScalar", OpTrace.Described(Dispatch.Map(x, new DivideScalarKernel(c)), "DivideScalar", x, "c", c), [x], g => [g.Divide(c)], saved: []);
     }
 
@@ -59,6 +64,7 @@ public static class ElementwiseOps
     public static Tensor Pow(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.Any(a, b)) return Batching.Binary(a, b, static (p, q) => p.Pow(q));
         if (a.DType != b.DType) (a, b) = Dispatch.Promote("Pow", a, b);   // an integer exponent becomes float here, so the rule's b − 1 is float too
         var y = Dispatch.Map2<PowKernel>("Pow", a, b);
         return Recorder.Finish("Pow", y, [a, b],
@@ -70,6 +76,7 @@ public static class ElementwiseOps
     public static Tensor Pow(this Tensor x, double p, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.IsOn(x)) return Batching.Unary(x, p, static (t, s) => t.Pow(s));
         return Recorder.Finish("PowScalar", OpTrace.Described(Dispatch.Map(x, new PowScalarKernel(p)), "PowScalar", x, "p", p), [x],
             g => [p == 0 ? g * 0.0 : p == 1 ? g : g * p * x.Pow(p - 1)]);
     }
@@ -78,6 +85,7 @@ public static class ElementwiseOps
     public static Tensor Add(this Tensor x, double c, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.IsOn(x)) return Batching.Unary(x, c, static (t, s) => t.Add(s));
         return Recorder.Finish("AddScalar", OpTrace.Described(Dispatch.Map(x, new AddScalarKernel(c)), "AddScalar", x, "c", c), [x], g => [g], saved: []);
     }
 
@@ -85,6 +93,7 @@ public static class ElementwiseOps
     public static Tensor Multiply(this Tensor x, double c, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.IsOn(x)) return Batching.Unary(x, c, static (t, s) => t.Multiply(s));
         return Recorder.Finish("MultiplyScalar", OpTrace.Described(Dispatch.Map(x, new MultiplyScalarKernel(c)), "MultiplyScalar", x, "c", c), [x], g => [g * c], saved: []);
     }
 
@@ -97,6 +106,7 @@ public static class ElementwiseOps
     public static Tensor Maximum(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.Any(a, b)) return Batching.Binary(a, b, static (p, q) => p.Maximum(q));
         var y = Dispatch.Map2<MaximumKernel>("Maximum", a, b);
         return Recorder.Finish("Maximum", y, [a, b], g =>
         {
@@ -109,6 +119,7 @@ public static class ElementwiseOps
     public static Tensor Minimum(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.Any(a, b)) return Batching.Binary(a, b, static (p, q) => p.Minimum(q));
         var y = Dispatch.Map2<MinimumKernel>("Minimum", a, b);
         return Recorder.Finish("Minimum", y, [a, b], g =>
         {

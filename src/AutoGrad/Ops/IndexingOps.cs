@@ -65,6 +65,7 @@ public static partial class IndexingOps
     public static Tensor Gather(this Tensor x, int axis, Tensor index, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.Any(x, index)) return Batching.Gather(x, axis, index);
         int a = x.Shape.NormalizeAxis(axis, "Gather");
         var offsets = Positions("Gather", x.Shape, a, index);
         var y = Tensor.Uninitialized(index.Shape, x.DType);
@@ -81,6 +82,7 @@ public static partial class IndexingOps
     public static Tensor ScatterAdd(this Tensor x, int axis, Tensor index, Tensor source, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.Any(x, index, source)) return Batching.ScatterAdd(x, axis, index, source);
         int a = x.Shape.NormalizeAxis(axis, "ScatterAdd");
         Tensor.CheckSameDType("ScatterAdd", x, source);
         if (source.Shape != index.Shape)
@@ -99,6 +101,7 @@ public static partial class IndexingOps
     public static Tensor IndexSelect(this Tensor x, int axis, int[] indices, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.IsOn(x)) return Batching.IndexSelect(x, axis, indices);
         ArgumentNullException.ThrowIfNull(indices);
         int a = x.Shape.NormalizeAxis(axis, "IndexSelect");
         var idx = CheckedIndices("IndexSelect", x.Shape, a, indices);
@@ -120,6 +123,7 @@ public static partial class IndexingOps
     public static Tensor IndexAdd(this Tensor x, int axis, int[] indices, Tensor source, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.Any(x, source)) return Batching.IndexAdd(x, axis, indices, source);
         ArgumentNullException.ThrowIfNull(indices);
         ArgumentNullException.ThrowIfNull(source);
         int a = x.Shape.NormalizeAxis(axis, "IndexAdd");
@@ -157,6 +161,7 @@ public static partial class IndexingOps
     // Class indices of a loss: each an integer in 0..numClasses − 1, named by the loss the user called (Losses).
     internal static void CheckClasses(string op, Tensor classes, int numClasses)
     {
+        classes = Batching.Real(classes);   // a batched tensor's values are its real tensor's (Note [Batched tensors])
         if (numClasses <= 0) return;
         if (classes.DType == DType.Bool)
             throw new ArgumentException($"{op}: class indices are bool {classes.Shape}; pass int64 class indices.");

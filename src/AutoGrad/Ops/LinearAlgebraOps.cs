@@ -50,6 +50,7 @@ public static class LinearAlgebraOps
     // the bias's shape (see Note [Broadcast gradients] in Engine.cs).
     internal static Tensor MatMul(Tensor a, Tensor b, bool transA, bool transB, Tensor? bias)
     {
+        if (Batching.Any(a, b, bias)) return Batching.MatMul(a, b, transA, transB, bias);
         Tensor.CheckSameDType("MatMul", a, b);
         if (a.Rank < 2 || b.Rank < 2) throw new ArgumentException($"MatMul: internal form needs rank ≥ 2, got {a.Shape} and {b.Shape}.");
         int m = transA ? a.Shape[-1] : a.Shape[-2], k = transA ? a.Shape[-2] : a.Shape[-1];

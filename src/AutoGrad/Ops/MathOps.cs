@@ -11,6 +11,7 @@ public static class MathOps
     public static Tensor Negate(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.IsOn(x)) return Batching.Unary(x, static t => t.Negate());
         return Recorder.Finish("Negate", Dispatch.Map<NegateKernel>(x), [x], g => [-g], saved: []);
     }
 
@@ -18,6 +19,7 @@ public static class MathOps
     public static Tensor Exp(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.IsOn(x)) return Batching.Unary(x, static t => t.Exp());
         var y = Dispatch.Map<ExpKernel>(x);
         return Recorder.Finish("Exp", y, [x], g => [g * y]);   // d/dx eˣ = eˣ
     }
@@ -26,6 +28,7 @@ public static class MathOps
     public static Tensor Log(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.IsOn(x)) return Batching.Unary(x, static t => t.Log());
         return Recorder.Finish("Log", Dispatch.Map<LogKernel>(x), [x], g => [g / x]);
     }
 
@@ -33,6 +36,7 @@ public static class MathOps
     public static Tensor Sqrt(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.IsOn(x)) return Batching.Unary(x, static t => t.Sqrt());
         var y = Dispatch.Map<SqrtKernel>(x);
         return Recorder.Finish("Sqrt", y, [x], g => [g / (y * 2.0)]);
     }
@@ -41,6 +45,7 @@ public static class MathOps
     public static Tensor Square(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.IsOn(x)) return Batching.Unary(x, static t => t.Square());
         return x.Pow(2);
     }
 
@@ -49,6 +54,7 @@ public static class MathOps
     public static Tensor Abs(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.IsOn(x)) return Batching.Unary(x, static t => t.Abs());
         return Recorder.Finish("Abs", Dispatch.Map<AbsKernel>(x), [x], g => [g * x.Sign()]);
     }
 
@@ -57,6 +63,7 @@ public static class MathOps
     public static Tensor Sign(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.IsOn(x)) return Batching.Unary(x, static t => t.Sign());
         return Recorder.Finish("Sign", Dispatch.Map<SignKernel>(x), x);
     }
 
@@ -64,6 +71,7 @@ public static class MathOps
     public static Tensor Tanh(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.IsOn(x)) return Batching.Unary(x, static t => t.Tanh());
         var y = Dispatch.Map<TanhKernel>(x);
         return Recorder.Finish("Tanh", y, [x], g => [g * (1.0 - y * y)]);   // tanh' = 1 − tanh²
     }
@@ -72,6 +80,7 @@ public static class MathOps
     public static Tensor Sigmoid(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.IsOn(x)) return Batching.Unary(x, static t => t.Sigmoid());
         var y = Dispatch.Map<SigmoidKernel>(x);
         return Recorder.Finish("Sigmoid", y, [x], g => [g * y * (1.0 - y)]);   // σ' = σ(1 − σ)
     }
@@ -81,6 +90,7 @@ public static class MathOps
     public static Tensor Relu(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.IsOn(x)) return Batching.Unary(x, static t => t.Relu());
         var y = Dispatch.Map<ReluKernel>(x);
         return Recorder.Finish("Relu", y, x, null, null, x, static s => ReluRule(s));   // Note [Unrecorded ops]
     }
@@ -92,6 +102,7 @@ public static class MathOps
     public static Tensor Clamp(this Tensor x, double min = double.NegativeInfinity, double max = double.PositiveInfinity, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.IsOn(x)) return Batching.Unary(x, (min, max), static (t, s) => t.Clamp(s.min, s.max));
         if (min > max) throw new ArgumentException($"Clamp: min ({min}) is greater than max ({max}).");
         var y = Dispatch.Map(x, new ClampKernel(min, max));
         if (OpTrace.IsActive) OpTrace.Describe(y, "Clamp", [x], ("min", min), ("max", max));   // Note [Op traces]
@@ -103,6 +114,7 @@ public static class MathOps
     public static Tensor Erf(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.IsOn(x)) return Batching.Unary(x, static t => t.Erf());
         return Recorder.Finish("Erf", Dispatch.Map<ErfKernel>(x), [x], g => [g * (x * x).Negate().Exp() * (2 / Math.Sqrt(Math.PI))]);
     }
 
@@ -115,6 +127,7 @@ public static class MathOps
     public static Tensor To(this Tensor x, DType dtype, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.IsOn(x)) return Batching.Unary(x, dtype, static (t, s) => t.To(s));
         if (x.DType == dtype) return x;
         if (!x.DType.IsFloatingPoint() || !dtype.IsFloatingPoint()) return Recorder.Finish("To", Tensor.Convert(x, dtype, "To"), x);
         var y = Tensor.Empty(x.Shape, dtype);

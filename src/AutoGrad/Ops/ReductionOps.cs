@@ -28,6 +28,7 @@ public static class ReductionOps
     public static Tensor Sum(this Tensor x, int[] axes, bool keepDims = false, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.IsOn(x)) return Batching.Sum(x, axes, keepDims);
         var ax = Normalize("Sum", x, axes);
         if (!x.DType.IsFloatingPoint()) return Recorder.Finish("Sum", IntegerSum(x, ax, keepDims), x);
         var kept = KeptShape(x.Shape, ax);
@@ -79,6 +80,7 @@ public static class ReductionOps
     public static Tensor Var(this Tensor x, int[]? axes = null, bool unbiased = false, bool keepDims = false, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.IsOn(x)) return Batching.Moment(x, axes, unbiased, keepDims, std: false);
         var ax = axes ?? AllAxes(x);
         int n = Normalize("Var", x, ax).Aggregate(1, (p, a) => p * x.Shape.Dims[a]);
         int denom = unbiased ? n - 1 : n;
@@ -93,6 +95,7 @@ public static class ReductionOps
     public static Tensor Std(this Tensor x, int[]? axes = null, bool unbiased = false, bool keepDims = false, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.IsOn(x)) return Batching.Moment(x, axes, unbiased, keepDims, std: true);
         // s·√Var(x/s) with s = max |x| (a constant): √Var(x) squares the deviations, which overflow for float32 1e30 (Std was ∞
         // for [1e30, 0, −1e30]) and vanish for subnormals, while the deviations over s stay within [−2, 2].
         if (x.Size == 0) return x.Var(axes, unbiased, keepDims).Sqrt();
@@ -114,6 +117,7 @@ public static class ReductionOps
     public static Tensor Max(this Tensor x, int axis, bool keepDims = false, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.IsOn(x)) return Batching.Extreme(x, axis, keepDims, max: true);
         return Extreme(x, axis, keepDims, max: true);
     }
 
@@ -128,6 +132,7 @@ public static class ReductionOps
     public static Tensor Min(this Tensor x, int axis, bool keepDims = false, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.IsOn(x)) return Batching.Extreme(x, axis, keepDims, max: false);
         return Extreme(x, axis, keepDims, max: false);
     }
 
@@ -136,6 +141,7 @@ public static class ReductionOps
     public static Tensor ArgMax(this Tensor x, int? axis = null, bool keepDims = false, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.IsOn(x)) return Batching.ArgExtreme(x, axis, keepDims, max: true);
         return ArgExtreme(x, axis, keepDims, max: true);
     }
 
@@ -144,6 +150,7 @@ public static class ReductionOps
     public static Tensor ArgMin(this Tensor x, int? axis = null, bool keepDims = false, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.IsOn(x)) return Batching.ArgExtreme(x, axis, keepDims, max: false);
         return ArgExtreme(x, axis, keepDims, max: false);
     }
 
@@ -151,6 +158,7 @@ public static class ReductionOps
     public static Tensor LogSumExp(this Tensor x, int axis = -1, bool keepDims = false, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.IsOn(x)) return Batching.LogSumExp(x, axis, keepDims);
         // m is a constant shift: the terms it adds and subtracts cancel in the derivative, which stays softmax(x).
         var m = FiniteOrZero(x.Detach().Max(axis, keepDims: true));
         var y = (x - m).Exp().Sum(axis, keepDims: true).Log() + m;
@@ -161,6 +169,7 @@ public static class ReductionOps
     public static Tensor Softmax(this Tensor x, int axis = -1, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.IsOn(x)) return Batching.Softmax(x, axis, log: false);
         if (IsLastAxis(x, axis))
         {
             var y = RowKernel(x, softmax: true);
@@ -176,6 +185,7 @@ public static class ReductionOps
     public static Tensor LogSoftmax(this Tensor x, int axis = -1, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.IsOn(x)) return Batching.Softmax(x, axis, log: true);
         if (!IsLastAxis(x, axis))
         {
             // (x − m) − ln Σ e^{x − m}, not x − logsumexp(x): that rounds m + ln Σ to x's magnitude first (see SoftmaxKernels.LogSoftmax).

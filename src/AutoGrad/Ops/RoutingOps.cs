@@ -52,6 +52,7 @@ internal static class RoutingOps
     // routed copy back; this reads the input once and routes the gradient straight to the maxima.
     public static Tensor MaxPoolRouted(this Tensor x, int k, int s)
     {
+        if (Batching.IsOn(x)) return Batching.MaxPool(x, k, s);
         int n = x.Shape[0], c = x.Shape[1], h = x.Shape[2], w = x.Shape[3];
         int oh = (h - k) / s + 1, ow = (w - k) / s + 1;
         var y = Tensor.Uninitialized(new Shape(n, c, oh, ow), x.DType);

@@ -10,6 +10,7 @@ public static partial class ShapeOps
     public static Tensor Reshape(this Tensor x, int[] shape, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.IsOn(x)) return Batching.Reshape(x, shape);
         var target = InferShape("Reshape", x.Shape, shape);
         if (target == x.Shape) return x;
         var y = new Tensor(x.Storage, target, x.DType);   // shares the buffer: contiguous row-major either way
@@ -62,6 +63,7 @@ public static partial class ShapeOps
     public static Tensor BroadcastTo(this Tensor x, Shape shape, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.IsOn(x)) return Batching.BroadcastTo(x, shape);
         if (x.Shape == shape) return x;
         if (!x.Shape.CanBroadcastTo(shape))
             throw new ArgumentException($"BroadcastTo: shape {x.Shape} cannot be broadcast to {shape}: aligned from the right, each dimension must equal the target's or be 1.");
@@ -73,6 +75,7 @@ public static partial class ShapeOps
     public static Tensor SumTo(this Tensor x, Shape shape, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.IsOn(x)) return Batching.SumTo(x, shape);
         if (x.Shape == shape) return x;
         if (!shape.CanBroadcastTo(x.Shape))
             throw new ArgumentException($"SumTo: shape {x.Shape} cannot be summed down to {shape}: {shape} does not broadcast to {x.Shape}.");
@@ -115,6 +118,7 @@ public static partial class ShapeOps
     public static Tensor Permute(this Tensor x, int[] perm, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.IsOn(x)) return Batching.Permute(x, perm);
         ArgumentNullException.ThrowIfNull(perm);
         if (perm.Length != x.Rank)
             throw new ArgumentException($"Permute: {perm.Length} axes given for shape {x.Shape} of rank {x.Rank}.");

@@ -14,6 +14,7 @@ internal static class StridedOps
     /// <summary><c>y[i] = x[offset + Σ iₖ·stridesₖ]</c> for every index <c>i</c> of <paramref name="shape"/>.</summary>
     public static Tensor AsStrided(this Tensor x, Shape shape, int[] strides, int offset, string op)
     {
+        if (Batching.IsOn(x)) return Batching.AsStrided(x, shape, strides, offset, op);
         var y = Tensor.Uninitialized(shape, x.DType);
         switch (x.DType)   // views of integer and bool tensors too (labels sliced into batches); only floats record
         {
@@ -30,6 +31,7 @@ internal static class StridedOps
     /// <summary>The adjoint of <see cref="AsStrided"/>: zeros of <paramref name="shape"/> with <paramref name="src"/> added at the strided positions.</summary>
     public static Tensor AsStridedScatter(this Tensor src, Shape shape, int[] strides, int offset, string op)
     {
+        if (Batching.IsOn(src)) return Batching.AsStridedScatter(src, shape, strides, offset, op);
         var y = Tensor.Empty(shape, src.DType);
         if (src.DType == DType.Float32) Strided.ScatterAdd<float>(src.F32, src.Shape.Dims, y.F32, strides, offset);
         else Strided.ScatterAdd<double>(src.F64, src.Shape.Dims, y.F64, strides, offset);

@@ -20,6 +20,7 @@ public class ExtremeValueCoverageTests
         ["AvgPool2d"] = "the Mean of each window through Conv2d's im2col view: Mean, Conv2d and Im2Col have rows",
         ["Sort"] = "a permutation by value, so the position-tracing movement check does not apply; Dtypes/SortingTests check ±∞, −0 and NaN arrive bit for bit in PyTorch's order",
         ["TopK"] = "the first k values of Sort's permutation; Dtypes/SortingTests check its order and gradient, and Sort's extreme-value test covers the values",
+        ["FunctionalCall"] = "runs a module's forward with the given parameters; modules are exempt as a kind, their ops have rows",
     };
 
     /// <summary>Ops that only move, copy or select values; each is run on a tensor of positions and on extreme values.</summary>

@@ -1,0 +1,83 @@
+using AutoGrad.Differentiation;
+using AutoGrad.NN;
+
+namespace AutoGrad.Transforms;
+
+public static partial class ModuleTransforms
+{
+    // The per-sample gradients of an MLP without Vmap: the examples' rows never mix in a Sequential of Linear layers and
+    // row-wise activations, so one backward pass over the batch, seeded with each example's own loss gradient (the loss
+    // alone vmapped), leaves every Linear output's gradient row b equal to example b's. Then ∂ℓ_b/∂W is the outer product
+    // of the layer's input row and that gradient row, and ∂ℓ_b/∂bias the row itself. Null when the model is not of that kind.
+    private static Dictionary<string, Tensor>? LinearShortcut(Module model, Func<Tensor, Tensor, Tensor> loss, Tensor inputs, Tensor targets)
+    {
+        var layers = model is Sequential s ? s.Children().Select(c => (c.Name, c.Module)).ToList() : model is Linear ? [("", model)] : null;
+        if (layers is null || inputs.Rank != 2) return null;
+        foreach (var (_, m) in layers)
+            if (m is not Linear && m.NamedParameters().Count > 0) return null;
+        if (!layers.Any(l => l.Module is Linear)) return null;
+
+        var saved = new List<(string Prefix, Linear Layer, Tensor Input, Tensor Output)>();
+        Tensor output;
+        using (Recorder.EnableGrad())
+        {
+            var h = inputs.Detach().Clone().RequireGrad();   // a leaf, so the walk below reaches the first layer's output
+            foreach (var (name, m) in layers)
+            {
+                var input = h;
+                h = m.Forward(h);
+                if (m is Linear lin)
+                {
+                    if (h.Rank != 2) return null;
+                    h.RetainGrad();
+                    saved.Add((name.Length == 0 ? "" : name + ".", lin, input, h));
+                }
+            }
+            output = h;
+        }
+        // Each example's ∂ℓ_b/∂output_b: only the loss is vmapped (a batch of one per example, as the Vmap path calls it).
+        var seed = Functional.Vmap(Functional.Grad(xs => loss(xs[0].Unsqueeze(0), xs[1].Unsqueeze(0)), [0]), [0, 0], [0])([output.Detach(), targets.Detach()])[0];
+        var outputs = saved.Select(l => l.Output).ToArray();
+        var g = Functional.Grad([output], outputs, [seed], allowUnused: true);
+
+        var result = new Dictionary<string, Tensor>();
+        using (Recorder.NoGrad())
+            for (int i = 0; i < saved.Count; i++)
+            {
+                var (prefix, layer, input, _) = saved[i];
+                var gi = g[i] ?? Tensor.ZerosLike(saved[i].Output);
+                result[prefix + "weight"] = LinearWeightGradient(layer, input.Detach(), gi);
+                if (layer.HasBias) result[prefix + "bias"] = gi;
+            }
+        // In the model's parameter order, as the Vmap path returns them.
+        return model.NamedParameters().ToDictionary(p => p.Key, p => result[p.Key]);
+    }
+
+    /// <summary>
+    /// Per-sample weight gradients of a Linear layer from its input rows <c>a</c> (B, in) and output-gradient rows <c>g</c> (B, out):
+    /// <c>aᵀg</c> per row, laid out as the layer's weight is, (in, out) or PyTorch's (out, in), told apart by the layer's own forward.
+    /// </summary>
+    internal static Tensor LinearWeightGradient(Linear layer, Tensor a, Tensor g)
+    {
+        var w = layer.Weight.Shape;
+        int inF = layer.InFeatures, outF = layer.OutFeatures;
+        bool inOut = w == new Shape(inF, outF);
+        if (inOut && inF == outF)
+        {
+            // Square: ask the forward. Row 0 of x·W is W's row 0 for (in, out), its column 0 for (out, in).
+            Tensor probe;
+            using (Recorder.NoGrad())
+            {
+                var e = Tensor.Zeros(new Shape(1, inF), a.DType);
+                e.SetFlat(0, 1);
+                probe = layer.Forward(e) - (layer.Bias ?? Tensor.Zeros(new Shape(outF), a.DType));
+            }
+            var row0 = layer.Weight.Detach().Select(0, 0).ToDoubleArray();
+            inOut = probe.ToDoubleArray().Zip(row0).All(p => p.First == p.Second);
+        }
+        else if (!inOut && w != new Shape(outF, inF))
+            throw new InvalidOperationException($"PerSampleGradients: Linear weight {w} is neither (in, out) nor (out, in) for {inF} → {outF}.");
+        // A broadcast product, one multiplication per element: a batched GEMM with an inner dimension of 1 does the same work slower.
+        return inOut ? a.Unsqueeze(2) * g.Unsqueeze(1) : g.Unsqueeze(2) * a.Unsqueeze(1);
+    }
+}
