@@ -20,6 +20,7 @@ public static class ArchitectureRules
         IReadOnlySet<string> entryPoints) =>
         deps.Where(d => fromFolders.Contains(d.FromFolder) && layered.Contains(d.Target.Module.Assembly))
             .Where(d => d.ToFolder != d.FromFolder && !IsPublic(d.Target))
+            .Where(d => !Outermost(d.Target as Type ?? d.Target.DeclaringType!).StartsWith('<'))   // compiler-made, e.g. <>z__ReadOnlyArray for [..]
             .Where(d => !entryPoints.Contains(Name(d.Target)) && !entryPoints.Contains(Outermost(d.Target as Type ?? d.Target.DeclaringType!) + ".*"))
             .GroupBy(d => $"{d.FromFolder} → {Name(d.Target)} ({d.ToFolder ?? d.Target.Module.Assembly.GetName().Name})")
             .Select(g => $"{g.Key}, e.g. in {g.First().From}").Order().ToArray();

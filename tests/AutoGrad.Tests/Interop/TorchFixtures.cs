@@ -1,7 +1,4 @@
-using System.Buffers.Binary;
 using System.Globalization;
-using System.Text;
-using System.Text.Json.Nodes;
 using AutoGrad.IO;
 
 namespace AutoGrad.Tests.Interop;
@@ -17,33 +14,7 @@ public static class TorchFixtures
 
     /// <summary>The tensors and metadata of tests/fixtures/torch/<paramref name="file"/>.</summary>
     public static SafeTensorsContent Load(string file) =>
-        SafeTensors.Deserialize(WithoutNumBatchesTracked(File.ReadAllBytes(Path.Combine(Folder, "torch", file))), file);
-
-    // until dtypes lands: AutoGrad's safetensors reader refuses I64 tensors and BatchNorm has no num_batches_tracked buffer, so the
-    // fixtures' I64 'num_batches_tracked' entries are dropped (and the data section compacted) before the file is read.
-    private static byte[] WithoutNumBatchesTracked(byte[] file)
-    {
-        int n = checked((int)BinaryPrimitives.ReadUInt64LittleEndian(file));
-        var header = JsonNode.Parse(Encoding.UTF8.GetString(file, 8, n))!.AsObject();
-        var data = new MemoryStream();
-        var kept = new JsonObject();
-        foreach (var (name, entry) in header.OrderBy(e => e.Value?["data_offsets"]?[0]?.GetValue<long>() ?? -1).ToList())
-        {
-            if (name.EndsWith("num_batches_tracked", StringComparison.Ordinal)) continue;
-            if (name == "__metadata__") { kept[name] = entry!.DeepClone(); continue; }
-            long begin = entry!["data_offsets"]![0]!.GetValue<long>(), end = entry["data_offsets"]![1]!.GetValue<long>();
-            var e = entry.DeepClone().AsObject();
-            e["data_offsets"] = new JsonArray(data.Length, data.Length + end - begin);
-            data.Write(file, checked(8 + n + (int)begin), checked((int)(end - begin)));
-            kept[name] = e;
-        }
-        var text = Encoding.UTF8.GetBytes(kept.ToJsonString());
-        var result = new byte[8 + text.Length + data.Length];
-        BinaryPrimitives.WriteUInt64LittleEndian(result, (ulong)text.Length);
-        text.CopyTo(result, 8);
-        data.ToArray().CopyTo(result, 8 + text.Length);
-        return result;
-    }
+        SafeTensors.Deserialize(File.ReadAllBytes(Path.Combine(Folder, "torch", file)), file);
 
     /// <summary>
     /// Asserts <c>|actual − expected| ≤ tol·(1 + |expected|)</c> element-wise (NumPy's <c>allclose</c> with <c>atol = rtol = tol</c>, the

@@ -48,10 +48,10 @@ public class PerSampleGradientTests
         var layer = (Linear)new Linear(2, 3, new Generator(9)).To(DType.Float64);
         var a = Tensor.FromArray(new double[] { 1, 2, 3, 4 }).Reshape(2, 2);
         var g = Tensor.FromArray(new double[] { 1, 0, -1, 2, 1, 0 }).Reshape(2, 3);
-        // (in, out): row 1 is a₁ᵀg₁ = [3, 4]ᵀ[2, 1, 0].
+        // Linear's weight is (out, in) as in PyTorch: row 1 is g₁a₁ᵀ = [2, 1, 0]ᵀ[3, 4].
         var w = ModuleTransforms.LinearWeightGradient(layer, a, g);
-        Assert.Equal(new Shape(2, 2, 3), w.Shape);
-        Assert.Equal(new double[] { 6, 3, 0, 8, 4, 0 }, w.Select(0, 1).ToDoubleArray());
+        Assert.Equal(new Shape(2, 3, 2), w.Shape);
+        Assert.Equal(new double[] { 6, 8, 3, 4, 0, 0 }, w.Select(0, 1).ToDoubleArray());
     }
 
     [Fact]
