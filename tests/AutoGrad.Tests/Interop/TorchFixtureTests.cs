@@ -38,9 +38,9 @@ public class TorchFixtureTests
     [Fact]
     public void Fixture_names_are_PyTorch_names_for_the_module_tree()
     {
-        // until dtypes lands: TorchFixtures.Load drops the file's I64 "1.num_batches_tracked"; then it belongs in this list.
-        Assert.Equal(["0.bias", "0.weight", "1.bias", "1.running_mean", "1.running_var", "1.weight", "5.bias", "5.weight"],
-            TorchFixtures.Load("cnn_f32.safetensors").Tensors.Keys.Order());
+        Assert.Equal(["0.bias", "0.weight", "1.bias", "1.num_batches_tracked", "1.running_mean", "1.running_var", "1.weight", "5.bias", "5.weight"],
+            TorchFixtures.Load("cnn_f32.safetensors").Tensors.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(DType.Int64, TorchFixtures.Load("cnn_f32.safetensors").Tensors["1.num_batches_tracked"].DType);   // PyTorch's I64, loaded as it is
         Assert.Equal(["bias_hh_l0", "bias_ih_l0", "weight_hh_l0", "weight_ih_l0"], TorchFixtures.Load("lstm_f32.safetensors").Tensors.Keys.Order());
         var lstm = TorchFixtures.Load("lstm_f64.safetensors").Tensors;
         Assert.Equal(new Shape(16, 3), lstm["weight_ih_l0"].Shape);   // (4H, in), gates i, f, g, o
