@@ -18,6 +18,7 @@ public class ExtremeValueCoverageTests
         ["Glu"] = "a·σ(b) on two halves: Multiply and Sigmoid have rows",
         ["MaxPool2d"] = "the Max of each window, with the same NaN-wins comparison as Max (which has rows) and −∞ padding (PadInfinityTests)",
         ["AvgPool2d"] = "the Mean of each window through Conv2d's im2col view: Mean, Conv2d and Im2Col have rows",
+        ["Einsum"] = "lowered to strided diagonals, Sum, Permute, Reshape and MatMul, which have rows; EinsumTests checks it against them",
     };
 
     /// <summary>Ops that only move, copy or select values; each is run on a tensor of positions and on extreme values.</summary>
@@ -40,6 +41,10 @@ public class ExtremeValueCoverageTests
         ["Gather"] = x => x.Gather(1, Tensor.FromArray(new double[] { 3, 1, 0, 2, 2, 2 }, 3, 2).To(x.DType)),
         ["Im2Col"] = x => x.Reshape(1, 1, 3, 4).Im2Col(2, 2, 2),
         ["Where"] = x => CombineOps.Where(Tensor.FromArray(new double[] { 1, 0, 0, 1 }, 4).To(x.DType), x, Flip(x)),
+        ["Tril"] = x => x.Tril(1),
+        ["Triu"] = x => x.Triu(-1),
+        ["MaskedFill"] = x => x.MaskedFill(Tensor.FromArray(new double[] { 0, 1, 0, 1 }, 4).To(x.DType), 0),
+        ["RepeatInterleave"] = x => x.RepeatInterleave([2, 0, 1], 0),
     };
 
     private static Tensor Flip(Tensor x) => x.IndexSelect(0, [.. Enumerable.Range(0, x.Shape[0]).Reverse()]);
