@@ -18,6 +18,7 @@ public class ExtremeValueCoverageTests
         ["Glu"] = "a·σ(b) on two halves: Multiply and Sigmoid have rows",
         ["MaxPool2d"] = "the Max of each window, with the same NaN-wins comparison as Max (which has rows) and −∞ padding (PadInfinityTests)",
         ["AvgPool2d"] = "the Mean of each window through Conv2d's im2col view: Mean, Conv2d and Im2Col have rows",
+        ["ScaledDotProductAttention"] = "a softmax-weighted average by a blocked kernel; held to the composed Softmax and MatMul (which have rows) with −∞ masks and fully masked rows in ScaledDotProductAttentionTests",
         ["Einsum"] = "lowered to strided diagonals, Sum, Permute, Reshape and MatMul, which have rows; EinsumTests checks it against them",
     };
 
