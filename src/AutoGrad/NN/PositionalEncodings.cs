@@ -29,8 +29,12 @@ public sealed class SinusoidalPositionalEncoding : Module
     /// <summary>The longest sequence the table covers.</summary>
     public int MaxLen { get; }
 
-    /// <summary><c>x + PE[:T]</c>, broadcast over the batch.</summary>
-    public override Tensor Forward(Tensor x) => x + PositionalTable.Rows("SinusoidalPositionalEncoding", Buffer("pe"), x, MaxLen, DModel);
+    /// <summary><c>x + PE[:T]</c>, broadcast over the batch (the fixed table converted to x's dtype if it differs).</summary>
+    public override Tensor Forward(Tensor x)
+    {
+        var rows = PositionalTable.Rows("SinusoidalPositionalEncoding", Buffer("pe"), x, MaxLen, DModel);
+        return x + (rows.DType == x.DType ? rows : rows.To(x.DType));
+    }
 }
 
 /// <summary>A learned absolute position embedding (GPT-2's <c>wpe</c>): <c>y[n, t, :] = x[n, t, :] + W[t, :]</c>.</summary>
