@@ -88,7 +88,13 @@ public static class AttentionOps
         Tensor.CheckSameDType(op, q, v);
     }
 
-    private static T[] Arr<T>(Tensor t) => (T[])t.Storage.Data!;
+    // The kernel runs heads on several threads, so it takes arrays, not spans; reading the span first throws the usual error
+    // for a tensor released by its StepScope.
+    private static T[] Arr<T>(Tensor t)
+    {
+        _ = t.Span<T>();
+        return (T[])t.Storage.Data!;
+    }
 
     // The mask read in place: per head the offset of its (L, S) plane, and the plane's strides (0 along a broadcast axis).
     private static AttentionBias<T> Bias<T>(Tensor? bias, Tensor q, int L, int S)
