@@ -1,4 +1,4 @@
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 using BenchmarkDotNet.Attributes;
 
 namespace AutoGrad.Benchmarks;
@@ -23,7 +23,7 @@ public class AttentionBenchmarks
         _k = Tensor.Uniform(shape, g, -1, 1).RequireGrad();
         _v = Tensor.Uniform(shape, g, -1, 1).RequireGrad();
         _up = Tensor.Uniform(shape, g, -1, 1);
-        using var _ = Tape.NoGrad();
+        using var _ = Recorder.NoGrad();
         _bias = Tensor.Zeros(new Shape(64, 64)).MaskedFill(Tensor.Ones(new Shape(64, 64)).Triu(1), double.NegativeInfinity);
     }
 
@@ -31,11 +31,11 @@ public class AttentionBenchmarks
 
     /// <summary>Fused forward, recording off.</summary>
     [Benchmark(Baseline = true)]
-    public Tensor FusedForward() { using var _ = Tape.NoGrad(); return _q.ScaledDotProductAttention(_k, _v, isCausal: true); }
+    public Tensor FusedForward() { using var _ = Recorder.NoGrad(); return _q.ScaledDotProductAttention(_k, _v, isCausal: true); }
 
     /// <summary>Composed forward, recording off.</summary>
     [Benchmark]
-    public Tensor ComposedForward() { using var _ = Tape.NoGrad(); return Composed(); }
+    public Tensor ComposedForward() { using var _ = Recorder.NoGrad(); return Composed(); }
 
     /// <summary>Fused forward and backward to q, k and v.</summary>
     [Benchmark]

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using AutoGrad;
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 using AutoGrad.Losses;
 using AutoGrad.Optim;
 
@@ -38,7 +38,7 @@ public static class CharTraining
         var g = new Generator(7);
         model.Eval();
         double total = 0;
-        using (Tape.NoGrad())
+        using (Recorder.NoGrad())
             for (int i = 0; i < batches; i++)
             {
                 var (x, y) = Batch(stream, batch, model.Config.Context, g);
@@ -96,7 +96,7 @@ public static class CharTraining
     {
         model.Eval();
         var result = new string[count];
-        using (Tape.NoGrad())
+        using (Recorder.NoGrad())
             for (int i = 0; i < count; i++)
             {
                 var ids = new List<int> { 0 };

@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 using AutoGrad.Kernels;
 
 namespace AutoGrad;
@@ -65,10 +65,10 @@ public static class AttentionOps
         var lse = Tensor.Uninitialized(Shape.Wrap([Math.Max(1, heads * L)]), q.DType);
         if (q.DType == DType.Float32) AttentionKernels.Forward(Arr<float>(q), Arr<float>(k), Arr<float>(v), Bias<float>(bias, q, L, S), Arr<float>(o), Arr<float>(lse), sh);
         else AttentionKernels.Forward(Arr<double>(q), Arr<double>(k), Arr<double>(v), Bias<double>(bias, q, L, S), Arr<double>(o), Arr<double>(lse), sh);
-        Tape.Finish(op, lse, q, k, v);   // saved for the rule only (as SoftmaxCrossEntropy's row log-sum-exp)
+        Recorder.Finish(op, lse, q, k, v);   // saved for the rule only (as SoftmaxCrossEntropy's row log-sum-exp)
         Tensor[] saved = bias is null ? [q, k, v, o] : [q, k, v, o, bias];
-        return Tape.Finish(op, o, [q, k, v],
-            g => Tape.IsEnabled ? AttentionComposed.Gradients(q, k, v, bias, sh, g) : Fused(q, k, v, bias, o, lse, sh, g), saved);
+        return Recorder.Finish(op, o, [q, k, v],
+            g => Recorder.IsEnabled ? AttentionComposed.Gradients(q, k, v, bias, sh, g) : Fused(q, k, v, bias, o, lse, sh, g), saved);
     }
 
     private static void CheckShapes(Tensor q, Tensor k, Tensor v)

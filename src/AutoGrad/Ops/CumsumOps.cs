@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 using AutoGrad.Kernels;
 
 namespace AutoGrad;
@@ -28,6 +28,6 @@ public static class CumsumOps
         var y = Tensor.Uninitialized(x.Shape, x.DType);
         if (x.DType == DType.Float32) CumsumKernels.Run<float>(x.F32, y.F32, outer, n, inner, reverse);
         else CumsumKernels.Run<double>(x.F64, y.F64, outer, n, inner, reverse);
-        return Tape.Finish("Cumsum", y, [x], g => [Run(g, axis, !reverse)], saved: []);
+        return Recorder.Finish("Cumsum", y, [x], g => [Run(g, axis, !reverse)], saved: []);
     }
 }

@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 using AutoGrad.Kernels;
 
 namespace AutoGrad;
@@ -14,7 +14,7 @@ public static class LogExpOps
     public static Tensor Log1p(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.Finish("Log1p", Dispatch.Map<Log1pKernel>(x), [x], g => [g / (x + 1.0)]);
+        return Recorder.Finish("Log1p", Dispatch.Map<Log1pKernel>(x), [x], g => [g / (x + 1.0)]);
     }
 
     // Primitive because: numerical stability, as Log1p: x.Exp() − 1 cancels every digit of a small x.
@@ -23,6 +23,6 @@ public static class LogExpOps
     public static Tensor Expm1(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.Finish("Expm1", Dispatch.Map<Expm1Kernel>(x), [x], g => [g * x.Exp()]);
+        return Recorder.Finish("Expm1", Dispatch.Map<Expm1Kernel>(x), [x], g => [g * x.Exp()]);
     }
 }
