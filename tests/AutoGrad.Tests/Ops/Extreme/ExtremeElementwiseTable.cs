@@ -61,6 +61,8 @@ public static class ExtremeElementwiseTable
         new("HardSigmoid", "HardSigmoid(x)", x => x.HardSigmoid(), v => Math.Clamp(v + 3, 0, 6) / 6, v => InRange(v, -3, 3) / 6),
         new("HardSwish", "HardSwish(x)", x => x.HardSwish(), v => v * Math.Clamp(v + 3, 0, 6) / 6,
             v => Math.Clamp(v + 3, 0, 6) / 6 + v * InRange(v, -3, 3) / 6),
+        new("Log1p", "Log1p(x)", x => x.Log1p(), Log1pReference, v => 1 / (1 + v)),
+        new("Expm1", "Expm1(x)", x => x.Expm1(), Expm1Reference, Math.Exp),
         // A round trip through the other dtype: exact from float32, rounded to float32 (±1e300 → ±∞) from float64.
         new("To", "To(other dtype) and back", x => x.To(x.DType == DType.Float32 ? DType.Float64 : DType.Float32).To(x.DType),
             v => (float)v, v => 1) { Ulps = 0 },

@@ -65,4 +65,15 @@ public static class ExtremeReferences
     }
 
     public static double InRange(double v, double lo, double hi) => v >= lo && v <= hi ? 1 : 0;
+
+    /// <summary>
+    /// ln(1 + v) = 2·atanh(v/(2 + v)) for |v| ≤ 1, which rounds nothing that cancels (a form independent of the library's); beyond,
+    /// the plain ln(1 + v), whose rounding of 1 + v costs at most an ulp there.
+    /// </summary>
+    public static double Log1pReference(double v) =>
+        double.IsNaN(v) || v < -1 ? double.NaN : v > 1 ? Math.Log(1 + v) : 2 * Math.Atanh(v / (2 + v));
+
+    /// <summary>eᵛ − 1 = 2·tanh(v/2)/(1 − tanh(v/2)) for |v| &lt; 1 (no cancellation there), eᵛ − 1 beyond (at most a bit lost).</summary>
+    public static double Expm1Reference(double v) =>
+        Math.Abs(v) < 1 ? 2 * Math.Tanh(v / 2) / (1 - Math.Tanh(v / 2)) : Math.Exp(v) - 1;
 }

@@ -73,6 +73,14 @@ public static class ExtremeRowTable
         return [.. x.Select((_, i) => i == best ? 1.0 : 0.0)];
     }
 
+    private static double[] RunningSums(double[] x)
+    {
+        var y = new double[x.Length];
+        double s = 0;
+        for (int i = 0; i < x.Length; i++) y[i] = s += x[i];
+        return y;
+    }
+
     private static double[] Scale(double[] v, double c) => [.. v.Select(e => e * c)];
 
     public static readonly RowExtreme[] Rows_ =
@@ -135,6 +143,7 @@ public static class ExtremeRowTable
         new("Conv2d", "Conv2d(x as 1×1×1×3, W = [[2]], b = [−1])",
             x => x.Reshape(1, 1, 1, 3).Conv2d(ExtremeValues.Make([2], x.DType, 1, 1, 1, 1), ExtremeValues.Make([-1], x.DType)).Reshape(-1),
             x => [.. x.Select(v => 2 * v - 1)], (x, w) => [.. x.Select((_, i) => 2 * w[i])]),
+        new("Cumsum", "Cumsum(x, 0)", x => x.Cumsum(0), RunningSums, (x, w) => [.. RunningSums([.. w.Take(x.Length).Reverse()]).Reverse()]) { Normwise = true },
         new("Maxout", "Maxout(x, 3)", x => x.Maxout(3), x => [Max(x)], (x, w) => Scale(OneHotFirst(x, (a, b) => a > b), w[0])),
     ];
 }

@@ -21,6 +21,8 @@ public class ExtremeValueCoverageTests
         ["Sort"] = "a permutation by value, so the position-tracing movement check does not apply; Dtypes/SortingTests check ±∞, −0 and NaN arrive bit for bit in PyTorch's order",
         ["TopK"] = "the first k values of Sort's permutation; Dtypes/SortingTests check its order and gradient, and Sort's extreme-value test covers the values",
         ["FunctionalCall"] = "runs a module's forward with the given parameters; modules are exempt as a kind, their ops have rows",
+        ["ScaledDotProductAttention"] = "a softmax-weighted average by a blocked kernel; held to the composed Softmax and MatMul (which have rows) with −∞ masks and fully masked rows in ScaledDotProductAttentionTests",
+        ["Einsum"] = "lowered to strided diagonals, Sum, Permute, Reshape and MatMul, which have rows; EinsumTests checks it against them",
     };
 
     /// <summary>Ops that only move, copy or select values; each is run on a tensor of positions and on extreme values.</summary>
@@ -43,6 +45,10 @@ public class ExtremeValueCoverageTests
         ["Gather"] = x => x.Gather(1, Tensor.FromArray(new double[] { 3, 1, 0, 2, 2, 2 }, 3, 2).To(x.DType)),
         ["Im2Col"] = x => x.Reshape(1, 1, 3, 4).Im2Col(2, 2, 2),
         ["Where"] = x => CombineOps.Where(Tensor.FromArray(new double[] { 1, 0, 0, 1 }, 4).To(x.DType), x, Flip(x)),
+        ["Tril"] = x => x.Tril(1),
+        ["Triu"] = x => x.Triu(-1),
+        ["MaskedFill"] = x => x.MaskedFill(Tensor.FromArray(new double[] { 0, 1, 0, 1 }, 4).To(x.DType), 0),
+        ["RepeatInterleave"] = x => x.RepeatInterleave([2, 0, 1], 0),
     };
 
     private static Tensor Flip(Tensor x) => x.IndexSelect(0, [.. Enumerable.Range(0, x.Shape[0]).Reverse()]);
