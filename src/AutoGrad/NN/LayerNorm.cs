@@ -34,15 +34,6 @@ public sealed class LayerNorm : Module
     public bool Affine { get; }
 
     /// <summary><c>y = γ ⊙ (x − μ)/√(σ² + ε) + β</c>.</summary>
-    public override Tensor Forward(Tensor x)
-    {
-        int k = NormalizedShape.Rank;
-        bool ok = x.Rank >= k;
-        for (int i = 0; ok && i < k; i++) ok = x.Shape[x.Rank - k + i] == NormalizedShape[i];
-        if (!ok) throw new ArgumentException($"LayerNorm: input shape {x.Shape} does not end in {NormalizedShape}.");
-        var axes = Enumerable.Range(x.Rank - k, k).ToArray();
-        var centered = x - x.Mean(axes, keepDims: true);
-        var y = centered / (centered.Square().Mean(axes, keepDims: true) + Eps).Sqrt();
-        return Affine ? y * Parameter("weight") + Parameter("bias") : y;
-    }
+    public override Tensor Forward(Tensor x) =>
+        F.LayerNorm(x, NormalizedShape, Affine ? Parameter("weight") : null, Affine ? Parameter("bias") : null, Eps);
 }

@@ -18,6 +18,8 @@ public class ExtremeValueCoverageTests
         ["Glu"] = "a·σ(b) on two halves: Multiply and Sigmoid have rows",
         ["MaxPool2d"] = "the Max of each window, with the same NaN-wins comparison as Max (which has rows) and −∞ padding (PadInfinityTests)",
         ["AvgPool2d"] = "the Mean of each window through Conv2d's im2col view: Mean, Conv2d and Im2Col have rows",
+        ["RnnCell"] = "F.RnnCell is Linear (MatMul and Add, which have rows) and Tanh; its module RNNCell is composed the same way",
+        ["GruCell"] = "F.GruCell is Linear (MatMul and Add, which have rows), Split, Sigmoid, Tanh and Multiply, which have rows",
     };
 
     /// <summary>Ops that only move, copy or select values; each is run on a tensor of positions and on extreme values.</summary>
