@@ -73,7 +73,7 @@ public static partial class F
             var variance = (x - mean).Square().Mean(axes, keepDims: true);
             xhat = (x - mean) / (variance + eps).Sqrt();
             if (runningMean is not null)
-                using (Autograd.Tape.NoGrad())
+                using (Differentiation.Recorder.NoGrad())
                 {
                     var bm = mean.Detach().Reshape(channels);
                     var bv = variance.Detach().Reshape(channels) * (m / (m - 1.0));

@@ -42,9 +42,9 @@ public sealed class FunctionalTests
         var x = R(10, n, input);
         var h = R(11, n, hidden);
         var c = R(12, n, hidden);
-        var lstm = new LSTMCell(input, hidden, new Generator(1), DType.Float64);
-        var gru = new GRUCell(input, hidden, new Generator(2), DType.Float64);
-        var rnn = new RNNCell(input, hidden, new Generator(3), DType.Float64);
+        var lstm = new LstmCell(input, hidden, new Generator(1), DType.Float64);
+        var gru = new GruCell(input, hidden, new Generator(2), DType.Float64);
+        var rnn = new RnnCell(input, hidden, new Generator(3), DType.Float64);
         // The module's weights in PyTorch's (G·H, in) and (G·H, H) layouts, whichever layout the module stores (decided by weight_ih,
         // which is not square here).
         Tensor[] W(RecurrentCell cell, int gates)

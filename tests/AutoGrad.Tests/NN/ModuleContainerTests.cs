@@ -56,7 +56,7 @@ public sealed class ModuleContainerTests
         Assert.Same(pair.Blocks[1], pair.GetSubmodule("blocks.1"));
         Assert.Same(pair.Blocks[-1], pair.Blocks[1]);
         Assert.Contains("'blocks.7' has no part '7' (children of ModuleList: '0', '1')", Assert.Throws<ArgumentException>(() => pair.GetSubmodule("blocks.7")).Message);
-        var seq = new Sequential(new Linear(2, 2, new Generator(1)), new ReLU(), new Sequential(new Linear(2, 1, new Generator(2))));
+        var seq = new Sequential(new Linear(2, 2, new Generator(1)), new Relu(), new Sequential(new Linear(2, 1, new Generator(2))));
         Assert.Equal(["0.weight", "0.bias", "2.0.weight", "2.0.bias"], seq.NamedParameters().Select(p => p.Key));
         Assert.Equal(seq.NamedParameters().Select(p => p.Key), seq.StateDict().Keys);
     }
@@ -74,8 +74,8 @@ public sealed class ModuleContainerTests
         var e = Assert.Throws<ArgumentException>(() => new Sequential(new Linear(2, 2, new Generator(1)), new ModuleList()));
         Assert.Contains("Sequential: layer 1 is a ModuleList, which has no one-tensor Forward(x) to chain", e.Message);
         Assert.Contains("no module under 'c' (keys: 'a', 'b')", Assert.Throws<KeyNotFoundException>(() => pair.Heads["c"]).Message);
-        Assert.Throws<ArgumentException>(() => pair.Heads.Add("a", new ReLU()));
-        Assert.Throws<ArgumentException>(() => pair.Heads.Add("x.y", new ReLU()));
+        Assert.Throws<ArgumentException>(() => pair.Heads.Add("a", new Relu()));
+        Assert.Throws<ArgumentException>(() => pair.Heads.Add("x.y", new Relu()));
         Assert.Equal(2, pair.Heads.Count);
     }
 
@@ -86,7 +86,7 @@ public sealed class ModuleContainerTests
         var order = new List<string>();
         seq.Apply(m => order.Add(m.GetType().Name));
         Assert.Equal(["Linear", "Linear", "Sequential", "Sequential"], order);
-        using (AutoGrad.Autograd.Tape.NoGrad()) seq.Apply(m => { if (m is Linear l) l.Weight.Fill(0.5); });
+        using (AutoGrad.Differentiation.Recorder.NoGrad()) seq.Apply(m => { if (m is Linear l) l.Weight.Fill(0.5); });
         Assert.All(seq.Parameters().Where(p => p.Rank == 2).SelectMany(p => p.ToDoubleArray()), v => Assert.Equal(0.5, v));
     }
 
