@@ -3,18 +3,21 @@ using System.Collections.Concurrent;
 
 namespace AutoGrad.Data;
 
-/// <summary>One mini-batch: examples <c>X[b, …]</c>, their labels, and their positions in the data set.</summary>
+/// <summary>One mini-batch: examples <c>X[b, …]</c>, their labels or targets, and their positions in the data set.</summary>
 /// <param name="Features">The examples of the batch, shape <c>[m, …]</c>.</param>
-/// <param name="Labels">The class index of each example.</param>
+/// <param name="Labels">The class index of each example (empty when the batch has <paramref name="Targets"/>).</param>
 /// <param name="Indices">Where each example sits in the source data set.</param>
-/// <param name="ClassCount">The number of classes <c>k</c> of the source data set.</param>
-public sealed record Batch(Tensor Features, int[] Labels, int[] Indices, int ClassCount)
+/// <param name="ClassCount">The number of classes <c>k</c> of the source data set (0 with targets).</param>
+/// <param name="Targets">The target tensors of the examples, shape <c>[m, …]</c>, for a data set with targets; null for class labels.</param>
+public sealed record Batch(Tensor Features, int[] Labels, int[] Indices, int ClassCount, Tensor? Targets = null)
 {
     /// <summary>The number of examples <c>m</c> in the batch.</summary>
-    public int Count => Labels.Length;
+    public int Count => Targets is null ? Labels.Length : Targets.Shape[0];
 
     /// <summary>The labels as a 1-D tensor of class indices.</summary>
-    public Tensor LabelTensor(DType dtype = DType.Float32) => Dataset.LabelsToTensor(Labels, dtype);
+    /// <exception cref="InvalidOperationException">The batch has <see cref="Targets"/>, not class labels.</exception>
+    public Tensor LabelTensor(DType dtype = DType.Float32) => Targets is null ? Dataset.LabelsToTensor(Labels, dtype)
+        : throw new InvalidOperationException($"Batch: the batch has target tensors (shape {Targets.Shape}), not class labels; use Batch.Targets (e.g. Objectives.Mse or Objectives.TokenCrossEntropy).");
 
     /// <summary>The labels one-hot encoded, <c>Y[i, c] = 1(yᵢ = c)</c>, shape <c>[m, k]</c>.</summary>
     public Tensor OneHotLabels(DType dtype = DType.Float32) => LabelTensor(dtype).OneHot(ClassCount);
@@ -108,9 +111,14 @@ public sealed class DataLoader : IEnumerable<Batch>, IDisposable
 
     private Batch Build(int[] indices)
     {
-        var labels = new int[indices.Length];
-        for (int i = 0; i < indices.Length; i++) labels[i] = _data.LabelArray[indices[i]];
-        var batch = new Batch(Dataset.TakeRows(_data.Features, indices), labels, indices, _data.ClassCount);
+        Batch batch;
+        if (_data.Targets is { } targets) batch = new Batch(Dataset.TakeRows(_data.Features, indices), [], indices, 0, Dataset.TakeRows(targets, indices));
+        else
+        {
+            var labels = new int[indices.Length];
+            for (int i = 0; i < indices.Length; i++) labels[i] = _data.LabelArray[indices[i]];
+            batch = new Batch(Dataset.TakeRows(_data.Features, indices), labels, indices, _data.ClassCount);
+        }
         return _transform is null ? batch : _transform(batch);
     }
 

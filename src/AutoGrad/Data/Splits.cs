@@ -83,6 +83,8 @@ public static class Splits
 
     internal static List<int>[] IndicesByClass(Dataset data)
     {
+        if (!data.HasClassLabels)
+            throw new InvalidOperationException($"Splits: stratifying needs class labels, but data set '{data.Name}' has target tensors; split without stratify.");
         var groups = Enumerable.Range(0, data.ClassCount).Select(_ => new List<int>()).ToArray();
         for (int i = 0; i < data.Count; i++) groups[data.Labels[i]].Add(i);
         return groups;

@@ -72,31 +72,9 @@ public abstract class BatchNorm : Module
     public override Tensor Forward(Tensor x)
     {
         CheckInput(x);
-        var axes = Enumerable.Range(0, x.Rank).Where(a => a != 1).ToArray();
-        var bshape = Enumerable.Repeat(1, x.Rank).ToArray();
-        bshape[1] = NumFeatures;
-        Tensor xhat;
+        var y = F.BatchNorm(GetType().Name, x, RunningMean, RunningVar, Affine ? Parameter("weight") : null, Affine ? Parameter("bias") : null, Training, Momentum, Eps);
         if (Training)
-        {
-            int m = x.Size / NumFeatures;
-            if (m < 2) throw new ArgumentException($"{GetType().Name}: training needs more than one value per channel, got shape {x.Shape}.");
-            var mean = x.Mean(axes, keepDims: true);
-            var variance = (x - mean).Square().Mean(axes, keepDims: true);
-            xhat = (x - mean) / (variance + Eps).Sqrt();
-            using (Recorder.NoGrad())
-            {
-                var bm = mean.Detach().Reshape(NumFeatures);
-                var bv = variance.Detach().Reshape(NumFeatures) * (m / (m - 1.0));
-                RunningMean.CopyFrom(RunningMean * (1 - Momentum) + bm * Momentum);
-                RunningVar.CopyFrom(RunningVar * (1 - Momentum) + bv * Momentum);
-                NumBatchesTracked.Fill(NumBatchesTracked.Item() + 1);
-            }
-        }
-        else
-        {
-            xhat = (x - RunningMean.Reshape(bshape)) / (RunningVar.Reshape(bshape) + Eps).Sqrt();
-        }
-        var y = Affine ? xhat * Parameter("weight").Reshape(bshape) + Parameter("bias").Reshape(bshape) : xhat;
+            using (Recorder.NoGrad()) NumBatchesTracked.Fill(NumBatchesTracked.Item() + 1);
         // see Note [Op traces] in Differentiation/OpTrace.cs: in evaluation, an exporter writes one BatchNormalization instead of the ops above
         if (!Training && OpTrace.IsActive)
             OpTrace.Describe(y, "BatchNorm", [x, Affine ? Parameter("weight") : null, Affine ? Parameter("bias") : null, RunningMean, RunningVar], ("eps", Eps));

@@ -62,5 +62,5 @@ public sealed class Conv2d : Module
     public Tensor? Bias => HasBias ? Parameter("bias") : null;
 
     /// <summary>The convolution of <paramref name="x"/> (N, in, H, W) → (N, out, OH, OW).</summary>
-    public override Tensor Forward(Tensor x) => ConvolutionOps.Conv2d(x, Weight, Bias, Stride, _padding);
+    public override Tensor Forward(Tensor x) => F.Conv2d(x, Weight, Bias, Stride, _padding);
 }

@@ -30,9 +30,8 @@ public sealed class Dropout : Module
     /// <summary><c>y = x ⊙ r/(1 − p)</c> in training, <c>y = x</c> in evaluation.</summary>
     public override Tensor Forward(Tensor x)
     {
-        if (!Training || P == 0) return x;
-        var mask = Tensor.Bernoulli(x.Shape, 1 - P, _generator, x.DType) * (1 / (1 - P));
-        LastMask = mask;
-        return x * mask;
+        var (y, mask) = F.DropoutWithMask(x, P, Training, _generator);
+        if (mask is not null) LastMask = mask;
+        return y;
     }
 }

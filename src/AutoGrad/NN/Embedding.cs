@@ -25,12 +25,5 @@ public sealed class Embedding : Module
     public Tensor Weight => Parameter("weight");
 
     /// <summary><c>y[…, :] = W[index[…], :]</c> for a tensor of integer indices of any shape; the result has one more axis.</summary>
-    public override Tensor Forward(Tensor x)
-    {
-        var idx = IndexingOps.ToIndices("Embedding", x);
-        foreach (var i in idx)
-            if (i < 0 || i >= NumEmbeddings)
-                throw new IndexOutOfRangeException($"Embedding: index {i} is outside 0..{NumEmbeddings - 1}.");
-        return Weight.IndexSelect(0, idx).Reshape([.. x.Shape.ToArray(), EmbeddingDim]);
-    }
+    public override Tensor Forward(Tensor x) => F.Embedding(x, Weight);
 }

@@ -38,16 +38,10 @@ public sealed class LayerNorm : Module
     /// <summary><c>y = γ ⊙ (x − μ)/√(σ² + ε) + β</c>.</summary>
     public override Tensor Forward(Tensor x)
     {
-        int k = NormalizedShape.Rank;
-        bool ok = x.Rank >= k;
-        for (int i = 0; ok && i < k; i++) ok = x.Shape[x.Rank - k + i] == NormalizedShape[i];
-        if (!ok) throw new ArgumentException($"LayerNorm: input shape {x.Shape} does not end in {NormalizedShape}.");
-        var axes = Enumerable.Range(x.Rank - k, k).ToArray();
-        var centered = x - x.Mean(axes, keepDims: true);
-        var y = centered / (centered.Square().Mean(axes, keepDims: true) + Eps).Sqrt();
-        var result = Affine ? y * Parameter("weight") + Parameter("bias") : y;
-        // see Note [Op traces] in Differentiation/OpTrace.cs: an exporter writes one LayerNormalization instead of the ops above
-        if (OpTrace.IsActive) OpTrace.Describe(result, "LayerNorm", [x, Affine ? Parameter("weight") : null, Affine ? Parameter("bias") : null], ("axis", x.Rank - k), ("eps", Eps));
+        var result = F.LayerNorm(x, NormalizedShape, Affine ? Parameter("weight") : null, Affine ? Parameter("bias") : null, Eps);
+        // see Note [Op traces] in Differentiation/OpTrace.cs: an exporter writes one LayerNormalization instead of the ops F.LayerNorm records
+        if (OpTrace.IsActive)
+            OpTrace.Describe(result, "LayerNorm", [x, Affine ? Parameter("weight") : null, Affine ? Parameter("bias") : null], ("axis", x.Rank - NormalizedShape.Rank), ("eps", Eps));
         return result;
     }
 }

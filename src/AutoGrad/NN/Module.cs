@@ -7,10 +7,13 @@ namespace AutoGrad.NN;
 /// running statistics) and child modules.
 /// </summary>
 /// <remarks>
-/// Parameters and buffers are listed explicitly with <see cref="RegisterParameter"/>, <see cref="RegisterBuffer"/> and
-/// <see cref="RegisterModule{T}"/>, in registration order; qualified names join the path with dots (<c>"0.weight"</c>).
-/// Layers read their parameters back through <see cref="Parameter"/>, so <see cref="To"/> and <see cref="Rebind"/> can swap
-/// them for other tensors.
+/// <para>Parameters and buffers are listed explicitly with <see cref="RegisterParameter"/>, <see cref="RegisterBuffer"/> and
+/// <see cref="RegisterModule{T}"/>, in registration order; qualified names join the path with dots (<c>"0.weight"</c>), as PyTorch's
+/// <c>named_parameters</c> and <c>state_dict</c> do. Layers read their parameters back through <see cref="Parameter"/>, so <see cref="To"/>
+/// and <see cref="Rebind"/> can swap them for other tensors.</para>
+/// <para>Inputs and outputs: <see cref="Forward(Tensor)"/> is the one-tensor call that <see cref="Sequential"/>, the trainer and inference
+/// use. A module with several inputs or outputs adds its own typed <c>Forward</c> overloads (e.g. <c>Forward(q, k, v, mask)</c> returning a
+/// tuple) and keeps <c>Forward(Tensor)</c> for its natural one-input use; one without such a use derives from <see cref="MultiInputModule"/>.</para>
 /// </remarks>
 public abstract class Module
 {
@@ -43,31 +46,81 @@ public abstract class Module
     /// <summary>Every learnable parameter θ of this module and its descendants, in registration order.</summary>
     public IReadOnlyList<Tensor> Parameters() => NamedParameters().Select(p => p.Value).ToList();
 
-    /// <summary>Every learnable parameter with its qualified name (<c>"0.weight"</c>), in registration order.</summary>
-    public IReadOnlyList<KeyValuePair<string, Tensor>> NamedParameters()
-    {
-        var list = new List<KeyValuePair<string, Tensor>>();
-        Collect("", list, buffers: false);
-        return list;
-    }
+    /// <summary>
+    /// Every learnable parameter with its qualified name (<c>"0.weight"</c>), in registration order; a tensor registered under two names
+    /// (tied weights) is listed once, under the first (as PyTorch's <c>named_parameters</c>), so an optimizer sees it once.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, Tensor>> NamedParameters() => Named(buffers: false, distinct: true);
 
-    /// <summary>Every buffer (non-learned state) with its qualified name.</summary>
-    public IReadOnlyList<KeyValuePair<string, Tensor>> NamedBuffers()
-    {
-        var list = new List<KeyValuePair<string, Tensor>>();
-        Collect("", list, buffers: true);
-        return list;
-    }
+    /// <summary>Every buffer (non-learned state) with its qualified name; a tensor registered under two names is listed once.</summary>
+    public IReadOnlyList<KeyValuePair<string, Tensor>> NamedBuffers() => Named(buffers: true, distinct: true);
+
+    /// <summary>Every buffer (non-learned state), in registration order.</summary>
+    public IReadOnlyList<Tensor> Buffers() => NamedBuffers().Select(p => p.Value).ToList();
 
     /// <summary>The direct children with their names.</summary>
     public IReadOnlyList<(string Name, Module Module)> Children() => _children;
+
+    /// <summary>
+    /// This module (named <c>""</c>) and every descendant with its qualified name (<c>"0"</c>, <c>"0.attn"</c>), parents before children;
+    /// a module reachable by two paths is listed once, under the first (as PyTorch's <c>named_modules</c>).
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, Module>> NamedModules()
+    {
+        var list = new List<KeyValuePair<string, Module>>();
+        var seen = new HashSet<Module>(ReferenceEqualityComparer.Instance);
+        void Walk(string name, Module m)
+        {
+            if (!seen.Add(m)) return;
+            list.Add(new(name, m));
+            foreach (var (n, c) in m._children) Walk(name.Length == 0 ? n : name + "." + n, c);
+        }
+        Walk("", this);
+        return list;
+    }
+
+    /// <summary>This module and every descendant, parents before children (see <see cref="NamedModules"/>).</summary>
+    public IReadOnlyList<Module> Modules() => NamedModules().Select(m => m.Value).ToList();
+
+    /// <summary>The descendant with qualified name <paramref name="name"/> (<c>"0.attn"</c>; <c>""</c> is this module).</summary>
+    /// <exception cref="ArgumentException">No such descendant; the message names the missing part.</exception>
+    public Module GetSubmodule(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var m = this;
+        if (name.Length == 0) return m;
+        foreach (var part in name.Split('.'))
+            m = m._children.FirstOrDefault(c => c.Name == part).Module
+                ?? throw new ArgumentException($"GetSubmodule ({GetType().Name}): '{name}' has no part '{part}' (children of {m.GetType().Name}: {string.Join(", ", m._children.Select(c => $"'{c.Name}'"))}).");
+        return m;
+    }
+
+    /// <summary>Calls <paramref name="fn"/> on every descendant, then on this module (children first, as PyTorch's <c>apply</c>); returns this module.</summary>
+    /// <remarks>Typical use: a custom initialisation, <c>model.Apply(m => { if (m is Linear l) … })</c>.</remarks>
+    public Module Apply(Action<Module> fn)
+    {
+        ArgumentNullException.ThrowIfNull(fn);
+        foreach (var (_, m) in _children) m.Apply(fn);
+        fn(this);
+        return this;
+    }
+
+    /// <summary>
+    /// Sets <see cref="Tensor.RequiresGrad"/> on every parameter of this module and its descendants; <c>RequiresGrad(false)</c> freezes them
+    /// (PyTorch's <c>requires_grad_</c>): backward gives them no gradient and optimizers skip them. Returns this module.
+    /// </summary>
+    public Module RequiresGrad(bool requiresGrad = true)
+    {
+        foreach (var p in Parameters()) p.RequiresGrad = requiresGrad;
+        return this;
+    }
 
     /// <summary>The state dictionary: qualified name → a copy of every parameter and buffer.</summary>
     public Dictionary<string, Tensor> StateDict()
     {
         var d = new Dictionary<string, Tensor>();
-        foreach (var (k, v) in NamedParameters()) d[k] = v.Detach().Clone();
-        foreach (var (k, v) in NamedBuffers()) d[k] = v.Detach().Clone();
+        foreach (var (k, v) in Named(buffers: false, distinct: false)) d[k] = v.Detach().Clone();
+        foreach (var (k, v) in Named(buffers: true, distinct: false)) d[k] = v.Detach().Clone();
         return d;
     }
 
@@ -82,7 +135,7 @@ public abstract class Module
     public void LoadStateDict(IReadOnlyDictionary<string, Tensor> state, bool strict = true)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var targets = NamedParameters().Concat(NamedBuffers()).ToList();
+        var targets = Named(buffers: false, distinct: false).Concat(Named(buffers: true, distinct: false)).ToList();
         var errors = new List<string>();
         foreach (var (k, v) in targets)
         {
@@ -116,7 +169,10 @@ public abstract class Module
         foreach (var n in _paramNames)
         {
             var p = _params[n];
-            if (p.DType != dtype) _params[n] = p.Detach().To(dtype).Clone().RequireGrad();
+            if (p.DType == dtype) continue;
+            var converted = p.Detach().To(dtype).Clone().Keep();
+            converted.RequiresGrad = p.RequiresGrad;   // a frozen parameter stays frozen
+            _params[n] = converted;
         }
         foreach (var n in _bufferNames)   // integer buffers (BatchNorm's num_batches_tracked) keep their type
             if (_buffers[n].DType != dtype && _buffers[n].DType.IsFloatingPoint()) _buffers[n] = _buffers[n].Detach().To(dtype).Clone();
@@ -194,6 +250,18 @@ public abstract class Module
             throw new ArgumentException($"{GetType().Name}: invalid name '{name}' (must be non-empty, without dots).");
         if (_params.ContainsKey(name) || _buffers.ContainsKey(name) || _children.Any(c => c.Name == name))
             throw new ArgumentException($"{GetType().Name}: the name '{name}' is already registered.");
+    }
+
+    // The one place qualified names are made (state dictionaries, named parameters and buffers, checkpoints): "{path}.{name}" with the
+    // children's registration names as the path, PyTorch's convention. The state dictionary lists every name (tied weights under each);
+    // NamedParameters/NamedBuffers list each tensor once.
+    private List<KeyValuePair<string, Tensor>> Named(bool buffers, bool distinct)
+    {
+        var list = new List<KeyValuePair<string, Tensor>>();
+        Collect("", list, buffers);
+        if (!distinct) return list;
+        var seen = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
+        return list.Where(kv => seen.Add(kv.Value)).ToList();
     }
 
     private void Collect(string prefix, List<KeyValuePair<string, Tensor>> list, bool buffers)

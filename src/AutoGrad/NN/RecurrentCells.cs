@@ -109,6 +109,13 @@ public sealed class LstmCell(int inputSize, int hiddenSize, Generator generator,
     /// <summary>Two states: h and c.</summary>
     public override int StateCount => 2;
 
+    /// <summary>One step from the state <c>(h, c)</c>, returning <c>(h', c')</c> (as PyTorch's <c>LSTMCell</c>); the same as <see cref="RecurrentCell.Step(Tensor, Tensor[])"/> with <c>[h, c]</c>.</summary>
+    public (Tensor H, Tensor C) Step(Tensor x, (Tensor H, Tensor C) state)
+    {
+        var next = Step(x, [state.H, state.C]);
+        return (next[0], next[1]);
+    }
+
     private protected override Tensor[] Step(Tensor x, Tensor[] state, RecurrentWeights w) => Compute(x, state, w, HiddenSize);
 
     internal static Tensor[] Compute(Tensor x, Tensor[] state, RecurrentWeights w, int hiddenSize)

@@ -19,8 +19,12 @@ public sealed class Sequential : Module
     public Module this[int index] => _layers[index];
 
     /// <summary>Appends a module to the end of the chain; returns this chain.</summary>
+    /// <exception cref="ArgumentException"><paramref name="layer"/> is a <see cref="MultiInputModule"/>, which has no one-tensor forward to chain.</exception>
     public Sequential Add(Module layer)
     {
+        ArgumentNullException.ThrowIfNull(layer);
+        if (layer is MultiInputModule)
+            throw new ArgumentException($"Sequential: layer {_layers.Count} is a {layer.GetType().Name}, which has no one-tensor Forward(x) to chain; call it from a module's own Forward.", nameof(layer));
         _layers.Add(RegisterModule(_layers.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), layer));
         return this;
     }

@@ -76,7 +76,11 @@ public static class ReductionOps
         return x.Sum(axes, keepDims) / n;
     }
 
-    /// <summary>Variance <c>Σ(x − x̄)²/(n − ddof)</c> along the axes (all if null); <paramref name="unbiased"/> uses n − 1.</summary>
+    /// <summary>
+    /// Variance along the axes (all if null): by default the <b>biased</b> <c>Σ(x − x̄)²/n</c> (NumPy's default, and what the notes' derivations and
+    /// BatchNorm/LayerNorm use); <paramref name="unbiased"/> true gives <c>Σ(x − x̄)²/(n − 1)</c>, PyTorch's default for <c>torch.var</c>
+    /// (so <c>x.var()</c> ports as <c>x.Var(unbiased: true)</c>; see docs/porting-from-pytorch.md).
+    /// </summary>
     public static Tensor Var(this Tensor x, int[]? axes = null, bool unbiased = false, bool keepDims = false, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
@@ -91,7 +95,7 @@ public static class ReductionOps
         return centered.Square().Sum(ax, keepDims) / denom;
     }
 
-    /// <summary>Standard deviation <c>√Var</c> along the axes (all if null).</summary>
+    /// <summary>Standard deviation <c>√Var</c> along the axes (all if null); biased (<c>/n</c>) by default, unlike PyTorch's <c>torch.std</c> (<c>/(n − 1)</c>): pass <paramref name="unbiased"/> true for PyTorch's value.</summary>
     public static Tensor Std(this Tensor x, int[]? axes = null, bool unbiased = false, bool keepDims = false, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);

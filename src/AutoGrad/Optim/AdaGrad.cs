@@ -6,17 +6,27 @@ public sealed class AdaGrad : Optimizer
 {
     /// <summary>AdaGrad with learning rate η, ε and coupled weight decay λ.</summary>
     public AdaGrad(IEnumerable<Tensor> parameters, double learningRate = 1.0, double epsilon = 1e-7, double weightDecay = 0)
-        : base(parameters, learningRate, weightDecay) => Epsilon = epsilon;
+        : base(parameters, learningRate, weightDecay) => Epsilon = Configure(epsilon);
 
-    /// <summary>The ε added to <c>√v</c>.</summary>
+    /// <summary>AdaGrad over parameter groups (which may set <see cref="ParameterGroup.Epsilon"/>); the other arguments are the groups' defaults.</summary>
+    public AdaGrad(IEnumerable<ParameterGroup> groups, double learningRate = 1.0, double epsilon = 1e-7, double weightDecay = 0)
+        : base(groups, learningRate, weightDecay, [nameof(ParameterGroup.Epsilon)]) => Epsilon = Configure(epsilon);
+
+    private double Configure(double epsilon)
+    {
+        ResolveGroups(g => g.With(epsilon: epsilon));
+        return epsilon;
+    }
+
+    /// <summary>The ε added to <c>√v</c> (the default of the groups).</summary>
     public double Epsilon { get; }
 
-    private protected override (string Name, bool NonNegative)[] StateLayout => [("sum", true)];
+    private protected override (string Name, bool NonNegative)[] StateLayout(ParameterGroup group) => [("sum", true)];
 
-    private protected override Tensor Update(int index, Tensor theta, Tensor g)
+    private protected override Tensor Update(int index, ParameterGroup group, Tensor theta, Tensor g)
     {
         var v = State(index, "sum", theta) + g.Square();
         SetState(index, "sum", v);
-        return theta - g * LearningRate / (v.Sqrt() + Epsilon);
+        return theta - g * group.LearningRate!.Value / (v.Sqrt() + group.Epsilon!.Value);
     }
 }

@@ -6,7 +6,7 @@ public abstract class LearningRateSchedule
     /// <summary>The learning rate <c>η(t)</c> at step (or epoch) <paramref name="t"/> ≥ 0.</summary>
     public abstract double At(int t);
 
-    /// <summary>Sets <paramref name="optimizer"/>'s learning rate to <c>η(t)</c>.</summary>
+    /// <summary>Sets <paramref name="optimizer"/>'s learning rate to <c>η(t)</c>; each parameter group gets <c>η(t)</c> scaled by its own initial rate's ratio to the optimizer's (Note [Parameter groups] in <c>Optim/Optimizer.Groups.cs</c>).</summary>
     public void Apply(Optimizer optimizer, int t)
     {
         ArgumentNullException.ThrowIfNull(optimizer);

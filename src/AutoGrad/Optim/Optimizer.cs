@@ -11,10 +11,16 @@ namespace AutoGrad.Optim;
 /// <remarks>
 /// <see cref="WeightDecay"/> λ is the coupled L2 form <c>g ← g + λθ</c> (<c>∂C/∂w = ∂E/∂w + λw</c> for <c>C = E + (λ/2)‖w‖²</c>). State can be saved
 /// with <see cref="StateDict"/> and restored with <see cref="LoadStateDict"/>; a restored optimizer continues bit-identically.
+/// Every optimizer also takes <see cref="ParameterGroup"/>s (PyTorch's <c>param_groups</c>): each group is updated with its own learning rate,
+/// weight decay and other hyper-parameters, the constructor's values being the defaults (Note [Parameter groups] in <c>Optim/Optimizer.Groups.cs</c>).
+/// A parameter whose <see cref="Tensor.RequiresGrad"/> is false (frozen, e.g. by <see cref="NN.Module.RequiresGrad"/>) is skipped.
 /// </remarks>
-public abstract class Optimizer
+public abstract partial class Optimizer
 {
     private readonly List<Tensor> _parameters;
+    private readonly ParameterGroup[] _groups;   // the resolved groups: every option this optimizer uses is filled in
+    private readonly int[] _groupOf;             // the group of each parameter, by index into _parameters
+    private readonly bool _plain;                // built from a plain parameter list (one group, messages as before groups existed)
     private readonly Dictionary<string, Tensor> _state = [];
 
     // A detached view of each parameter, made once: a new one per parameter and step was most of what a plain SGD step
@@ -23,21 +29,62 @@ public abstract class Optimizer
 
     /// <summary>An optimizer over <paramref name="parameters"/> with learning rate <paramref name="learningRate"/> and coupled weight decay.</summary>
     protected Optimizer(IEnumerable<Tensor> parameters, double learningRate, double weightDecay)
+        : this(PlainGroup(parameters), learningRate, weightDecay, [], plain: true)
     {
-        ArgumentNullException.ThrowIfNull(parameters);
-        _parameters = parameters.ToList();
-        if (_parameters.Count == 0) throw new ArgumentException($"{GetType().Name}: the parameter list is empty.");
-        if (_parameters.Distinct().Count() != _parameters.Count) throw new ArgumentException($"{GetType().Name}: a parameter appears twice.");
+    }
+
+    /// <summary>
+    /// An optimizer over parameter <paramref name="groups"/>; <paramref name="learningRate"/> and <paramref name="weightDecay"/> are the defaults of
+    /// groups that do not set their own, and <paramref name="options"/> names the other <see cref="ParameterGroup"/> options the optimizer has.
+    /// </summary>
+    private protected Optimizer(IEnumerable<ParameterGroup> groups, double learningRate, double weightDecay, string[] options, bool plain = false)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        _plain = plain;
+        var given = groups.ToList();
+        if (given.Any(g => g is null)) throw new ArgumentException($"{GetType().Name}: a parameter group is null.", nameof(groups));
+        if (given.Count == 0) throw new ArgumentException($"{GetType().Name}: no parameter groups were given.", nameof(groups));
         if (LearningRateProblem(learningRate) is { } bad) throw new ArgumentOutOfRangeException(nameof(learningRate), $"{GetType().Name}: {bad}.");
         if (!(weightDecay >= 0 && double.IsFinite(weightDecay))) throw new ArgumentOutOfRangeException(nameof(weightDecay), $"{GetType().Name}: weight decay must be finite and ≥ 0, got {weightDecay}.");
+        _parameters = [];
+        var groupOf = new List<int>();
+        var where = new Dictionary<Tensor, (int Group, int Position)>(ReferenceEqualityComparer.Instance);
+        for (int g = 0; g < given.Count; g++)
+        {
+            var group = given[g];
+            foreach (var o in group.SetOptions())
+                if (Array.IndexOf(options, o) < 0)
+                    throw new ArgumentException($"{GetType().Name}: parameter group {g}{group.Label} sets {o}, which {GetType().Name} does not have (its options: {string.Join(", ", ["LearningRate", "WeightDecay", .. options])}).", nameof(groups));
+            if (group.WeightDecay is double wd && !(wd >= 0 && double.IsFinite(wd)))
+                throw new ArgumentOutOfRangeException(nameof(groups), $"{GetType().Name}: weight decay must be finite and ≥ 0, got {wd} (parameter group {g}{group.Label}).");
+            for (int i = 0; i < group.Parameters.Count; i++)
+            {
+                var p = group.Parameters[i];
+                if (where.TryGetValue(p, out var first))
+                    throw new ArgumentException(plain ? $"{GetType().Name}: a parameter appears twice."
+                        : first.Group == g ? $"{GetType().Name}: a parameter appears twice in parameter group {g}{group.Label} (positions {first.Position} and {i})."
+                        : $"{GetType().Name}: a parameter is in two groups: position {i} of parameter group {g}{group.Label} is position {first.Position} of parameter group {first.Group}{given[first.Group].Label}; give each parameter one group.", nameof(groups));
+                where[p] = (g, i);
+                _parameters.Add(p);
+                groupOf.Add(g);
+            }
+        }
+        if (_parameters.Count == 0) throw new ArgumentException(plain ? $"{GetType().Name}: the parameter list is empty." : $"{GetType().Name}: every parameter group is empty.", nameof(groups));
+        _groups = given.Select(g => g.Resolve(learningRate, weightDecay)).ToArray();
+        _groupOf = groupOf.ToArray();
         _learningRate = learningRate;
+        InitialLearningRate = learningRate;
         WeightDecay = weightDecay;
         foreach (var p in _parameters) p.Keep();   // parameters outlive any StepScope (Note [Step scopes])
         _thetaViews = new Tensor?[_parameters.Count];
     }
 
-    /// <summary>The parameters θ being optimised, in order.</summary>
+    /// <summary>The parameters θ being optimised, in order (group by group).</summary>
     public IReadOnlyList<Tensor> Parameters => _parameters;
+
+    /// <summary>The parameter groups with every option this optimizer uses filled in (one group when built from a plain parameter list).</summary>
+    /// <remarks>A group's <see cref="ParameterGroup.LearningRate"/> may be set between steps; the other options are fixed.</remarks>
+    public IReadOnlyList<ParameterGroup> ParamGroups => _groups;
 
     /// <summary>The largest learning rate accepted: any larger η times an ordinary gradient leaves the float range within a few steps.</summary>
     public const double MaxLearningRate = 1e6;
@@ -47,26 +94,40 @@ public abstract class Optimizer
 
     private double _learningRate;
 
-    /// <summary>The learning rate η (a schedule may change it between steps); finite, in <c>[0, </c><see cref="MaxLearningRate"/><c>]</c>.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">The value is NaN, infinite, negative or above <see cref="MaxLearningRate"/>.</exception>
+    /// <summary>
+    /// The default learning rate η (a schedule may change it between steps); finite, in <c>[0, </c><see cref="MaxLearningRate"/><c>]</c>.
+    /// Setting it sets every group's rate to η times the ratio of that group's initial rate to the constructor's (Note [Parameter groups]),
+    /// so a single group's rate is exactly η.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value, or a group's scaled value, is NaN, infinite, negative or above <see cref="MaxLearningRate"/>; nothing was changed.</exception>
     public double LearningRate
     {
         get => _learningRate;
-        set => _learningRate = LearningRateProblem(value) is { } bad ? throw new ArgumentOutOfRangeException(nameof(value), $"{GetType().Name}: {bad}.") : value;
+        set
+        {
+            if (LearningRateProblem(value) is { } bad) throw new ArgumentOutOfRangeException(nameof(value), $"{GetType().Name}: {bad}.");
+            var rates = ScaledRates(value, out var problem);
+            if (problem is not null) throw new ArgumentOutOfRangeException(nameof(value), $"{GetType().Name}: {problem}.");
+            _learningRate = value;
+            for (int g = 0; g < _groups.Length; g++) _groups[g].LearningRate = rates[g];
+        }
     }
+
+    /// <summary>The learning rate given to the constructor (the base that <see cref="LearningRate"/> scales groups against).</summary>
+    public double InitialLearningRate { get; }
 
     // The one check of η, shared by the constructor, the setter (schedules) and restored states (LoadStateDict, checkpoints).
     internal static string? LearningRateProblem(double lr) =>
         double.IsFinite(lr) && lr >= 0 && lr <= MaxLearningRate ? null
             : string.Create(CultureInfo.InvariantCulture, $"learning rate must be finite and in [0, {MaxLearningRate:G}], got {lr:R}");
 
-    /// <summary>Coupled L2 weight decay λ: the gradient used is <c>g + λθ</c>.</summary>
+    /// <summary>The default weight decay λ (groups may set their own): coupled L2, the gradient used being <c>g + λθ</c>, except for <see cref="AdamW"/>, whose λ is decoupled.</summary>
     public double WeightDecay { get; }
 
     /// <summary>Number of steps taken so far (<c>t</c> before the next step).</summary>
     public int StepCount { get; private set; }
 
-    /// <summary>Applies one update to every parameter with a gradient.</summary>
+    /// <summary>Applies one update to every parameter with a gradient that is not frozen.</summary>
     /// <remarks>The caller's line is recorded as the parameters' last in-place writer, for Note [Saved values] errors.</remarks>
     public void Step([CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
@@ -82,12 +143,14 @@ public abstract class Optimizer
             for (int i = 0; i < _parameters.Count; i++)
             {
                 var p = _parameters[i];
-                if (p.Grad is null) continue;
+                if (p.Grad is null || !p.RequiresGrad) continue;   // no gradient, or frozen
+                var group = _groups[_groupOf[i]];
                 var theta = _thetaViews[i] ??= p.Detach();
                 // Update only reads g; a plain gradient (no graph, as without createGraph) needs no detached view.
                 var g = p.Grad is { GradFn: null, RequiresGrad: false } plain ? plain : p.Grad.Detach();
-                if (WeightDecay != 0) g = g + theta * WeightDecay;
-                p.CopyFrom(Update(i, theta, g));
+                double weightDecay = WeightDecayIsDecoupled ? 0 : group.WeightDecay!.Value;
+                if (weightDecay != 0) g = g + theta * weightDecay;
+                p.CopyFrom(Update(i, group, theta, g));
             }
         }
         StepCount++;
@@ -99,13 +162,22 @@ public abstract class Optimizer
         foreach (var p in _parameters) p.ZeroGrad(setToNone);
     }
 
-    /// <summary>A deep copy of the optimizer's state: per-parameter tensors plus <c>"step"</c>, <c>"lr"</c> and subclass scalars.</summary>
+    /// <summary>
+    /// A deep copy of the optimizer's state: per-parameter tensors plus <c>"step"</c>, <c>"lr"</c> and, when there are several groups or the
+    /// group's rate is not the default, <c>"group.{g}.lr"</c> and <c>"group.{g}.params"</c> (the group's parameter count).
+    /// </summary>
     public OptimizerState StateDict()
     {
         var s = new OptimizerState();
         foreach (var (k, v) in _state) s.Tensors[k] = v.Clone();
         s.Scalars["step"] = StepCount;
         s.Scalars["lr"] = LearningRate;
+        if (_groups.Length > 1 || _groups[0].LearningRate != LearningRate)
+            for (int g = 0; g < _groups.Length; g++)
+            {
+                s.Scalars[GroupKey(g, "lr")] = _groups[g].LearningRate!.Value;
+                s.Scalars[GroupKey(g, "params")] = _groups[g].Parameters.Count;
+            }
         return s;
     }
 
@@ -116,17 +188,20 @@ public abstract class Optimizer
         ArgumentNullException.ThrowIfNull(state);
         var problems = StateProblems(state);
         if (problems.Count > 0) throw new ArgumentException($"{GetType().Name}.LoadStateDict: {string.Join("; ", problems)}. Nothing was changed.", nameof(state));
+        var rates = RestoredRates(state, out _);
         _state.Clear();
         foreach (var (k, v) in state.Tensors) _state[k] = v.Clone().Keep();
         StepCount = (int)state.Scalars["step"];
         _learningRate = state.Scalars["lr"];
+        for (int g = 0; g < _groups.Length; g++) _groups[g].LearningRate = rates[g];
     }
 
     /// <summary>Every reason <paramref name="state"/> cannot be restored into this optimizer (empty when it can).</summary>
     /// <remarks>
     /// Checked, all at once: the scalars are exactly <c>step</c> (an integer in <c>[0, </c><see cref="MaxStepCount"/><c>]</c>) and <c>lr</c>
-    /// (the constructor's check); each tensor key is <c>"{index}.{name}"</c> for a parameter index and a state name of this optimizer as
-    /// configured (e.g. no <c>momentum</c> for SGD without momentum); a parameter has either none of its state tensors (it was never
+    /// (the constructor's check), plus for several groups <c>group.{g}.lr</c> and <c>group.{g}.params</c> for every group of this optimizer, with
+    /// the same parameter counts; each tensor key is <c>"{index}.{name}"</c> for a parameter index and a state name of this optimizer as
+    /// configured for that parameter's group (e.g. no <c>momentum</c> for SGD without momentum); a parameter has either none of its state tensors (it was never
     /// updated) or all of them, none before the first step, and after a step at least one parameter has them; shapes and dtypes match the parameter; values are finite, and second
     /// moments (sums and averages of <c>g²</c>) are ≥ 0.
     /// </remarks>
@@ -140,9 +215,9 @@ public abstract class Optimizer
             problems.Add($"the step count {F(step)} is not an integer in [0, {MaxStepCount}]");
         if (!state.Scalars.TryGetValue("lr", out var lr)) problems.Add("the scalar 'lr' is missing");
         else if (LearningRateProblem(lr) is { } bad) problems.Add(bad);
-        problems.AddRange(state.Scalars.Keys.Where(k => k is not ("step" or "lr")).Order(StringComparer.Ordinal).Select(k => $"unknown scalar '{k}'"));
+        problems.AddRange(state.Scalars.Keys.Where(k => k is not ("step" or "lr") && !IsGroupKey(k)).Order(StringComparer.Ordinal).Select(k => $"unknown scalar '{k}'"));
+        GroupProblems(state, problems);
 
-        var layout = StateLayout;
         var seen = new Dictionary<int, HashSet<string>>();
         foreach (var (k, v) in state.Tensors.OrderBy(t => t.Key, StringComparer.Ordinal))
         {
@@ -153,11 +228,13 @@ public abstract class Optimizer
                 continue;
             }
             var name = k[(dot + 1)..];
+            var group = _groups[_groupOf[i]];
+            var layout = StateLayout(group);
             int slot = Array.FindIndex(layout, s => s.Name == name);
             if (slot < 0)
             {
-                problems.Add(layout.Length == 0 ? $"state '{k}' is unexpected: {Describe()} keeps no state"
-                    : $"state '{k}' is unexpected: {Describe()} keeps {string.Join(", ", layout.Select(s => $"'{s.Name}'"))} per parameter");
+                problems.Add(layout.Length == 0 ? $"state '{k}' is unexpected: {Describe(group)} keeps no state"
+                    : $"state '{k}' is unexpected: {Describe(group)} keeps {string.Join(", ", layout.Select(s => $"'{s.Name}'"))} per parameter");
                 continue;
             }
             (seen.TryGetValue(i, out var names) ? names : seen[i] = []).Add(name);
@@ -173,26 +250,29 @@ public abstract class Optimizer
         }
         foreach (var (i, names) in seen.OrderBy(s => s.Key))
         {
-            var missing = layout.Where(s => !names.Contains(s.Name)).Select(s => $"'{i}.{s.Name}'").ToList();
+            var missing = StateLayout(_groups[_groupOf[i]]).Where(s => !names.Contains(s.Name)).Select(s => $"'{i}.{s.Name}'").ToList();
             if (missing.Count > 0) problems.Add($"parameter {i} has {string.Join(", ", names.Order(StringComparer.Ordinal).Select(n => $"'{i}.{n}'"))} but lacks {string.Join(", ", missing)}");
         }
         if (state.Scalars.TryGetValue("step", out var st) && seen.Count > 0 && st == 0)
             problems.Add("the step count is 0 but the state holds per-parameter tensors (made only by a step)");
         // Steps taken but no parameter has state: saved by an optimizer configured without it (SGD without momentum, restored into
         // SGD with momentum), which would silently restart every buffer at zero.
-        if (st > 0 && st <= MaxStepCount && seen.Count == 0 && layout.Length > 0)
-            problems.Add($"the state holds no per-parameter tensors after {F(st)} steps, but {Describe()} keeps {string.Join(", ", layout.Select(s => $"'{s.Name}'"))} per parameter");
+        if (st > 0 && st <= MaxStepCount && seen.Count == 0 && _groups.FirstOrDefault(g => StateLayout(g).Length > 0) is { } keeper)
+            problems.Add($"the state holds no per-parameter tensors after {F(st)} steps, but {Describe(keeper)} keeps {string.Join(", ", StateLayout(keeper).Select(s => $"'{s.Name}'"))} per parameter");
         return problems;
     }
 
     // "Sgd (momentum 0.9)" rather than "Sgd", so a layout mismatch says which setting decides it.
-    private protected virtual string Describe() => GetType().Name;
+    private protected virtual string Describe(ParameterGroup group) => GetType().Name;
 
-    /// <summary>The state tensors each parameter gets at its first update, and which of them are second moments (≥ 0).</summary>
-    private protected abstract (string Name, bool NonNegative)[] StateLayout { get; }
+    /// <summary>The state tensors each parameter of <paramref name="group"/> gets at its first update, and which of them are second moments (≥ 0).</summary>
+    private protected abstract (string Name, bool NonNegative)[] StateLayout(ParameterGroup group);
 
-    /// <summary>The new value of parameter <paramref name="index"/> from its value θ and gradient g (weight decay already added).</summary>
-    private protected abstract Tensor Update(int index, Tensor theta, Tensor g);
+    /// <summary>The new value of parameter <paramref name="index"/> of <paramref name="group"/> from its value θ and gradient g (weight decay already added).</summary>
+    private protected abstract Tensor Update(int index, ParameterGroup group, Tensor theta, Tensor g);
+
+    /// <summary>True when a group's <see cref="ParameterGroup.WeightDecay"/> is applied by <see cref="Update"/> (AdamW), not added to the gradient.</summary>
+    private protected virtual bool WeightDecayIsDecoupled => false;
 
     /// <summary>The state tensor <paramref name="name"/> of parameter <paramref name="index"/>, zeros like θ when first asked.</summary>
     private protected Tensor State(int index, string name, Tensor like)

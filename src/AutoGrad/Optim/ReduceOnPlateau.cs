@@ -4,6 +4,7 @@ namespace AutoGrad.Optim;
 /// Multiplies the optimizer's learning rate by <c>factor</c> when a monitored loss has not improved (by a relative
 /// <c>threshold</c>) for more than <c>patience</c> epochs, i.e. the rate is lowered as the loss begins to level out.
 /// </summary>
+/// <remarks>Each parameter group's rate is reduced the same way, <c>η_g ← max(η_g·factor, min)</c>, as is the optimizer's default rate.</remarks>
 public sealed class ReduceOnPlateau
 {
     private readonly Optimizer _optimizer;
@@ -43,7 +44,10 @@ public sealed class ReduceOnPlateau
         if (loss < Best * (1 - Threshold) || double.IsPositiveInfinity(Best)) { Best = loss; _bad = 0; return false; }
         if (++_bad <= Patience) return false;
         _bad = 0;
+        var groups = _optimizer.ParamGroups;
+        var rates = groups.Select(g => Math.Max(g.LearningRate!.Value * Factor, Minimum)).ToArray();
         _optimizer.LearningRate = Math.Max(_optimizer.LearningRate * Factor, Minimum);
+        for (int g = 0; g < rates.Length; g++) groups[g].LearningRate = rates[g];
         return true;
     }
 }

@@ -51,7 +51,7 @@ public static class Inference
 
     /// <summary>Sample-weighted loss, argmax accuracy and confusion matrix of <paramref name="model"/> on <paramref name="data"/>.</summary>
     public static EvaluationResult Evaluate(Module model, Dataset data, LossFunction loss, int batchSize = 256) =>
-        Evaluate(model, data, loss, batchSize, (y, b) => Objectives.CorrectCount(y, b.Labels), confusion: true);
+        Evaluate(model, data, loss, batchSize, Objectives.ArgMaxCorrect, confusion: true);
 
     internal static EvaluationResult Evaluate(Module model, Dataset data, LossFunction loss, int batchSize, Func<Tensor, Batch, int>? correctCount, bool confusion)
     {
@@ -59,6 +59,9 @@ public static class Inference
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(loss);
         if (data.Count == 0) throw new ArgumentException($"Inference.Evaluate: data set '{data.Name}' is empty.");
+        // Accuracy and the confusion matrix are for class labels; with targets only a counter of the caller's own applies.
+        if (!data.HasClassLabels && ReferenceEquals(correctCount, Objectives.ArgMaxCorrect)) correctCount = null;
+        confusion &= data.HasClassLabels;
         double lossSum = 0;
         long correct = 0;
         var predicted = confusion ? new List<int>(data.Count) : null;
@@ -66,8 +69,9 @@ public static class Inference
         {
             foreach (var rows in Batches(data.Count, batchSize))
             {
-                var labels = rows.Select(i => data.LabelArray[i]).ToArray();
-                var batch = new Batch(Dataset.TakeRows(data.Features, rows), labels, rows, data.ClassCount);
+                var batch = data.Targets is { } targets
+                    ? new Batch(Dataset.TakeRows(data.Features, rows), [], rows, 0, Dataset.TakeRows(targets, rows))
+                    : new Batch(Dataset.TakeRows(data.Features, rows), rows.Select(i => data.LabelArray[i]).ToArray(), rows, data.ClassCount);
                 var y = model.Forward(batch.Features);
                 var l = loss(y, batch);
                 if (l.Size != 1) throw new InvalidOperationException($"Inference.Evaluate: the loss must be a scalar, got shape {l.Shape}.");

@@ -8,9 +8,35 @@ namespace AutoGrad.Training;
 /// <param name="batch">The batch (its labels are the targets).</param>
 public delegate Tensor LossFunction(Tensor output, Batch batch);
 
-/// <summary>Ready-made <see cref="LossFunction"/>s for classification with class-index labels.</summary>
+/// <summary>Ready-made <see cref="LossFunction"/>s: classification with class-index labels, and data sets with target tensors.</summary>
 public static class Objectives
 {
+    // The trainer's and Evaluate's default accuracy counter; recognised by reference so batches of targets skip it.
+    internal static readonly Func<Tensor, Batch, int> ArgMaxCorrect = (y, b) => CorrectCount(y, b.Labels);
+
+    /// <summary>Mean squared error against the batch's target tensors, <c>L = mean((ŷ − y)²)</c> (regression, several outputs).</summary>
+    public static LossFunction Mse { get; } = (p, b) => p.MseLoss(Targets(b, "Mse", p.DType));
+
+    /// <summary>Mean absolute error against the batch's target tensors, <c>L = mean(|ŷ − y|)</c>.</summary>
+    public static LossFunction Mae { get; } = (p, b) => p.MaeLoss(Targets(b, "Mae", p.DType));
+
+    /// <summary>
+    /// Softmax cross-entropy of a sequence model: logits <c>(B, T, V)</c> against the batch's targets <c>(B, T)</c> of token ids, averaged over
+    /// every position, <c>L = (1/BT) Σ −log softmax(z_{b,t})_{y_{b,t}}</c> (in nats per token).
+    /// </summary>
+    /// <exception cref="ArgumentException">The logits are not the targets' shape plus a vocabulary axis.</exception>
+    public static LossFunction TokenCrossEntropy { get; } = (z, b) =>
+    {
+        var y = Targets(b, "TokenCrossEntropy", z.DType);
+        if (z.Rank != y.Rank + 1 || !z.Shape.ToArray()[..^1].SequenceEqual(y.Shape.ToArray()))
+            throw new ArgumentException($"Objectives.TokenCrossEntropy: logits {z.Shape} must be the targets' shape {y.Shape} plus a vocabulary axis.");
+        return z.Reshape(y.Size, z.Shape[-1]).SoftmaxCrossEntropy(y.Reshape(y.Size));
+    };
+
+    private static Tensor Targets(Batch b, string loss, DType dtype) =>
+        b.Targets is { } t ? (t.DType == dtype ? t : t.To(dtype))
+            : throw new InvalidOperationException($"Objectives.{loss}: the batch has class labels, not target tensors; build the data set as new Dataset(features, targets).");
+
     /// <summary>Softmax cross-entropy from logits, <c>L = (1/m) Σᵢ −log softmax(zᵢ)_{yᵢ}</c>.</summary>
     public static LossFunction SoftmaxCrossEntropy { get; } = (z, b) => z.SoftmaxCrossEntropy(b.LabelTensor(z.DType));
 

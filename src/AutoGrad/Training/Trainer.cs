@@ -65,8 +65,11 @@ public sealed class Trainer
     /// <summary>Clip the global gradient norm to this value before each step (<c>g ← g·min(1, c/‖g‖)</c>); null for no clipping.</summary>
     public double? ClipNorm { get; set; }
 
-    /// <summary>Counts correct predictions in a batch for the accuracy statistics; default argmax; null to track no accuracy (NaN).</summary>
-    public Func<Tensor, Batch, int>? CorrectCount { get; set; } = (y, b) => Objectives.CorrectCount(y, b.Labels);
+    /// <summary>
+    /// Counts correct predictions in a batch for the accuracy statistics; default argmax against the class labels (batches with
+    /// <see cref="Batch.Targets"/> then get no accuracy: NaN); null to track no accuracy (NaN).
+    /// </summary>
+    public Func<Tensor, Batch, int>? CorrectCount { get; set; } = Objectives.ArgMaxCorrect;
 
     /// <summary>The user's callbacks, called in order after <see cref="Progress"/>.</summary>
     public List<ITrainingCallback> Callbacks { get; } = [];
@@ -160,7 +163,7 @@ public sealed class Trainer
         long start = Clock.GetTimestamp();
         Model.Train();
         double lossSum = 0;
-        long correctSum = 0, samples = 0;
+        long correctSum = 0, samples = 0, counted = 0;
         int b = 0, batchCount = train.BatchCount;
         foreach (var batch in train)
         {
@@ -171,6 +174,8 @@ public sealed class Trainer
             double lr = Optimizer.LearningRate;
             double l;
             int correct;
+            // The default counter is argmax against class labels: a batch of targets (regression, sequences) has no accuracy.
+            var counter = batch.Targets is not null && ReferenceEquals(CorrectCount, Objectives.ArgMaxCorrect) ? null : CorrectCount;
             // The step's activations go back to the pool at its end (Note [Step scopes]); callbacks see only numbers.
             using (UseStepScope ? Tensor.StepScope() : default)
             {
@@ -182,12 +187,13 @@ public sealed class Trainer
                 if (ClipNorm is double c) GradientClipping.ClipByGlobalNorm(Model.Parameters(), c);
                 Optimizer.Step();
                 l = loss.Item();
-                correct = CorrectCount?.Invoke(output.Detach(), batch) ?? 0;
+                correct = counter?.Invoke(output.Detach(), batch) ?? 0;
             }
             lossSum += l * batch.Count;
             correctSum += correct;
             samples += batch.Count;
-            var record = new BatchRecord(epoch, FinalEpoch, b, batchCount, batch.Count, l, Acc(correct, batch.Count), lossSum / samples, Acc(correctSum, samples),
+            if (counter is not null) counted += batch.Count;
+            var record = new BatchRecord(epoch, FinalEpoch, b, batchCount, batch.Count, l, counter is null ? double.NaN : Acc(correct, batch.Count), lossSum / samples, Acc(correctSum, counted),
                 samples, Clock.GetElapsedTime(start).TotalSeconds, lr);
             Each(cb => cb.OnBatchEnd(this, record));
         }
@@ -200,13 +206,13 @@ public sealed class Trainer
             Model.Train();
         }
         CompletedEpochs = epoch;
-        var epochRecord = new EpochRecord(epoch, lossSum / samples, Acc(correctSum, samples), valLoss, valAccuracy, Optimizer.LearningRate,
+        var epochRecord = new EpochRecord(epoch, lossSum / samples, Acc(correctSum, counted), valLoss, valAccuracy, Optimizer.LearningRate,
             Clock.GetElapsedTime(start).TotalSeconds);
         History.Add(epochRecord);
         Each(c => c.OnEpochEnd(this, epochRecord));
     }
 
-    private double Acc(long correct, long count) => CorrectCount is null ? double.NaN : (double)correct / count;
+    private double Acc(long correct, long count) => CorrectCount is null || count == 0 ? double.NaN : (double)correct / count;
 
     private void Each(Action<ITrainingCallback> call)
     {

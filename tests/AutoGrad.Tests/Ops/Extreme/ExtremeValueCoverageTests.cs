@@ -23,6 +23,8 @@ public class ExtremeValueCoverageTests
         ["FunctionalCall"] = "runs a module's forward with the given parameters; modules are exempt as a kind, their ops have rows",
         ["ScaledDotProductAttention"] = "a softmax-weighted average by a blocked kernel; held to the composed Softmax and MatMul (which have rows) with −∞ masks and fully masked rows in ScaledDotProductAttentionTests",
         ["Einsum"] = "lowered to strided diagonals, Sum, Permute, Reshape and MatMul, which have rows; EinsumTests checks it against them",
+        ["RnnCell"] = "F.RnnCell is Linear (MatMul and Add, which have rows) and Tanh; its module RNNCell is composed the same way",
+        ["GruCell"] = "F.GruCell is Linear (MatMul and Add, which have rows), Split, Sigmoid, Tanh and Multiply, which have rows",
     };
 
     /// <summary>Ops that only move, copy or select values; each is run on a tensor of positions and on extreme values.</summary>
