@@ -165,8 +165,9 @@ internal static partial class Batching
             return Wrap(y.Reshape([.. ra.Shape.Dims[..^1], y.Shape[-1]]), u);
         }
         int r = Math.Max(a.Rank, b.Rank);
-        var biasReal = bias is null ? null : IsOn(bias) ? Align(bias, u, r) : bias;
-        return Wrap(LinearAlgebraOps.MatMul(Align(a, u, r), Align(b, u, r), transA, transB, biasReal), u);
+        if (bias is not null && IsOn(bias))   // a batched bias need not broadcast to the product's batch axes (they may be 1): add it after
+            return Wrap(LinearAlgebraOps.MatMul(Align(a, u, r), Align(b, u, r), transA, transB, null) + Align(bias, u, r), u);
+        return Wrap(LinearAlgebraOps.MatMul(Align(a, u, r), Align(b, u, r), transA, transB, bias), u);
     }
 
     /// <summary>Max pooling with the batch axes folded into N.</summary>

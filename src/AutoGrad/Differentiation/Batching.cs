@@ -17,7 +17,11 @@ namespace AutoGrad.Differentiation;
 internal sealed class BatchedStorage : Storage
 {
     public BatchedStorage(Tensor real, int[] levels)
-        : base(real.DType == DType.Float32 ? Array.Empty<float>() : Array.Empty<double>())
+        : base(real.DType switch
+        {
+            DType.Float32 => Array.Empty<float>(), DType.Float64 => Array.Empty<double>(), DType.Int32 => Array.Empty<int>(),
+            DType.Int64 => Array.Empty<long>(), _ => Array.Empty<bool>(),
+        })
     {
         Real = real;
         Levels = levels;

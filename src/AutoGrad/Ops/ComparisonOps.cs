@@ -74,6 +74,7 @@ public static class ComparisonOps
         using var site = CallSite.Enter(callerFile, callerLine);
         if (Batching.IsOn(x)) return Batching.Unary(x, c, static (t, s) => t.Greater(s));
         if (Batching.IsOn(x)) return Batching.Unary(x, c, static (t, s) => t.Less(s));
+        if (Batching.IsOn(x)) return Batching.Unary(x, c, static (t, s) => t.Greater(s));
         return Recorder.Finish("Greater", CompareConstant(x, c, Comparison.Greater), x);
     }
 
@@ -83,6 +84,7 @@ public static class ComparisonOps
     {
         using var site = CallSite.Enter(callerFile, callerLine);
         if (Batching.IsOn(x)) return Batching.Unary(x, c, static (t, s) => t.GreaterEqual(s));
+        if (Batching.IsOn(x)) return Batching.Unary(x, c, static (t, s) => t.GreaterEqual(s));
         return Recorder.Finish("GreaterEqual", CompareConstant(x, c, Comparison.GreaterEqual), x);
     }
 
@@ -91,6 +93,7 @@ public static class ComparisonOps
     public static Tensor Less(this Tensor x, double c, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.IsOn(x)) return Batching.Unary(x, c, static (t, s) => t.Less(s));
         return Recorder.Finish("Less", CompareConstant(x, c, Comparison.Less), x);
     }
 
@@ -99,6 +102,7 @@ public static class ComparisonOps
     public static Tensor LessEqual(this Tensor x, double c, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.IsOn(x)) return Batching.Unary(x, c, static (t, s) => t.LessEqual(s));
         if (Batching.IsOn(x)) return Batching.Unary(x, c, static (t, s) => t.LessEqual(s));
         return Recorder.Finish("LessEqual", CompareConstant(x, c, Comparison.LessEqual), x);
     }
@@ -109,6 +113,7 @@ public static class ComparisonOps
     {
         using var site = CallSite.Enter(callerFile, callerLine);
         if (Batching.IsOn(x)) return Batching.Unary(x, c, static (t, s) => t.Equal(s));
+        if (Batching.IsOn(x)) return Batching.Unary(x, c, static (t, s) => t.Equal(s));
         return Recorder.Finish("Equal", CompareConstant(x, c, Comparison.Equal), x);
     }
 
@@ -117,6 +122,7 @@ public static class ComparisonOps
     public static Tensor NotEqual(this Tensor x, double c, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.IsOn(x)) return Batching.Unary(x, c, static (t, s) => t.NotEqual(s));
         return Recorder.Finish("NotEqual", CompareConstant(x, c, Comparison.NotEqual), x);
     }
 

@@ -14,6 +14,7 @@ public static class LogExpOps
     public static Tensor Log1p(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.IsOn(x)) return Batching.Unary(x, static t => t.Log1p());
         return Recorder.Finish("Log1p", Dispatch.Map<Log1pKernel>(x), [x], g => [g / (x + 1.0)]);
     }
 
@@ -23,6 +24,7 @@ public static class LogExpOps
     public static Tensor Expm1(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.IsOn(x)) return Batching.Unary(x, static t => t.Expm1());
         return Recorder.Finish("Expm1", Dispatch.Map<Expm1Kernel>(x), [x], g => [g * x.Exp()]);
     }
 }

@@ -14,6 +14,7 @@ public static class LogicalOps
     public static Tensor And(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.Any(a, b)) return Batching.Binary(a, b, static (p, q) => p.And(q));
         return Recorder.Finish("And", Combine("And", a, b, static (p, q) => p & q), a, b);
     }
 
@@ -22,6 +23,7 @@ public static class LogicalOps
     public static Tensor Or(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.Any(a, b)) return Batching.Binary(a, b, static (p, q) => p.Or(q));
         return Recorder.Finish("Or", Combine("Or", a, b, static (p, q) => p | q), a, b);
     }
 
@@ -30,6 +32,7 @@ public static class LogicalOps
     public static Tensor Xor(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.Any(a, b)) return Batching.Binary(a, b, static (p, q) => p.Xor(q));
         return Recorder.Finish("Xor", Combine("Xor", a, b, static (p, q) => p ^ q), a, b);
     }
 
@@ -38,6 +41,7 @@ public static class LogicalOps
     public static Tensor Not(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
+        if (Batching.IsOn(x)) return Batching.Unary(x, static t => t.Not());
         var y = AsBool(x, x.Shape).Clone();
         var m = y.B8;
         for (int i = 0; i < m.Length; i++) m[i] = !m[i];

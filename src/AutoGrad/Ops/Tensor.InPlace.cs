@@ -17,6 +17,8 @@ public sealed partial class Tensor
         using var site = CallSite.Enter(callerFile, callerLine);
         ArgumentNullException.ThrowIfNull(source);
         CheckWritable("CopyFrom");
+        // An in-place write of a per-example value into one tensor has no batched meaning: Vmap runs such a function as a loop.
+        if (Batching.Any(this, source)) throw new BatchingUnsupportedException("CopyFrom", "an in-place write");
         if (source.Shape != Shape)
             throw new ArgumentException($"CopyFrom: source shape {source.Shape} differs from target shape {Shape}.");
         if (ReferenceEquals(source.Storage, Storage)) return;

@@ -22,7 +22,7 @@ public class TorchFixtureTests
         var io = TorchFixtures.Load($"{name}_{InteropModels.Suffix(dtype)}.io.safetensors");
         Assert.Equal(model, io.Metadata["model"]);
         var state = TorchFixtures.Load(io.Metadata["state"]).Tensors;
-        Assert.All(state.Values, t => Assert.Equal(dtype, t.DType));
+        Assert.All(state.Values.Where(t => t.DType.IsFloatingPoint()), t => Assert.Equal(dtype, t.DType));   // num_batches_tracked is PyTorch's int64
 
         var m = InteropModels.Build(model, dtype, seed: 99);
         m.LoadStateDict(state);   // strict: every name of PyTorch's state dict is one of AutoGrad's and the other way round

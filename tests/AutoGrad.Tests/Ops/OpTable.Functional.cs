@@ -5,7 +5,7 @@ using FsCheck.Fluent;
 namespace AutoGrad.Tests.Ops;
 
 // The layers as functions (src/AutoGrad/NN/Functional.cs), in PyTorch's layouts; each is composed of ops with rows of their own.
-// F.LstmCell returns a tuple, which the table's generic properties do not take; FunctionalTests gradient-checks it in float64.
+// F.LstmCell returns a tuple (h, c); its row concatenates the two so the generic properties check both (FunctionalTests too).
 public static partial class OpTable
 {
     private static readonly OpCase[] FunctionalRows =
@@ -64,5 +64,18 @@ public static partial class OpTable
             from bi in Generators.Tensor([6], Wide)
             from bh in Generators.Tensor([6], Wide)
             select new OpSample([x, h, wi, wh, bi, bh], xs => F.GruCell(xs[0], xs[1], xs[2], xs[3], xs[4], xs[5]), "F.GruCell")) { MaxTest = 6 },
+        new("LstmCell", "[h', c'] of F.LstmCell(x, (h, c), W_ih, W_hh, b_ih, b_hh)",
+            from x in Generators.Tensor([2, 3], Wide)
+            from h in Generators.Tensor([2, 2], Wide)
+            from c in Generators.Tensor([2, 2], Wide)
+            from wi in Generators.Tensor([8, 3], Wide)
+            from wh in Generators.Tensor([8, 2], Wide)
+            from bi in Generators.Tensor([8], Wide)
+            from bh in Generators.Tensor([8], Wide)
+            select new OpSample([x, h, c, wi, wh, bi, bh], xs =>
+            {
+                var (hNext, cNext) = F.LstmCell(xs[0], (xs[1], xs[2]), xs[3], xs[4], xs[5], xs[6]);
+                return hNext.Concat(cNext, axis: 1);
+            }, "F.LstmCell")) { MaxTest = 6 },
     ];
 }

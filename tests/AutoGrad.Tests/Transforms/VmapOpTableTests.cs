@@ -14,8 +14,9 @@ public class VmapOpTableTests
 
     // The ops that still fall back to a loop when some row runs under Vmap (exact: a new rule or a new row changes it).
     // CopyFrom: BatchNorm in training mode writes its running statistics in place; Embedding.Forward reads its index values
-    // itself. Both run correctly through the loop.
-    private static readonly string[] ExpectedFallbacks = ["CopyFrom", "Embedding.Forward"];
+    // itself; Cumsum, ScaledDotProductAttention, Sort and TopK (axis ops added with attention and integer dtypes) have no rule
+    // yet. All run correctly through the loop.
+    private static readonly string[] ExpectedFallbacks = ["CopyFrom", "Cumsum", "Embedding.Forward", "ScaledDotProductAttention", "Sort", "TopK"];
 
     [Theory, MemberData(nameof(OpTable.Labels), MemberType = typeof(OpTable))]
     public void Vmap_equals_the_loop_over_the_batch_in_value_and_gradient(string label)
@@ -36,7 +37,8 @@ public class VmapOpTableTests
             foreach (var row in OpTable.NoGradient) CheckNoGradient(row);
         }
         finally { Functional.t_fallbackLog = null; }
-        Assert.Equal(ExpectedFallbacks, log.Distinct().Order(StringComparer.Ordinal).ToArray());
+        var actual = log.Distinct().Order(StringComparer.Ordinal).ToArray();
+        Assert.True(ExpectedFallbacks.SequenceEqual(actual), "ops that fall back: " + string.Join(", ", actual));
     }
 
     [Fact]
