@@ -164,6 +164,9 @@ internal sealed partial class GraphBuilder
     {
         DType.Float32 => OnnxType.Float,
         DType.Float64 => OnnxType.Double,
+        DType.Bool => OnnxType.Bool,
+        DType.Int64 => OnnxType.Int64,
+        DType.Int32 => OnnxType.Int32,
         _ => throw new NotSupportedException($"Onnx.Export: dtype {t.DType} is not written yet."),
     };
 

@@ -6,6 +6,7 @@ namespace AutoGrad.Onnx;
 internal enum OnnxType
 {
     Float = 1,    // TensorProto.DataType FLOAT
+    Int32 = 6,    // INT32
     Int64 = 7,    // INT64
     Bool = 9,     // BOOL
     Double = 11,  // DOUBLE

@@ -6,8 +6,8 @@ namespace AutoGrad.NN;
 /// </summary>
 /// <remarks>
 /// Masks follow <c>torch.nn.MultiheadAttention</c>: a float mask is added to the scores; a boolean mask hides where it is
-/// True (the opposite of <see cref="AttentionOps.ScaledDotProductAttention"/>'s boolean masks, as in PyTorch). Until a
-/// boolean dtype exists every mask is a float mask; <see cref="ToAdditive"/> is the one place a boolean one will be read.
+/// True (the opposite of <see cref="AttentionOps.ScaledDotProductAttention"/>'s boolean masks, as in PyTorch). A mask is
+/// boolean when its dtype is <see cref="DType.Bool"/>; <see cref="ToAdditive"/> is the one place it is read.
 /// Without <c>needWeights</c> the heads run through the fused <see cref="AttentionOps.ScaledDotProductAttention"/>; with it,
 /// through the composed softmax so the weights exist. Dropout of the attention weights applies in training only.
 /// </remarks>
@@ -164,11 +164,10 @@ public sealed class MultiheadAttention : Module
     }
 
     /// <summary>
-    /// A mask as the additive one it means: a float mask as it is (in the scores' dtype); a boolean mask, once that dtype exists,
-    /// as −∞ where True (PyTorch's MultiheadAttention convention) through <see cref="MaskOps.MaskedFill"/>.
+    /// A mask as the additive one it means: a float mask as it is (in the scores' dtype); a Bool mask as −∞ where True
+    /// (PyTorch's MultiheadAttention convention) through <see cref="MaskOps.MaskedFill"/>.
     /// </summary>
-    // A Bool dtype slots in here (mask.DType == DType.Bool); no boolean tensors exist yet.
-    private static bool IsBoolean(Tensor mask) => false;
+    private static bool IsBoolean(Tensor mask) => mask.DType == DType.Bool;
 
     private static Tensor ToAdditive(Tensor mask, DType dtype)
     {

@@ -15,6 +15,7 @@ internal static class AttentionComposed
     public static (Tensor Bias, Tensor Rows) Bias(Tensor? mask, Shape batch, int L, int S, bool causal, DType dtype)
     {
         var full = new Shape([.. batch.Dims, L, S]);
+        if (mask is not null && MaskValues.IsBoolean(mask)) mask = MaskValues.ToAdditive(mask, dtype);   // True takes part
         var bias = mask is null ? Tensor.Zeros(full, dtype) : Dispatch.Expand(mask.Detach(), full).Clone();
         if (causal)
             for (int f = 0; f < bias.Size; f++)

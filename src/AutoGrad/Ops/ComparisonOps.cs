@@ -75,7 +75,7 @@ public static class ComparisonOps
         if (Batching.IsOn(x)) return Batching.Unary(x, c, static (t, s) => t.Greater(s));
         if (Batching.IsOn(x)) return Batching.Unary(x, c, static (t, s) => t.Less(s));
         if (Batching.IsOn(x)) return Batching.Unary(x, c, static (t, s) => t.Greater(s));
-        return Recorder.Finish("Greater", CompareConstant(x, c, Comparison.Greater), x);
+        return Recorder.Finish("Greater", CompareConstant(x, c, Comparison.Greater), x, TraceConstant(x, c));
     }
 
     /// <summary><c>x ≥ c</c> against a constant, as bool.</summary>
@@ -85,7 +85,7 @@ public static class ComparisonOps
         using var site = CallSite.Enter(callerFile, callerLine);
         if (Batching.IsOn(x)) return Batching.Unary(x, c, static (t, s) => t.GreaterEqual(s));
         if (Batching.IsOn(x)) return Batching.Unary(x, c, static (t, s) => t.GreaterEqual(s));
-        return Recorder.Finish("GreaterEqual", CompareConstant(x, c, Comparison.GreaterEqual), x);
+        return Recorder.Finish("GreaterEqual", CompareConstant(x, c, Comparison.GreaterEqual), x, TraceConstant(x, c));
     }
 
     /// <summary><c>x &lt; c</c> against a constant, as bool.</summary>
@@ -94,7 +94,7 @@ public static class ComparisonOps
     {
         using var site = CallSite.Enter(callerFile, callerLine);
         if (Batching.IsOn(x)) return Batching.Unary(x, c, static (t, s) => t.Less(s));
-        return Recorder.Finish("Less", CompareConstant(x, c, Comparison.Less), x);
+        return Recorder.Finish("Less", CompareConstant(x, c, Comparison.Less), x, TraceConstant(x, c));
     }
 
     /// <summary><c>x ≤ c</c> against a constant, as bool.</summary>
@@ -104,7 +104,7 @@ public static class ComparisonOps
         using var site = CallSite.Enter(callerFile, callerLine);
         if (Batching.IsOn(x)) return Batching.Unary(x, c, static (t, s) => t.LessEqual(s));
         if (Batching.IsOn(x)) return Batching.Unary(x, c, static (t, s) => t.LessEqual(s));
-        return Recorder.Finish("LessEqual", CompareConstant(x, c, Comparison.LessEqual), x);
+        return Recorder.Finish("LessEqual", CompareConstant(x, c, Comparison.LessEqual), x, TraceConstant(x, c));
     }
 
     /// <summary><c>x = c</c> against a constant, as bool.</summary>
@@ -114,7 +114,7 @@ public static class ComparisonOps
         using var site = CallSite.Enter(callerFile, callerLine);
         if (Batching.IsOn(x)) return Batching.Unary(x, c, static (t, s) => t.Equal(s));
         if (Batching.IsOn(x)) return Batching.Unary(x, c, static (t, s) => t.Equal(s));
-        return Recorder.Finish("Equal", CompareConstant(x, c, Comparison.Equal), x);
+        return Recorder.Finish("Equal", CompareConstant(x, c, Comparison.Equal), x, TraceConstant(x, c));
     }
 
     /// <summary><c>x ≠ c</c> against a constant, as bool.</summary>
@@ -123,7 +123,7 @@ public static class ComparisonOps
     {
         using var site = CallSite.Enter(callerFile, callerLine);
         if (Batching.IsOn(x)) return Batching.Unary(x, c, static (t, s) => t.NotEqual(s));
-        return Recorder.Finish("NotEqual", CompareConstant(x, c, Comparison.NotEqual), x);
+        return Recorder.Finish("NotEqual", CompareConstant(x, c, Comparison.NotEqual), x, TraceConstant(x, c));
     }
 
     private static Tensor Compare(string op, Tensor a, Tensor b, Comparison cmp)
@@ -143,6 +143,10 @@ public static class ComparisonOps
             for (int i = 0; i < m.Length; i++) m[i] = Test(ea.GetFlat(i), eb.GetFlat(i), cmp);
         return y;
     }
+
+    // The constant as a tensor for an exporter's trace (Note [Op traces] in Differentiation/OpTrace.cs), so a comparison with
+    // a number exports as the same two-input node as one with a tensor; null, and nothing allocated, when no trace is open.
+    private static Tensor? TraceConstant(Tensor x, double c) => OpTrace.IsActive && x.DType.IsFloatingPoint() ? Tensor.Scalar(c, x.DType) : null;
 
     private static Tensor CompareConstant(Tensor x, double c, Comparison cmp)
     {

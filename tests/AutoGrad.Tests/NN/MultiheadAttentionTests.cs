@@ -85,6 +85,22 @@ public class MultiheadAttentionTests
     }
 
     [Fact]
+    public void Bool_key_padding_mask_hides_where_true_like_minus_infinity()
+    {
+        var m = Make();
+        var (x, kv) = (R(1, 2, 5, 8), R(2, 2, 7, 8));
+        var hide = new bool[14];
+        for (int j = 5; j < 7; j++) hide[j] = true;   // batch 0: last two keys are padding (True = ignore, as in PyTorch's MHA)
+        var pad = Tensor.Zeros(new Shape(2, 7), DType.Float64);
+        for (int j = 5; j < 7; j++) pad.SetFlat(j, double.NegativeInfinity);
+        var boolPad = Tensor.FromArray(hide, 2, 7);
+        Assert.Equal(DType.Bool, boolPad.DType);
+        foreach (bool weights in new[] { false, true })
+            Close(m.Forward(x, kv, kv, pad, null, needWeights: weights).Item1.ToDoubleArray(),
+                m.Forward(x, kv, kv, boolPad, null, needWeights: weights).Item1.ToDoubleArray());
+    }
+
+    [Fact]
     public void Sequence_first_layout_is_the_transposed_batch_first()
     {
         var (a, b) = (Make(), Make(batchFirst: false));

@@ -127,4 +127,18 @@ public class ScaledDotProductAttentionTests
         e = Assert.Throws<ArgumentException>(() => q.ScaledDotProductAttention(k, v, dropoutP: 0.1));
         Assert.Contains("needs a generator", e.Message);
     }
+
+    [Fact]
+    public void Bool_mask_means_take_part_and_equals_its_additive_form()
+    {
+        // PyTorch's scaled_dot_product_attention: True takes part, False is −∞. Here every row keeps at least one key.
+        var keep = new bool[L * S];
+        for (int i = 0; i < L; i++) for (int j = 0; j < S; j++) keep[i * S + j] = (i + 2 * j) % 3 != 0;
+        var boolMask = Tensor.FromArray(keep, L, S);
+        var additive = Tensor.Zeros(new Shape(L, S), DType.Float64);
+        for (int f = 0; f < keep.Length; f++) if (!keep[f]) additive.SetFlat(f, double.NegativeInfinity);
+        var (q, k, v) = (R(1, B, L, E), R(2, B, S, E), R(3, B, S, Ev));
+        Close(q.ScaledDotProductAttention(k, v, additive), q.ScaledDotProductAttention(k, v, boolMask), "bool vs additive", 0);
+        Compare(boolMask, false);   // and against the composed form, gradients included
+    }
 }
