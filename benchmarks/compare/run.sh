@@ -66,7 +66,7 @@ out=benchmarks/compare/results.md
     bytes=$(echo "${extra[$w]}" | field bytes/step); bytes=${bytes:-"-"}
     case "$w" in
       *-epoch) notes="test accuracy $(echo "${extra[$w]}" | field accuracy) vs $(echo "$bx" | field accuracy), $(echo "${extra[$w]}" | field images) images";;
-      cold-start) notes="epoch 1 / later epochs: AutoGrad $(echo "${extra[$w]}" | field ratio) ($(echo "${extra[$w]}" | field first) s / $(echo "${extra[$w]}" | field later) s), PyTorch $(echo "$bx" | field ratio)";;
+      cold-start) notes="epoch 1 / later epochs, wall (CPU): AutoGrad $(echo "${extra[$w]}" | field ratio) ($(echo "${extra[$w]}" | field cpu_ratio); $(echo "${extra[$w]}" | field first) s / $(echo "${extra[$w]}" | field later) s), PyTorch $(echo "$bx" | field ratio) ($(echo "$bx" | field cpu_ratio))";;
       *) notes="";;
     esac
     echo "| $w | ${unit[$w]//_/ } | $ma | $best | $bset | $mdef | $(ratio "${unit[$w]}" "$ma" "$best") | $bytes | $notes |"

@@ -96,14 +96,20 @@ internal static class EpochWorkloads
         using var train = new DataLoader(data.Train, s.Batch, shuffle: true, generator: new Generator(2));
         int epochs = quick ? 4 : 5;
         var times = new double[epochs];
+        var cpu = new double[epochs];   // process CPU seconds per epoch: steadier than wall time on a shared host
         double toFirst = 0;
+        var process = Process.GetCurrentProcess();
         for (int e = 0; e < epochs; e++)
         {
+            process.Refresh();
+            var c0 = process.TotalProcessorTime;
             times[e] = Epoch(s, model, opt, schedule, train, null).Seconds;
+            process.Refresh();
+            cpu[e] = (process.TotalProcessorTime - c0).TotalSeconds;
             if (e == 0) toFirst = (DateTime.UtcNow - t0).TotalSeconds;
         }
-        double later = Median(times[1..]);
-        return ("s to epoch 1", toFirst, Inv($"first={times[0]:0.000} later={later:0.000} ratio={times[0] / later:0.00} images={data.Train.Count}"));
+        double later = Median(times[1..]), laterCpu = Median(cpu[1..]);
+        return ("s to epoch 1", toFirst, Inv($"first={times[0]:0.000} later={later:0.000} ratio={times[0] / later:0.00} cpu_ratio={cpu[0] / laterCpu:0.00} images={data.Train.Count}"));
     }
 
     private static (string, double, string) Memory(Spec s, bool quick)
