@@ -28,8 +28,8 @@ load_start=$(uptime | sed 's/.*load average: //')
 epoch_rows="cnn-epoch mlp-epoch nielsen-epoch lstm transformer cold-start"
 micro_rows="gemm mlp64 mlp256 cnn tape"
 if [ -n "${COMPARE_ONLY:-}" ]; then   # e.g. COMPARE_ONLY="lstm transformer": only those rows (development runs)
-  epoch_rows=$(for w in $epoch_rows; do [[ " $COMPARE_ONLY " == *" $w "* ]] && echo "$w"; done | xargs)
-  micro_rows=$(for w in $micro_rows; do [[ " $COMPARE_ONLY " == *" $w "* ]] && echo "$w"; done | xargs)
+  epoch_rows=$(for w in $epoch_rows; do if [[ " $COMPARE_ONLY " == *" $w "* ]]; then echo "$w"; fi; done | xargs)
+  micro_rows=$(for w in $micro_rows; do if [[ " $COMPARE_ONLY " == *" $w "* ]]; then echo "$w"; fi; done | xargs)
 fi
 declare -A a b unit extra pextra
 run_ours() { if [ -n "$quick" ] || [[ " $epoch_rows " == *" $1 "* ]]; then COMPARE_T0=$(date +%s.%N) $ours "$1" $quick; else $ours "$1" 5; fi; }
