@@ -1,4 +1,4 @@
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 using BenchmarkDotNet.Attributes;
 
 namespace AutoGrad.Benchmarks;
@@ -29,43 +29,43 @@ public class ElementwiseBenchmarks
     public float AddInStepScope()
     {
         using var scope = Tensor.StepScope();
-        using var _ = Tape.NoGrad();
+        using var _ = Recorder.NoGrad();
         return (_a + _b).F32[0];
     }
 
     /// <summary><c>a + b</c>, same shapes.</summary>
-    [Benchmark] public Tensor Add() { using var _ = Tape.NoGrad(); return _a + _b; }
+    [Benchmark] public Tensor Add() { using var _ = Recorder.NoGrad(); return _a + _b; }
 
     /// <summary><c>a ⊙ b</c>.</summary>
-    [Benchmark] public Tensor Multiply() { using var _ = Tape.NoGrad(); return _a * _b; }
+    [Benchmark] public Tensor Multiply() { using var _ = Recorder.NoGrad(); return _a * _b; }
 
     /// <summary><c>a + 1</c> (scalar overload).</summary>
-    [Benchmark] public Tensor AddScalar() { using var _ = Tape.NoGrad(); return _a + 1.0; }
+    [Benchmark] public Tensor AddScalar() { using var _ = Recorder.NoGrad(); return _a + 1.0; }
 
     /// <summary><c>a + row</c>: a bias row broadcast over 1000 rows.</summary>
-    [Benchmark] public Tensor AddRowBroadcast() { using var _ = Tape.NoGrad(); return _a + _row; }
+    [Benchmark] public Tensor AddRowBroadcast() { using var _ = Recorder.NoGrad(); return _a + _row; }
 
     /// <summary><c>a + col</c>: a (1000, 1) column broadcast along each row.</summary>
-    [Benchmark] public Tensor AddColumnBroadcast() { using var _ = Tape.NoGrad(); return _a + _col; }
+    [Benchmark] public Tensor AddColumnBroadcast() { using var _ = Recorder.NoGrad(); return _a + _col; }
 
     /// <summary><c>eᵃ</c>.</summary>
-    [Benchmark] public Tensor Exp() { using var _ = Tape.NoGrad(); return _a.Exp(); }
+    [Benchmark] public Tensor Exp() { using var _ = Recorder.NoGrad(); return _a.Exp(); }
 
     /// <summary><c>max(a, 0)</c>.</summary>
-    [Benchmark] public Tensor Relu() { using var _ = Tape.NoGrad(); return _a.Relu(); }
+    [Benchmark] public Tensor Relu() { using var _ = Recorder.NoGrad(); return _a.Relu(); }
 
     /// <summary><c>Σ a</c> over every element.</summary>
-    [Benchmark] public Tensor SumAll() { using var _ = Tape.NoGrad(); return _a.Sum(); }
+    [Benchmark] public Tensor SumAll() { using var _ = Recorder.NoGrad(); return _a.Sum(); }
 
     /// <summary><c>Σ</c> over axis 0 (what a bias gradient does).</summary>
-    [Benchmark] public Tensor SumAxis0() { using var _ = Tape.NoGrad(); return _a.Sum(0); }
+    [Benchmark] public Tensor SumAxis0() { using var _ = Recorder.NoGrad(); return _a.Sum(0); }
 
     /// <summary><c>Σ</c> over the last axis.</summary>
-    [Benchmark] public Tensor SumAxis1() { using var _ = Tape.NoGrad(); return _a.Sum(1); }
+    [Benchmark] public Tensor SumAxis1() { using var _ = Recorder.NoGrad(); return _a.Sum(1); }
 
     /// <summary>Softmax along the last axis.</summary>
-    [Benchmark] public Tensor Softmax() { using var _ = Tape.NoGrad(); return _a.Softmax(-1); }
+    [Benchmark] public Tensor Softmax() { using var _ = Recorder.NoGrad(); return _a.Softmax(-1); }
 
     /// <summary><c>aᵀ</c> materialised (a strided gather).</summary>
-    [Benchmark] public Tensor Transpose() { using var _ = Tape.NoGrad(); return _a.Transpose(); }
+    [Benchmark] public Tensor Transpose() { using var _ = Recorder.NoGrad(); return _a.Transpose(); }
 }

@@ -21,7 +21,7 @@ public class TapeBenchmarks
     [Benchmark]
     public Tensor MultiplyAddNoGrad()
     {
-        using var _ = Autograd.Tape.NoGrad();
+        using var _ = Differentiation.Recorder.NoGrad();
         return _x * _w + _x;
     }
 }

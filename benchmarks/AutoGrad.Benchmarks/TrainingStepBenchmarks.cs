@@ -26,7 +26,7 @@ public class MlpStepBenchmarks
     public void Setup()
     {
         var g = new Generator(0);
-        _model = new Sequential(new Linear(784, 128, g), new ReLU(), new Linear(128, 10, g));
+        _model = new Sequential(new Linear(784, 128, g), new Relu(), new Linear(128, 10, g));
         _opt = new Sgd(_model.Parameters(), 0.01);
         _x = Tensor.Rand(new Shape(Batch, 784), g);
         _y = Tensor.FromArray(Enumerable.Range(0, Batch).Select(i => (float)(i % 10)).ToArray());
@@ -54,7 +54,7 @@ public class CnnStepBenchmarks
     public void Setup()
     {
         var g = new Generator(0);
-        _model = new Sequential(new Conv2d(1, 32, 5, g), new ReLU(), new MaxPool2d(2), new Flatten(), new Linear(32 * 12 * 12, 10, g));
+        _model = new Sequential(new Conv2d(1, 32, 5, g), new Relu(), new MaxPool2d(2), new Flatten(), new Linear(32 * 12 * 12, 10, g));
         _opt = new Sgd(_model.Parameters(), 0.01);
         _x = Tensor.Rand(new Shape(64, 1, 28, 28), g);
         _y = Tensor.FromArray(Enumerable.Range(0, 64).Select(i => (float)(i % 10)).ToArray());

@@ -1,6 +1,6 @@
 using System.Globalization;
 using AutoGrad;
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 using AutoGrad.Data;
 using AutoGrad.Losses;
 using AutoGrad.Metrics;
@@ -46,7 +46,7 @@ public static class CrossValidation
     public const int Malignant = 0;
 
     /// <summary>30 → 16 → 1 with ReLU; the output is the logit z of P(malignant).</summary>
-    public static Sequential Model(Generator generator) => new(new Linear(30, 16, generator), new ReLU(), new Linear(16, 1, generator));
+    public static Sequential Model(Generator generator) => new(new Linear(30, 16, generator), new Relu(), new Linear(16, 1, generator));
 
     /// <summary>Binary cross-entropy of σ(z) against 1(label = malignant), averaged over the batch.</summary>
     public static Tensor Loss(Tensor z, Batch batch) => z.BinaryCrossEntropyWithLogits(Targets(batch.Labels, z.DType));
@@ -96,7 +96,7 @@ public static class CrossValidation
     public static double[] Probabilities(Module model, Tensor x)
     {
         model.Eval();
-        using (Tape.NoGrad())
+        using (Recorder.NoGrad())
         {
             var p = model.Forward(x).Sigmoid().ToDoubleArray();
             model.Train();

@@ -22,13 +22,13 @@ public static class LayerFacts
     {
         c.Section("Notes 003: GELU x·Φ(x) = x·½[1 + erf(x/√2)] and its approximation x·σ(1.702x), on [−8, 8] step 0.001");
         var x = Tensor.Linspace(-8, 8, 16001, DType.Float64);
-        var exact = new GELU(GeluApproximation.None).Forward(x);
-        var diff = (exact - new GELU(GeluApproximation.Sigmoid).Forward(x)).Abs();
+        var exact = new Gelu(GeluApproximation.None).Forward(x);
+        var diff = (exact - new Gelu(GeluApproximation.Sigmoid).Forward(x)).Abs();
         double worst = diff.Max().Item();
         double at = x[(int)diff.ArgMax().Item()];
         c.Check("max |GELU − x·σ(1.702x)| (\"about 0.02\")", 0.02, worst, 1e-3);
         c.Note($"The largest gap is at x = {at:0.###}; the tanh form (not in the notes) stays within "
-            + $"{(exact - new GELU(GeluApproximation.Tanh).Forward(x)).Abs().Max().Item():0.0e0}.");
+            + $"{(exact - new Gelu(GeluApproximation.Tanh).Forward(x)).Abs().Max().Item():0.0e0}.");
     }
 
     private static void ConvAndPoolSizes(Checklist c)

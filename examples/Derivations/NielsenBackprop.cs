@@ -1,5 +1,5 @@
 using AutoGrad;
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 using AutoGrad.Losses;
 
 namespace Derivations;

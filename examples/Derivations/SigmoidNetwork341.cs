@@ -1,5 +1,5 @@
 using AutoGrad;
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 
 namespace Derivations;
 
@@ -56,11 +56,11 @@ public static class SigmoidNetwork341
         {
             foreach (var p in new[] { w1, b1, w2, b2 }) p.ZeroGrad();
             Loss(Forward()).Backward();
-            using (Tape.NoGrad())
+            using (Recorder.NoGrad())
                 foreach (var p in new[] { w1, b1, w2, b2 })
                     p.CopyFrom(p - eta * p.Grad!);   // plain gradient descent, all parameters from the same point
             double y;
-            using (Tape.NoGrad()) y = Forward().Item();
+            using (Recorder.NoGrad()) y = Forward().Item();
             c.Check($"prediction after GD step {step} (η = 0.5)", trajectory[step], y, tol);
         }
     }

@@ -30,7 +30,7 @@ for (int i = 0; i < args.Length; i++)
 using var comm = Communicator.World(TimeSpan.FromSeconds(120));
 var (train, test, name) = Load(digits);
 int inputs = train.ExampleShape.Size, classes = train.ClassCount;
-var model = new DistributedDataParallel(new Sequential(new Linear(inputs, 128, new Generator(1)), new ReLU(), new Linear(128, classes, new Generator(2))), comm);
+var model = new DistributedDataParallel(new Sequential(new Linear(inputs, 128, new Generator(1)), new Relu(), new Linear(128, classes, new Generator(2))), comm);
 var optimizer = new Adam(model.Parameters(), 0.001);
 var shuffle = new Generator(3);
 using var loader = new DataLoader(train, batch) { Sampler = new DistributedSampler(comm, shuffle) };

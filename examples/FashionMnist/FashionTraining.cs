@@ -35,14 +35,14 @@ public static class FashionTraining
 
     /// <summary>Dense 784→128→128→10 with ReLU; outputs are logits (softmax lives in the loss).</summary>
     public static Sequential Mlp(Generator generator) => new(
-        new Linear(784, 128, generator), new ReLU(),
-        new Linear(128, 128, generator), new ReLU(),
+        new Linear(784, 128, generator), new Relu(),
+        new Linear(128, 128, generator), new Relu(),
         new Linear(128, 10, generator));
 
     /// <summary>conv 3×3×16 → ReLU → max-pool 2 → conv 3×3×32 → ReLU → max-pool 2 → dense 800→10, for [n, 1, 28, 28] images.</summary>
     public static Sequential Cnn(Generator generator) => new(
-        new Conv2d(1, 16, 3, generator), new ReLU(), new MaxPool2d(2),
-        new Conv2d(16, 32, 3, generator), new ReLU(), new MaxPool2d(2),
+        new Conv2d(1, 16, 3, generator), new Relu(), new MaxPool2d(2),
+        new Conv2d(16, 32, 3, generator), new Relu(), new MaxPool2d(2),
         new Flatten(), new Linear(32 * 5 * 5, 10, generator));
 
     /// <summary>

@@ -34,7 +34,7 @@ public static class GradientFlow
             var linear = new Linear(width, l == depth - 1 ? 1 : width, gen, init: init, dtype: DType.Float64);
             layers.Add(linear);
             model.Add(linear);
-            if (l < depth - 1) model.Add(relu ? new ReLU() : new Sigmoid());
+            if (l < depth - 1) model.Add(relu ? new Relu() : new Sigmoid());
         }
         var x = Tensor.Randn(new Shape(batch, width), gen, DType.Float64);
         var y = Tensor.Randn(new Shape(batch, 1), gen, DType.Float64);

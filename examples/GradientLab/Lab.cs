@@ -1,6 +1,6 @@
 using System.Globalization;
 using AutoGrad;
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 using AutoGrad.Checking;
 
 namespace GradientLab;

@@ -1,5 +1,5 @@
 using AutoGrad;
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 
 namespace GradientLab;
 

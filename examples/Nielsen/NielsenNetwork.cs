@@ -1,6 +1,6 @@
 using System.Globalization;
 using AutoGrad;
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 using AutoGrad.Data;
 using AutoGrad.Losses;
 using AutoGrad.NN;
@@ -37,7 +37,7 @@ public static class NielsenNetwork
         {
             var dense = new Linear(sizes[l - 1], sizes[l], generator, init: Initializers.StandardNormal);
             // network.py draws the biases from N(0, 1) too; the library starts them at zero.
-            using (Tape.NoGrad()) dense.Bias!.CopyFrom(Tensor.Randn(new Shape(sizes[l]), generator));
+            using (Recorder.NoGrad()) dense.Bias!.CopyFrom(Tensor.Randn(new Shape(sizes[l]), generator));
             layers.Add(dense);
             layers.Add(new Sigmoid());
         }

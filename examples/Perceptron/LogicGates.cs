@@ -1,5 +1,5 @@
 using AutoGrad;
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 using AutoGrad.Losses;
 using AutoGrad.NN;
 using AutoGrad.Optim;
@@ -70,7 +70,7 @@ public static class LogicGates
             loss = l.Item();
         }
         double[] outputs;
-        using (Tape.NoGrad()) outputs = model.Forward(x).Sigmoid().ToDoubleArray();
+        using (Recorder.NoGrad()) outputs = model.Forward(x).Sigmoid().ToDoubleArray();
         bool solved = outputs.Select(o => Math.Round(o)).SequenceEqual(Gates[3].Targets);
         return new XorNetworkResult(loss, outputs, solved, steps);
     }

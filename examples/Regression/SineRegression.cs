@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using AutoGrad;
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 using AutoGrad.Losses;
 using AutoGrad.Metrics;
 using AutoGrad.NN;
@@ -59,7 +59,7 @@ public static class SineRegression
 
     /// <summary>1 → 64 → 64 → 1, ReLU hidden layers, linear output.</summary>
     public static Sequential Model(Generator generator) => new(
-        new Linear(1, 64, generator), new ReLU(), new Linear(64, 64, generator), new ReLU(), new Linear(64, 1, generator));
+        new Linear(1, 64, generator), new Relu(), new Linear(64, 64, generator), new Relu(), new Linear(64, 1, generator));
 
     /// <summary>Trains on <paramref name="trainCount"/> noisy samples for <paramref name="epochs"/> epochs of shuffled mini-batches, tests on 1,000 others.</summary>
     public static RegressionResult Run(int epochs = 200, int trainCount = 1000, int batchSize = 50, double lambda = RegressionMetrics.DefaultPrecisionDivisor,
@@ -115,6 +115,6 @@ public static class SineRegression
 
     private static Tensor Predict(Module model, Tensor x)
     {
-        using (Tape.NoGrad()) return model.Forward(x);
+        using (Recorder.NoGrad()) return model.Forward(x);
     }
 }

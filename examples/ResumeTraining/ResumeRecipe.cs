@@ -24,7 +24,7 @@ public sealed class ResumeRecipe
         var init = new Generator(seed);
         Dropout = new Generator(seed + 1);
         Shuffle = new Generator(seed + 2);
-        Model = new Sequential(new Linear(4, 16, init), new ReLU(), new Dropout(0.2, Dropout), new Linear(16, 3, init));
+        Model = new Sequential(new Linear(4, 16, init), new Relu(), new Dropout(0.2, Dropout), new Linear(16, 3, init));
         Trainer = new Trainer(Model, Objectives.SoftmaxCrossEntropy, new Adam(Model.Parameters(), learningRate: 0.02))
         {
             Schedule = new ExponentialDecay(0.02, 0.99),

@@ -1,4 +1,4 @@
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 using AutoGrad.NN;
 
 namespace AutoGrad.Distributed;
@@ -97,12 +97,12 @@ public sealed class DistributedDataParallel : Module
     /// <summary>Copies rank 0's buffers (e.g. BatchNorm running statistics) to every rank.</summary>
     public void BroadcastBuffers()
     {
-        using (Tape.NoGrad()) Broadcast(Module.NamedBuffers());
+        using (Recorder.NoGrad()) Broadcast(Module.NamedBuffers());
     }
 
     private void Broadcast(IEnumerable<KeyValuePair<string, Tensor>> tensors)
     {
-        using var _ = Tape.NoGrad();
+        using var _ = Recorder.NoGrad();
         foreach (var (_, t) in tensors)
         {
             if (t.DType != DType.Float32) continue;   // float64 buffers are not synchronised (the signature check still compares shapes)

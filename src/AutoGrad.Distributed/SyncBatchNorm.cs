@@ -1,4 +1,4 @@
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 using AutoGrad.NN;
 
 namespace AutoGrad.Distributed;
@@ -64,7 +64,7 @@ public sealed class SyncBatchNorm : Module
             var centred = x - mean;
             var variance = centred.Square().Sum(axes, keepDims: true).AllReduceSum(_communicator) / m;
             xhat = centred / (variance + Eps).Sqrt();
-            using (Tape.NoGrad())
+            using (Recorder.NoGrad())
             {
                 RunningMean.CopyFrom(RunningMean * (1 - Momentum) + mean.Detach().Reshape(NumFeatures) * Momentum);
                 RunningVar.CopyFrom(RunningVar * (1 - Momentum) + variance.Detach().Reshape(NumFeatures) * (m / (m - 1.0) * Momentum));

@@ -1,4 +1,4 @@
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 using AutoGrad.NN;
 using AutoGrad.Training;
 
@@ -111,7 +111,7 @@ public sealed class TrainingReport : ITrainingCallback
         model.Eval();
         try
         {
-            using (Tape.NoGrad())
+            using (Differentiation.Recorder.NoGrad())
             {
                 for (int i = 0; i < model.Layers.Count; i++)
                 {

@@ -1,2 +1,2 @@
 // System.Runtime.CompilerServices (imported for [CallerFilePath]) has a DLR type named CallSite; ours wins everywhere.
-global using CallSite = AutoGrad.Autograd.CallSite;
+global using CallSite = AutoGrad.Differentiation.CallSite;

@@ -1,4 +1,4 @@
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 
 namespace AutoGrad;
 
@@ -17,7 +17,7 @@ public sealed partial class Tensor
     /// The hook only observes: the tensor it receives is the sum of this pass before <see cref="RegisterHook"/> hooks and before it is
     /// added to <see cref="Grad"/>, valid only during the call (copy what you keep). It runs in walk order, so work it starts (a
     /// nonblocking all-reduce of the gradient) overlaps the rest of the backward pass; <c>Functional.Grad</c> does not run it
-    /// (see Note [Gradient-ready hooks] in Autograd/GradientReadyPlan.cs).
+    /// (see Note [Gradient-ready hooks] in Differentiation/GradientReadyPlan.cs).
     /// </remarks>
     /// <exception cref="InvalidOperationException">The tensor is not a leaf that requires gradients.</exception>
     public IDisposable RegisterGradientReadyHook(Action<Tensor> hook)

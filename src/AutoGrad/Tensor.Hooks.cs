@@ -1,4 +1,4 @@
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 
 namespace AutoGrad;
 
@@ -24,7 +24,7 @@ public sealed partial class Tensor
     /// <remarks>
     /// Hooks run in registration order, each seeing the previous one's result. On a leaf the hook sees the gradient of
     /// this pass summed over all uses; on a non-leaf it sees the complete gradient just before the op that made the
-    /// tensor propagates it (see Note [Gradient hooks] in Autograd/Engine.cs).
+    /// tensor propagates it (see Note [Gradient hooks] in Differentiation/Engine.cs).
     /// </remarks>
     public IDisposable RegisterHook(Func<Tensor, Tensor?> hook)
     {

@@ -1,5 +1,5 @@
 using System.Numerics;
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 using AutoGrad.Memory;
 
 namespace AutoGrad;
@@ -90,7 +90,7 @@ public sealed partial class Tensor
     public void ZeroGrad(bool setToNone = true)
     {
         if (setToNone || Grad is null) { Grad = null; return; }
-        using (Autograd.Tape.NoGrad()) Grad.Fill(0);
+        using (Differentiation.Recorder.NoGrad()) Grad.Fill(0);
     }
 
     /// <summary>Number of in-place writes made to this tensor's storage so far.</summary>
@@ -142,10 +142,10 @@ public sealed partial class Tensor
     }
 
     // Every in-place write comes through here, so the version and the writer's site stay together (Note [Saved values]).
-    internal void BumpVersion() => BumpVersion(Autograd.CallSite.Current);
+    internal void BumpVersion() => BumpVersion(Differentiation.CallSite.Current);
 
     // For a caller that already holds the current site (the engine, once per pass).
-    internal void BumpVersion(Autograd.CallSite writer)
+    internal void BumpVersion(Differentiation.CallSite writer)
     {
         Storage.Version++;
         Storage.LastWriter = new WriteSite(writer.File, writer.Line, writer.Member);

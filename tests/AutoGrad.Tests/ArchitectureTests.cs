@@ -69,7 +69,7 @@ public class ArchitectureTests
     // issue 11 (items 1 and 2); Functional's transforms (Jacobian, Hessian, Jvp, Hvp) are built from ops.
     internal static readonly HashSet<string> KnownUpwardEdges =
     [
-        "Tensor → Node", "Tensor → Engine", "Tensor → Tape", "Tensor → Diagnostics", "Tensor → CallSite", "Tensor → Tensor",
+        "Tensor → Node", "Tensor → Engine", "Tensor → Recorder", "Tensor → Diagnostics", "Tensor → CallSite", "Tensor → Tensor",
         "TensorFormatter → Node",
         "Engine → ShapeOps", "Engine → Tensor", "GradientMap → Tensor", "GradientSum → Tensor",
         "Functional → ReductionOps", "Functional → CombineOps", "Functional → ShapeOps", "Functional → Tensor",

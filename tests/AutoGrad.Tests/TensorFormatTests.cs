@@ -1,4 +1,4 @@
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 
 namespace AutoGrad.Tests;
 
@@ -66,7 +66,7 @@ public class TensorFormatTests
         var x = Tensor.FromArray(new float[] { 1, 2 }).RequireGrad();
         Assert.Equal("tensor([1., 2.], shape=(2,), dtype=float32, requires_grad=True)", x.ToString());
         Assert.Equal("tensor([2., 4.], shape=(2,), dtype=float32, grad_fn=MultiplyScalar)", (x * 2.0).ToString());
-        using (Tape.NoGrad()) Assert.Equal("tensor([2., 4.], shape=(2,), dtype=float32)", (x * 2.0).ToString());
+        using (Recorder.NoGrad()) Assert.Equal("tensor([2., 4.], shape=(2,), dtype=float32)", (x * 2.0).ToString());
     }
 
     [Fact]

@@ -28,13 +28,13 @@ internal static class EpochWorkloads
 
     private static readonly Spec Cnn = new(64, true, 1 / 255.0, 0, 60_000, 3_200,
         g => new Sequential(
-            new Conv2d(1, 32, 5, g), new ReLU(), new MaxPool2d(2),
-            new Conv2d(32, 64, 5, g), new ReLU(), new MaxPool2d(2),
-            new Flatten(), new Linear(64 * 4 * 4, 128, g), new ReLU(), new Linear(128, 10, g)),
+            new Conv2d(1, 32, 5, g), new Relu(), new MaxPool2d(2),
+            new Conv2d(32, 64, 5, g), new Relu(), new MaxPool2d(2),
+            new Flatten(), new Linear(64 * 4 * 4, 128, g), new Relu(), new Linear(128, 10, g)),
         m => new Adam(m.Parameters(), 1e-3), () => null, (y, b) => y.SoftmaxCrossEntropy(b.LabelTensor()));
 
     private static readonly Spec Mlp = new(128, false, 1 / 127.5, 127.5, 60_000, 12_800,
-        g => new Sequential(new Linear(784, 128, g), new ReLU(), new Linear(128, 128, g), new ReLU(), new Linear(128, 10, g)),
+        g => new Sequential(new Linear(784, 128, g), new Relu(), new Linear(128, 128, g), new Relu(), new Linear(128, 10, g)),
         m => new Adam(m.Parameters(), 1e-3, epsilon: 1e-7), () => new InverseTimeDecay(1e-3, 1e-3), (y, b) => y.SoftmaxCrossEntropy(b.LabelTensor()));
 
     private static readonly Spec Nielsen = new(10, false, 1 / 255.0, 0, 50_000, 10_000, BuildNielsen,
@@ -60,7 +60,7 @@ internal static class EpochWorkloads
         for (int l = 1; l < sizes.Length; l++)
         {
             var dense = new Linear(sizes[l - 1], sizes[l], g, init: Initializers.StandardNormal);
-            using (Autograd.Tape.NoGrad()) dense.Bias!.CopyFrom(Tensor.Randn(new Shape(sizes[l]), g));
+            using (Differentiation.Recorder.NoGrad()) dense.Bias!.CopyFrom(Tensor.Randn(new Shape(sizes[l]), g));
             layers.Add(dense);
             layers.Add(new Sigmoid());
         }

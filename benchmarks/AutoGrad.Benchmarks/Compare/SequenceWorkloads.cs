@@ -27,7 +27,7 @@ internal static class SequenceWorkloads
         if (name == "lstm")
         {
             const int batch = 32, seq = 64, vocab = 65;
-            model = new Sequential(new Embedding(vocab, 64, g), new LSTM(64, 256, g), new Linear(256, vocab, g));
+            model = new Sequential(new Embedding(vocab, 64, g), new Lstm(64, 256, g), new Linear(256, vocab, g));
             var x = Tokens(g, batch * seq, vocab).Reshape(batch, seq);
             var y = Tokens(g, batch * seq, vocab);
             loss = () => model.Forward(x).Reshape(batch * seq, vocab).SoftmaxCrossEntropy(y);

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 using AutoGrad.NN;
 using AutoGrad.Optim;
 
@@ -69,7 +69,7 @@ internal static class Workloads
     private static double Mlp(int batch)
     {
         var g = new Generator(0);
-        var model = new Sequential(new Linear(784, 128, g), new ReLU(), new Linear(128, 10, g));
+        var model = new Sequential(new Linear(784, 128, g), new Relu(), new Linear(128, 10, g));
         var opt = new Sgd(model.Parameters(), 0.01);
         var x = Tensor.Rand(new Shape(batch, 784), g);
         var y = Tensor.FromArray(Enumerable.Range(0, batch).Select(i => (float)(i % 10)).ToArray());
@@ -80,7 +80,7 @@ internal static class Workloads
     private static double Cnn()
     {
         var g = new Generator(0);
-        var model = new Sequential(new Conv2d(1, 32, 5, g), new ReLU(), new MaxPool2d(2), new Flatten(), new Linear(32 * 12 * 12, 10, g));
+        var model = new Sequential(new Conv2d(1, 32, 5, g), new Relu(), new MaxPool2d(2), new Flatten(), new Linear(32 * 12 * 12, 10, g));
         var opt = new Sgd(model.Parameters(), 0.01);
         var x = Tensor.Rand(new Shape(64, 1, 28, 28), g);
         var y = Tensor.FromArray(Enumerable.Range(0, 64).Select(i => (float)(i % 10)).ToArray());

@@ -57,8 +57,8 @@ internal static class StepProfile
         int batch = w switch { "mlp64" => 64, "mlp256" => 256, "cnn" => 64, _ => throw new ArgumentException($"unknown workload '{w}'") };
         var y = Tensor.FromArray(Enumerable.Range(0, batch).Select(i => (float)(i % 10)).ToArray());
         if (w == "cnn")
-            return (new Sequential(new Conv2d(1, 32, 5, g), new ReLU(), new MaxPool2d(2), new Flatten(), new Linear(32 * 12 * 12, 10, g)),
+            return (new Sequential(new Conv2d(1, 32, 5, g), new Relu(), new MaxPool2d(2), new Flatten(), new Linear(32 * 12 * 12, 10, g)),
                 Tensor.Rand(new Shape(64, 1, 28, 28), g), y);
-        return (new Sequential(new Linear(784, 128, g), new ReLU(), new Linear(128, 10, g)), Tensor.Rand(new Shape(batch, 784), g), y);
+        return (new Sequential(new Linear(784, 128, g), new Relu(), new Linear(128, 10, g)), Tensor.Rand(new Shape(batch, 784), g), y);
     }
 }

@@ -1,5 +1,5 @@
 using System.Globalization;
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 
 namespace AutoGrad.Checking;
 

@@ -1,4 +1,4 @@
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 
 namespace AutoGrad.Checking;
 
@@ -21,7 +21,7 @@ public static class GradGradCheck
         ArgumentNullException.ThrowIfNull(inputs);
         var copies = GradCheck.Float64Copies(inputs);
         Shape outShape;
-        using (Tape.NoGrad()) outShape = f(copies).Shape;
+        using (Recorder.NoGrad()) outShape = f(copies).Shape;
         var v = Tensor.Randn(outShape, new Generator(seed), DType.Float64);
         int n = inputs.Length;
         var variable = copies.Select(t => t.RequiresGrad).ToArray();

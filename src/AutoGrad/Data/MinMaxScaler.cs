@@ -1,4 +1,4 @@
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 
 namespace AutoGrad.Data;
 
@@ -37,7 +37,7 @@ public sealed class MinMaxScaler : IPreprocessor
     public void Fit(Tensor x)
     {
         Scaling.CheckFitInput(x, nameof(MinMaxScaler));
-        using var _ = Tape.NoGrad();
+        using var _ = Recorder.NoGrad();
         var min = x.Min(0);
         var range = x.Max(0) - min;
         _range = (range + range.Equal(Tensor.ZerosLike(range))).Keep();   // fitted state outlives any StepScope

@@ -8,7 +8,7 @@ internal static class Scaling
     {
         var problems = new List<string>();
         if (offset.Shape != scale.Shape) problems.Add($"{offsetName} {offset.Shape} and {scaleName} {scale.Shape} differ in shape");
-        var o = Autograd.TensorStats.Of(offset);
+        var o = Differentiation.TensorStats.Of(offset);
         if (!o.IsFinite) problems.Add($"{offsetName} has {o.NaNs} NaN and {o.Infinities} infinite values");
         var values = scale.ToDoubleArray();
         int bad = Array.FindIndex(values, v => !(v > 0 && double.IsFinite(v)));

@@ -1,4 +1,4 @@
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 
 namespace AutoGrad.Data;
 
@@ -21,7 +21,7 @@ public sealed class StandardScaler : IPreprocessor
     public void Fit(Tensor x)
     {
         Scaling.CheckFitInput(x, nameof(StandardScaler));
-        using var _ = Tape.NoGrad();
+        using var _ = Recorder.NoGrad();
         var mean = x.Mean(0);
         var std = (x - mean).Square().Mean(0).Sqrt();
         // σ = 0 → 1 keeps constant features finite: (x − μ)/1 = 0 on the training data.

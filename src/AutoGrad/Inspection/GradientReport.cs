@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 
 namespace AutoGrad.Inspection;
 

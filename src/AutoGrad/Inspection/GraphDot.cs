@@ -1,5 +1,5 @@
 using System.Text;
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 
 namespace AutoGrad.Inspection;
 

@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 
 namespace AutoGrad.Losses;
 

@@ -4,7 +4,7 @@ namespace AutoGrad.Memory;
 // In a training step most gradients die within the backward pass: the gradient of an activation lives from the rule that
 // makes it to the rule that consumes it. The engine recycles only buffers that provably never escaped:
 //  - A buffer is a candidate only if a trusted rule (one recorded by this library's ops, not by user code through
-//    Tape.Record or CustomFunction) allocated it while the engine ran it without createGraph and outside anomaly mode;
+//    Recorder.Record or CustomFunction) allocated it while the engine ran it without createGraph and outside anomaly mode;
 //    such a buffer is owned by the pass (its PooledStorage's Owner is the pass's id, Note [Pooled buffers] in BufferPool.cs).
 //    Nothing else is ever recycled: forward values, seeds, hook results, clones made for RetainGrad.
 //  - With no graph recorded, the only references to an owned buffer are the rule's returned gradients and the engine's

@@ -10,7 +10,7 @@ namespace AutoGrad.Memory;
 //  - Buffers allocated on this thread while the scope is open are owned by it (PooledStorage, Note [Pooled buffers] in
 //    BufferPool.cs); those of 64 elements or more come from the pool.
 //  - When one of the library's ops finishes with a result on such a buffer of its own (not a view of an input), recorded
-//    or not, with a gradient or without (comparisons, ArgMax, OneHot), the buffer is listed (Tape.Finish). Only those come
+//    or not, with a gradient or without (comparisons, ArgMax, OneHot), the buffer is listed (Recorder.Finish). Only those come
 //    back: what factories make (Zeros, FromArray, Rand, optimizer state), Clone() and views of such tensors are never
 //    listed, so parameters, buffers and state made inside a scope live on. User code that stores an op's result beyond
 //    the step calls Keep() on it.

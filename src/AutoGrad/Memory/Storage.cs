@@ -5,7 +5,7 @@ namespace AutoGrad.Memory;
 /// </summary>
 /// <remarks>
 /// The version counts in-place writes, so a backward rule that saved a value can tell it was changed
-/// (see Note [Saved values] in Autograd/Node.cs). The array may be longer than the tensors that use it (a recycled
+/// (see Note [Saved values] in Differentiation/Node.cs). The array may be longer than the tensors that use it (a recycled
 /// buffer, see Note [Pooled buffers] in BufferPool.cs); tensors slice it to their size.
 /// </remarks>
 internal class Storage
@@ -33,6 +33,6 @@ internal sealed class PooledStorage(Array data, long owner) : Storage(data)
     public int PassRefs;   // while its pass runs: how many of the pass's gradient-map entries refer to it
 }
 
-// Where an in-place write was made: the fields of an Autograd.CallSite, kept here as plain values so that the memory
+// Where an in-place write was made: the fields of an Differentiation.CallSite, kept here as plain values so that the memory
 // layer does not depend on the tape's types.
 internal readonly record struct WriteSite(string? File, int Line, string? Member);

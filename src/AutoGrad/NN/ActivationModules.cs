@@ -1,7 +1,7 @@
 namespace AutoGrad.NN;
 
 /// <summary>Module form of <see cref="MathOps.Relu"/>: <c>y = max(0, x)</c>.</summary>
-public sealed class ReLU : Module
+public sealed class Relu : Module
 {
     /// <summary><c>y = max(0, x)</c>.</summary>
     public override Tensor Forward(Tensor x) => x.Relu();
@@ -9,7 +9,7 @@ public sealed class ReLU : Module
 
 /// <summary>Module form of <see cref="Activations.LeakyRelu"/>: <c>y = x</c> for x &gt; 0, <c>αx</c> otherwise.</summary>
 /// <param name="alpha">The negative slope <c>α</c>.</param>
-public sealed class LeakyReLU(double alpha = 0.01) : Module
+public sealed class LeakyRelu(double alpha = 0.01) : Module
 {
     /// <summary>The negative slope <c>α</c>.</summary>
     public double Alpha { get; } = alpha;
@@ -19,10 +19,10 @@ public sealed class LeakyReLU(double alpha = 0.01) : Module
 }
 
 /// <summary>PReLU <c>y = x</c> for x &gt; 0, <c>αx</c> otherwise, with <c>α</c> learned (one shared value, or one per channel on axis 1).</summary>
-public sealed class PReLU : Module
+public sealed class PRelu : Module
 {
     /// <summary>A PReLU with <paramref name="numParameters"/> slopes (1 = shared) starting at <paramref name="init"/>.</summary>
-    public PReLU(int numParameters = 1, double init = 0.25, DType dtype = DType.Float32)
+    public PRelu(int numParameters = 1, double init = 0.25, DType dtype = DType.Float32)
     {
         if (numParameters <= 0) throw new ArgumentException($"PReLU: numParameters must be positive, got {numParameters}.");
         RegisterParameter("weight", Tensor.Full(new Shape(numParameters), init, dtype));
@@ -49,14 +49,14 @@ public sealed class PReLU : Module
 
 /// <summary>Module form of <see cref="Activations.Elu"/>: <c>y = x</c> for x &gt; 0, <c>α(eˣ − 1)</c> otherwise.</summary>
 /// <param name="alpha">The saturation value <c>α</c>.</param>
-public sealed class ELU(double alpha = 1.0) : Module
+public sealed class Elu(double alpha = 1.0) : Module
 {
     /// <summary><c>y = x</c> for x &gt; 0, <c>α(eˣ − 1)</c> otherwise.</summary>
     public override Tensor Forward(Tensor x) => x.Elu(alpha);
 }
 
 /// <summary>Module form of <see cref="Activations.Selu"/>: <c>y = λ·ELU(x, α)</c>.</summary>
-public sealed class SELU : Module
+public sealed class Selu : Module
 {
     /// <summary><c>y = λ·ELU(x, α)</c>.</summary>
     public override Tensor Forward(Tensor x) => x.Selu();
@@ -64,14 +64,14 @@ public sealed class SELU : Module
 
 /// <summary>Module form of <see cref="Activations.Gelu"/>: <c>y = x·Φ(x)</c>.</summary>
 /// <param name="approximation">Exact (erf), sigmoid or tanh form.</param>
-public sealed class GELU(GeluApproximation approximation = GeluApproximation.None) : Module
+public sealed class Gelu(GeluApproximation approximation = GeluApproximation.None) : Module
 {
     /// <summary><c>y = x·Φ(x)</c>.</summary>
     public override Tensor Forward(Tensor x) => x.Gelu(approximation);
 }
 
 /// <summary>Module form of <see cref="Activations.Silu"/>: <c>y = x·σ(x)</c>.</summary>
-public sealed class SiLU : Module
+public sealed class Silu : Module
 {
     /// <summary><c>y = x·σ(x)</c>.</summary>
     public override Tensor Forward(Tensor x) => x.Silu();
@@ -113,7 +113,7 @@ public sealed class Softplus(double beta = 1.0) : Module
 }
 
 /// <summary>Module form of <see cref="Activations.Relu6"/>: <c>y = min(max(0, x), 6)</c>.</summary>
-public sealed class ReLU6 : Module
+public sealed class Relu6 : Module
 {
     /// <summary><c>y = min(max(0, x), 6)</c>.</summary>
     public override Tensor Forward(Tensor x) => x.Relu6();
@@ -128,7 +128,7 @@ public sealed class HardSwish : Module
 
 /// <summary>Module form of <see cref="Activations.Glu"/>: <c>y = a ⊙ σ(b)</c> for the halves of the input along an axis.</summary>
 /// <param name="axis">The axis that is split in halves.</param>
-public sealed class GLU(int axis = -1) : Module
+public sealed class Glu(int axis = -1) : Module
 {
     /// <summary><c>y = a ⊙ σ(b)</c>.</summary>
     public override Tensor Forward(Tensor x) => x.Glu(axis);
@@ -172,8 +172,8 @@ public sealed class Identity : Module
 }
 
 /// <summary>The perceptron's step function <c>y = 1(x &gt; 0)</c>; it carries no gradient.</summary>
-public sealed class Step : Module
+public sealed class Heaviside : Module
 {
     /// <summary><c>y = 1(x &gt; 0)</c>.</summary>
-    public override Tensor Forward(Tensor x) => x.Step();
+    public override Tensor Forward(Tensor x) => x.Heaviside();
 }

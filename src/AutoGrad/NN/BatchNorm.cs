@@ -1,4 +1,4 @@
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 
 namespace AutoGrad.NN;
 
@@ -78,7 +78,7 @@ public abstract class BatchNorm : Module
             var mean = x.Mean(axes, keepDims: true);
             var variance = (x - mean).Square().Mean(axes, keepDims: true);
             xhat = (x - mean) / (variance + Eps).Sqrt();
-            using (Tape.NoGrad())
+            using (Recorder.NoGrad())
             {
                 var bm = mean.Detach().Reshape(NumFeatures);
                 var bv = variance.Detach().Reshape(NumFeatures) * (m / (m - 1.0));

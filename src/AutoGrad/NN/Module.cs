@@ -1,4 +1,4 @@
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 
 namespace AutoGrad.NN;
 
@@ -96,7 +96,7 @@ public abstract class Module
         }
         if (errors.Count > 0)
             throw new ArgumentException($"LoadStateDict ({GetType().Name}): {string.Join("; ", errors)}. The model was not changed.");
-        using (Tape.NoGrad())   // loading writes parameters in place, like an optimizer step
+        using (Recorder.NoGrad())   // loading writes parameters in place, like an optimizer step
             foreach (var (k, v) in targets)
                 if (state.TryGetValue(k, out var s)) v.CopyFrom(s);
     }

@@ -1,4 +1,4 @@
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 
 namespace AutoGrad.NN;
 
@@ -25,7 +25,7 @@ public sealed class Perceptron
     /// <summary><c>ŷ = 1(x·w + b &gt; 0)</c> for each row of <paramref name="x"/> (N, inputs).</summary>
     public Tensor Predict(Tensor x)
     {
-        using (Tape.NoGrad()) return (x.Detach().MatMul(Weights) + Bias).Step();
+        using (Recorder.NoGrad()) return (x.Detach().MatMul(Weights) + Bias).Heaviside();
     }
 
     /// <summary>
@@ -36,14 +36,14 @@ public sealed class Perceptron
     {
         if (x.Rank != 2 || x.Shape[1] != Weights.Size || y.Rank != 1 || y.Shape[0] != x.Shape[0])
             throw new ArgumentException($"Perceptron.Train: expected x (N, {Weights.Size}) and y (N), got {x.Shape} and {y.Shape}.");
-        using var _ = Tape.NoGrad();
+        using var _ = Recorder.NoGrad();
         for (int epoch = 0; epoch < epochs; epoch++)
         {
             int mistakes = 0;
             for (int i = 0; i < x.Shape[0]; i++)
             {
                 var xi = x.Detach().Select(0, i).To(Weights.DType);
-                double yhat = (xi.Dot(Weights) + Bias).Step().Item();
+                double yhat = (xi.Dot(Weights) + Bias).Heaviside().Item();
                 double err = y[i] - yhat;
                 if (err == 0) continue;
                 mistakes++;

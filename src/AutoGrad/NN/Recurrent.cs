@@ -36,26 +36,26 @@ public abstract class Recurrent : Module
     }
 }
 
-/// <summary>Elman RNN layer unrolling an <see cref="RNNCell"/>: <c>h_t = tanh(x_t·W_ih + b_ih + h_{t−1}·W_hh + b_hh)</c>.</summary>
+/// <summary>Elman RNN layer unrolling an <see cref="RnnCell"/>: <c>h_t = tanh(x_t·W_ih + b_ih + h_{t−1}·W_hh + b_hh)</c>.</summary>
 /// <param name="inputSize">Input width.</param>
 /// <param name="hiddenSize">Hidden width.</param>
 /// <param name="generator">Seeded random source for the weights.</param>
 /// <param name="dtype">Element type.</param>
-public sealed class RNN(int inputSize, int hiddenSize, Generator generator, DType dtype = DType.Float32)
-    : Recurrent(new RNNCell(inputSize, hiddenSize, generator, dtype));
+public sealed class Rnn(int inputSize, int hiddenSize, Generator generator, DType dtype = DType.Float32)
+    : Recurrent(new RnnCell(inputSize, hiddenSize, generator, dtype));
 
-/// <summary>LSTM layer unrolling an <see cref="LSTMCell"/> over time.</summary>
+/// <summary>LSTM layer unrolling an <see cref="LstmCell"/> over time.</summary>
 /// <param name="inputSize">Input width.</param>
 /// <param name="hiddenSize">Hidden width.</param>
 /// <param name="generator">Seeded random source for the weights.</param>
 /// <param name="dtype">Element type.</param>
-public sealed class LSTM(int inputSize, int hiddenSize, Generator generator, DType dtype = DType.Float32)
-    : Recurrent(new LSTMCell(inputSize, hiddenSize, generator, dtype));
+public sealed class Lstm(int inputSize, int hiddenSize, Generator generator, DType dtype = DType.Float32)
+    : Recurrent(new LstmCell(inputSize, hiddenSize, generator, dtype));
 
-/// <summary>GRU layer unrolling a <see cref="GRUCell"/> over time.</summary>
+/// <summary>GRU layer unrolling a <see cref="GruCell"/> over time.</summary>
 /// <param name="inputSize">Input width.</param>
 /// <param name="hiddenSize">Hidden width.</param>
 /// <param name="generator">Seeded random source for the weights.</param>
 /// <param name="dtype">Element type.</param>
-public sealed class GRU(int inputSize, int hiddenSize, Generator generator, DType dtype = DType.Float32)
-    : Recurrent(new GRUCell(inputSize, hiddenSize, generator, dtype));
+public sealed class Gru(int inputSize, int hiddenSize, Generator generator, DType dtype = DType.Float32)
+    : Recurrent(new GruCell(inputSize, hiddenSize, generator, dtype));

@@ -54,7 +54,7 @@ public abstract class RecurrentCell : Module
 /// <param name="hiddenSize">Hidden width.</param>
 /// <param name="generator">Seeded random source for the weights.</param>
 /// <param name="dtype">Element type.</param>
-public sealed class RNNCell(int inputSize, int hiddenSize, Generator generator, DType dtype = DType.Float32)
+public sealed class RnnCell(int inputSize, int hiddenSize, Generator generator, DType dtype = DType.Float32)
     : RecurrentCell(inputSize, hiddenSize, 1, generator, dtype)
 {
     /// <summary><c>h' = tanh(x·W_ih + b_ih + h·W_hh + b_hh)</c>.</summary>
@@ -72,7 +72,7 @@ public sealed class RNNCell(int inputSize, int hiddenSize, Generator generator, 
 /// <param name="hiddenSize">Hidden width.</param>
 /// <param name="generator">Seeded random source for the weights.</param>
 /// <param name="dtype">Element type.</param>
-public sealed class LSTMCell(int inputSize, int hiddenSize, Generator generator, DType dtype = DType.Float32)
+public sealed class LstmCell(int inputSize, int hiddenSize, Generator generator, DType dtype = DType.Float32)
     : RecurrentCell(inputSize, hiddenSize, 4, generator, dtype)
 {
     /// <summary>Two states: h and c.</summary>
@@ -100,7 +100,7 @@ public sealed class LSTMCell(int inputSize, int hiddenSize, Generator generator,
 /// <param name="hiddenSize">Hidden width.</param>
 /// <param name="generator">Seeded random source for the weights.</param>
 /// <param name="dtype">Element type.</param>
-public sealed class GRUCell(int inputSize, int hiddenSize, Generator generator, DType dtype = DType.Float32)
+public sealed class GruCell(int inputSize, int hiddenSize, Generator generator, DType dtype = DType.Float32)
     : RecurrentCell(inputSize, hiddenSize, 3, generator, dtype)
 {
     /// <summary>One step: returns <c>[h']</c>.</summary>

@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 
 namespace AutoGrad;
 
@@ -41,7 +41,7 @@ public static class Activations
 
     // Primitive because: numerical stability; eˣ − 1 near 0 needs expm1, which no op composes. d/dx = eˣ.
     private static Tensor Expm1(Tensor x) =>
-        Tape.Finish("Expm1", Dispatch.Map<AutoGrad.Kernels.Expm1Kernel>(x), [x], g => [g * x.Exp()]);
+        Recorder.Finish("Expm1", Dispatch.Map<AutoGrad.Kernels.Expm1Kernel>(x), [x], g => [g * x.Exp()]);
 
     /// <summary>SELU <c>y = λ·ELU(x, α)</c> with the self-normalising constants <see cref="SeluScale"/> and <see cref="SeluAlpha"/>.</summary>
     public static Tensor Selu(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
@@ -93,7 +93,7 @@ public static class Activations
         using var site = CallSite.Enter(callerFile, callerLine);
         var z = beta == 1.0 ? x : x * beta;
         // Primitive because: numerical stability; ln(1 + u) for tiny u needs log1p, which no op composes.
-        var y = Tape.Finish("Softplus", Dispatch.Map<AutoGrad.Kernels.SoftplusKernel>(z), [z], g => [g * z.Sigmoid()]);
+        var y = Recorder.Finish("Softplus", Dispatch.Map<AutoGrad.Kernels.SoftplusKernel>(z), [z], g => [g * z.Sigmoid()]);
         return beta == 1.0 ? y : y * (1.0 / beta);
     }
 
@@ -163,11 +163,11 @@ public static class Activations
         return x;
     }
 
-    /// <summary>The perceptron's step function <c>y = 1 if x &gt; 0 else 0</c> (Rosenblatt's perceptron); piecewise constant, so it carries no gradient.</summary>
+    /// <summary>The Heaviside step function <c>y = 1 if x &gt; 0 else 0</c>, the perceptron's output (Rosenblatt's perceptron); piecewise constant, so it carries no gradient.</summary>
     [NoGradient]
-    public static Tensor Step(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    public static Tensor Heaviside(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        using (Tape.NoGrad()) return x.Detach().Greater(0);
+        using (Recorder.NoGrad()) return x.Detach().Greater(0);
     }
 }

@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 using AutoGrad.Kernels;
 
 namespace AutoGrad;
@@ -44,7 +44,7 @@ public static class CombineOps
             start += t.Shape[a];
         }
         var sizes = tensors.Select(t => t.Shape[a]).ToArray();
-        return Tape.Finish("Concat", y, [.. tensors], g =>
+        return Recorder.Finish("Concat", y, [.. tensors], g =>
         {
             var parts = new Tensor?[sizes.Length];
             int s = 0;
@@ -103,7 +103,7 @@ public static class CombineOps
         // Scatter x into zeros, then fill the border (found by scattering ones) with value. Writing the border instead of
         // adding value everywhere keeps an infinite pad value (−∞ for max pooling) from turning the interior into NaN.
         Tensor y;
-        using (Tape.NoGrad())
+        using (Recorder.NoGrad())
         {
             y = x.Detach().AsStridedScatter(shape, strides, offset, "Pad");
             if (value != 0)
@@ -113,7 +113,7 @@ public static class CombineOps
             }
         }
         var inShape = x.Shape;
-        return Tape.Finish("Pad", y, [x], g => [g.AsStrided(inShape, strides, offset, "Pad")], saved: []);
+        return Recorder.Finish("Pad", y, [x], g => [g.AsStrided(inShape, strides, offset, "Pad")], saved: []);
     }
 
     /// <summary><c>y = cond ≠ 0 ? a : b</c> element-wise, all three broadcast together.</summary>
@@ -129,7 +129,7 @@ public static class CombineOps
         var eb = Dispatch.Expand(b, shape);
         var y = Tensor.Empty(shape, a.DType);
         for (int i = 0; i < y.Size; i++) y.SetFlat(i, mask.GetFlat(i) != 0 ? ea.GetFlat(i) : eb.GetFlat(i));
-        return Tape.Finish("Where", y, [a, b], g => [a.RequiresGrad ? g * mask : null, b.RequiresGrad ? g * (1.0 - mask) : null]);
+        return Recorder.Finish("Where", y, [a, b], g => [a.RequiresGrad ? g * mask : null, b.RequiresGrad ? g * (1.0 - mask) : null]);
     }
 
     /// <summary>One-hot rows: <c>y[…, c] = 1(indices[…] = c)</c> for classes <c>0 … numClasses−1</c>.</summary>
@@ -146,6 +146,6 @@ public static class CombineOps
                 throw new IndexOutOfRangeException($"OneHot: class {idx[i]} at flat position {i} is outside 0..{numClasses - 1}.");
             y.SetFlat(i * numClasses + idx[i], 1);
         }
-        return Tape.Finish("OneHot", y, indices);
+        return Recorder.Finish("OneHot", y, indices);
     }
 }

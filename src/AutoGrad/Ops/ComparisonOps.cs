@@ -1,4 +1,4 @@
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 using System.Runtime.CompilerServices;
 using AutoGrad.Kernels;
 
@@ -12,7 +12,7 @@ public static class ComparisonOps
     public static Tensor Greater(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.Finish("Greater", Dispatch.Map2("Greater", a, b, new CompareKernel(Comparison.Greater)), a, b);
+        return Recorder.Finish("Greater", Dispatch.Map2("Greater", a, b, new CompareKernel(Comparison.Greater)), a, b);
     }
 
     /// <summary><c>1(a ≥ b)</c>.</summary>
@@ -20,7 +20,7 @@ public static class ComparisonOps
     public static Tensor GreaterEqual(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.Finish("GreaterEqual", Dispatch.Map2("GreaterEqual", a, b, new CompareKernel(Comparison.GreaterEqual)), a, b);
+        return Recorder.Finish("GreaterEqual", Dispatch.Map2("GreaterEqual", a, b, new CompareKernel(Comparison.GreaterEqual)), a, b);
     }
 
     /// <summary><c>1(a &lt; b)</c>.</summary>
@@ -28,7 +28,7 @@ public static class ComparisonOps
     public static Tensor Less(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.Finish("Less", Dispatch.Map2("Less", a, b, new CompareKernel(Comparison.Less)), a, b);
+        return Recorder.Finish("Less", Dispatch.Map2("Less", a, b, new CompareKernel(Comparison.Less)), a, b);
     }
 
     /// <summary><c>1(a ≤ b)</c>.</summary>
@@ -36,7 +36,7 @@ public static class ComparisonOps
     public static Tensor LessEqual(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.Finish("LessEqual", Dispatch.Map2("LessEqual", a, b, new CompareKernel(Comparison.LessEqual)), a, b);
+        return Recorder.Finish("LessEqual", Dispatch.Map2("LessEqual", a, b, new CompareKernel(Comparison.LessEqual)), a, b);
     }
 
     /// <summary><c>1(a = b)</c>.</summary>
@@ -44,7 +44,7 @@ public static class ComparisonOps
     public static Tensor Equal(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.Finish("Equal", Dispatch.Map2("Equal", a, b, new CompareKernel(Comparison.Equal)), a, b);
+        return Recorder.Finish("Equal", Dispatch.Map2("Equal", a, b, new CompareKernel(Comparison.Equal)), a, b);
     }
 
     /// <summary><c>1(a ≠ b)</c>.</summary>
@@ -52,7 +52,7 @@ public static class ComparisonOps
     public static Tensor NotEqual(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.Finish("NotEqual", Dispatch.Map2("NotEqual", a, b, new CompareKernel(Comparison.NotEqual)), a, b);
+        return Recorder.Finish("NotEqual", Dispatch.Map2("NotEqual", a, b, new CompareKernel(Comparison.NotEqual)), a, b);
     }
 
     /// <summary><c>1(x &gt; c)</c> against a constant.</summary>

@@ -1,5 +1,5 @@
 using System.Buffers;
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 using AutoGrad.Kernels;
 
 namespace AutoGrad;
@@ -36,11 +36,11 @@ internal static class CrossEntropyOps
         {
             if (classes is not null) ArrayPool<int>.Shared.Return(classes);
         }
-        Tape.Finish("SoftmaxCrossEntropy", lse, z, target);   // saved for the rule only: it lives as long as the loss (Note [Step scopes])
+        Recorder.Finish("SoftmaxCrossEntropy", lse, z, target);   // saved for the rule only: it lives as long as the loss (Note [Step scopes])
         double scale = mean ? 1.0 / rows : 1.0;
         // The target's values are read again by the rule, so an in-place change to it before backward is caught.
-        return Tape.Finish("SoftmaxCrossEntropy", loss, indices ? [z] : [z, target],
-            g => Tape.IsEnabled ? Composed(z, target, indices, perRow, scale, g) : Fused(z, target, indices, perRow, lse, scale, g),
+        return Recorder.Finish("SoftmaxCrossEntropy", loss, indices ? [z] : [z, target],
+            g => Recorder.IsEnabled ? Composed(z, target, indices, perRow, scale, g) : Fused(z, target, indices, perRow, lse, scale, g),
             saved: [z, target]);
     }
 

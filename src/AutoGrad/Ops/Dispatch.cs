@@ -18,7 +18,7 @@ internal static class Dispatch
         Tensor.CheckSameDType(op, a, b);
         Shape shape;
         try { shape = Shape.Broadcast(a.Shape, b.Shape, op); }
-        catch (ArgumentException e) { throw Autograd.Diagnostics.OperandError(op, e.Message, a, b, e); }
+        catch (ArgumentException e) { throw Differentiation.Diagnostics.OperandError(op, e.Message, a, b, e); }
         var y = Tensor.Uninitialized(shape, a.DType);
         if (a.DType == DType.Float32) Run<float, K>(a, b, y, k);
         else Run<double, K>(a, b, y, k);

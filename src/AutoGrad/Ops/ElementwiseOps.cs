@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 using AutoGrad.Kernels;
 
 namespace AutoGrad;
@@ -12,14 +12,14 @@ public static class ElementwiseOps
     public static Tensor Add(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.Finish("Add", Dispatch.Map2<AddKernel>("Add", a, b), a, b, static (g, _, _) => [g, g], saved: []);
+        return Recorder.Finish("Add", Dispatch.Map2<AddKernel>("Add", a, b), a, b, static (g, _, _) => [g, g], saved: []);
     }
 
     /// <summary><c>y = a − b</c>, broadcast.</summary>
     public static Tensor Subtract(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.Finish("Subtract", Dispatch.Map2<SubtractKernel>("Subtract", a, b), a, b,
+        return Recorder.Finish("Subtract", Dispatch.Map2<SubtractKernel>("Subtract", a, b), a, b,
             static (g, x, _) => [g, x[1].RequiresGrad ? -g : null], saved: []);
     }
 
@@ -27,7 +27,7 @@ public static class ElementwiseOps
     public static Tensor Multiply(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.Finish("Multiply", Dispatch.Map2<MultiplyKernel>("Multiply", a, b), a, b,
+        return Recorder.Finish("Multiply", Dispatch.Map2<MultiplyKernel>("Multiply", a, b), a, b,
             static (g, x, _) => [x[0].RequiresGrad ? g * x[1] : null, x[1].RequiresGrad ? g * x[0] : null]);
     }
 
@@ -35,7 +35,7 @@ public static class ElementwiseOps
     public static Tensor Divide(this Tensor a, Tensor b, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.Finish("Divide", Dispatch.Map2<DivideKernel>("Divide", a, b), a, b,
+        return Recorder.Finish("Divide", Dispatch.Map2<DivideKernel>("Divide", a, b), a, b,
             static (g, x, _) => [x[0].RequiresGrad ? g / x[1] : null, x[1].RequiresGrad ? -(g * (x[0] / x[1])) / x[1] : null]);
         // ∂(a/b)/∂b = −a/b², as (a/b)/b: b² alone overflows or underflows (b = 1e20 or 1e-20 in float32) where the quotient does not.
     }
@@ -48,7 +48,7 @@ public static class ElementwiseOps
     public static Tensor Divide(this Tensor x, double c, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.Finish("DivideScalar", Dispatch.Map(x, new DivideScalarKernel(c)), [x], g => [g.Divide(c)], saved: []);
+        return Recorder.Finish("DivideScalar", Dispatch.Map(x, new DivideScalarKernel(c)), [x], g => [g.Divide(c)], saved: []);
     }
 
     /// <summary><c>y = aᵇ</c>, broadcast.</summary>
@@ -60,7 +60,7 @@ public static class ElementwiseOps
     {
         using var site = CallSite.Enter(callerFile, callerLine);
         var y = Dispatch.Map2<PowKernel>("Pow", a, b);
-        return Tape.Finish("Pow", y, [a, b],
+        return Recorder.Finish("Pow", y, [a, b],
             g => [a.RequiresGrad ? g * CombineOps.Where(b.NotEqual(Tensor.Scalar(0, b.DType)), b * a.Pow(b - 1.0), Tensor.Scalar(0, b.DType)) : null,
                   b.RequiresGrad ? g * a.Pow(b) * a.Log() : null]);
     }
@@ -69,7 +69,7 @@ public static class ElementwiseOps
     public static Tensor Pow(this Tensor x, double p, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.Finish("PowScalar", Dispatch.Map(x, new PowScalarKernel(p)), [x],
+        return Recorder.Finish("PowScalar", Dispatch.Map(x, new PowScalarKernel(p)), [x],
             g => [p == 0 ? g * 0.0 : p == 1 ? g : g * p * x.Pow(p - 1)]);
     }
 
@@ -77,14 +77,14 @@ public static class ElementwiseOps
     public static Tensor Add(this Tensor x, double c, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.Finish("AddScalar", Dispatch.Map(x, new AddScalarKernel(c)), [x], g => [g], saved: []);
+        return Recorder.Finish("AddScalar", Dispatch.Map(x, new AddScalarKernel(c)), [x], g => [g], saved: []);
     }
 
     /// <summary><c>y = c·x</c>.</summary>
     public static Tensor Multiply(this Tensor x, double c, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.Finish("MultiplyScalar", Dispatch.Map(x, new MultiplyScalarKernel(c)), [x], g => [g * c], saved: []);
+        return Recorder.Finish("MultiplyScalar", Dispatch.Map(x, new MultiplyScalarKernel(c)), [x], g => [g * c], saved: []);
     }
 
     /// <summary>Element-wise <c>max(a, b)</c>, broadcast.</summary>
@@ -97,7 +97,7 @@ public static class ElementwiseOps
     {
         using var site = CallSite.Enter(callerFile, callerLine);
         var y = Dispatch.Map2<MaximumKernel>("Maximum", a, b);
-        return Tape.Finish("Maximum", y, [a, b], g =>
+        return Recorder.Finish("Maximum", y, [a, b], g =>
         {
             var wa = WinnerMask(a, b);
             return [a.RequiresGrad ? g * wa : null, b.RequiresGrad ? g * (1.0 - wa) : null];
@@ -109,7 +109,7 @@ public static class ElementwiseOps
     {
         using var site = CallSite.Enter(callerFile, callerLine);
         var y = Dispatch.Map2<MinimumKernel>("Minimum", a, b);
-        return Tape.Finish("Minimum", y, [a, b], g =>
+        return Recorder.Finish("Minimum", y, [a, b], g =>
         {
             var wa = WinnerMask(b, a);
             return [a.RequiresGrad ? g * wa : null, b.RequiresGrad ? g * (1.0 - wa) : null];

@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 using AutoGrad.Kernels;
 
 namespace AutoGrad;
@@ -67,7 +67,7 @@ public static partial class IndexingOps
         if (x.DType == DType.Float32) IndexKernels.Take<float>(x.F32, offsets, y.F32);
         else IndexKernels.Take<double>(x.F64, offsets, y.F64);
         var inShape = x.Shape;
-        return Tape.Finish("Gather", y, [x], g => [Tensor.Zeros(inShape, g.DType).ScatterAdd(a, index, g)]);
+        return Recorder.Finish("Gather", y, [x], g => [Tensor.Zeros(inShape, g.DType).ScatterAdd(a, index, g)]);
     }
 
     /// <summary>
@@ -85,7 +85,7 @@ public static partial class IndexingOps
         var y = x.Clone();
         if (x.DType == DType.Float32) IndexKernels.Put<float>(offsets, source.F32, y.F32);
         else IndexKernels.Put<double>(offsets, source.F64, y.F64);
-        return Tape.Finish("ScatterAdd", y, [x, source], g => [g, source.RequiresGrad ? g.Gather(a, index) : null]);
+        return Recorder.Finish("ScatterAdd", y, [x, source], g => [g, source.RequiresGrad ? g.Gather(a, index) : null]);
     }
 
     // Primitive because: speed. Composed as Gather it built an index tensor as large as the result (for a 60,000-image
@@ -105,7 +105,7 @@ public static partial class IndexingOps
         if (x.DType == DType.Float32) IndexKernels.SelectBlocks<float>(x.F32, idx, y.F32, outer, n, inner);
         else IndexKernels.SelectBlocks<double>(x.F64, idx, y.F64, outer, n, inner);
         var inShape = x.Shape;
-        return Tape.Finish("IndexSelect", y, [x], g => [Tensor.Zeros(inShape, g.DType).IndexAdd(a, idx, g)], saved: []);
+        return Recorder.Finish("IndexSelect", y, [x], g => [Tensor.Zeros(inShape, g.DType).IndexAdd(a, idx, g)], saved: []);
     }
 
     /// <summary>
@@ -129,7 +129,7 @@ public static partial class IndexingOps
         var (outer, n, inner) = Reduce.Split(x.Shape.Dims, a);
         if (x.DType == DType.Float32) IndexKernels.AddBlocks<float>(source.F32, idx, y.F32, outer, n, inner);
         else IndexKernels.AddBlocks<double>(source.F64, idx, y.F64, outer, n, inner);
-        return Tape.Finish("IndexAdd", y, [x, source], g => [g, source.RequiresGrad ? g.IndexSelect(a, idx) : null], saved: []);
+        return Recorder.Finish("IndexAdd", y, [x, source], g => [g, source.RequiresGrad ? g.IndexSelect(a, idx) : null], saved: []);
     }
 
     // A private copy of the indices (the rule reads them at backward time, after the caller may have reused the array),

@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 using AutoGrad.Kernels;
 
 namespace AutoGrad;
@@ -66,14 +66,14 @@ public static class LinearAlgebraOps
             else Gemm.Multiply(a.F64, b.F64, y.F64, m, k, n, transA, transB);
         }
         else y = Batched(a, b, transA, transB, m, k, n);
-        // see Note [Unrecorded ops] in Tape.cs
+        // see Note [Unrecorded ops] in Recorder.cs
         if (bias is null)
-            return Tape.Finish("MatMul", y, a, b, null, (a, b, transA, transB), static s => Rule(s.a, s.b, s.transA, s.transB));
+            return Recorder.Finish("MatMul", y, a, b, null, (a, b, transA, transB), static s => Rule(s.a, s.b, s.transA, s.transB));
         Tensor.CheckSameDType("MatMul", y, bias);
         if (!bias.Shape.CanBroadcastTo(y.Shape))
             throw new ArgumentException($"MatMul: bias of shape {bias.Shape} does not broadcast to the product's shape {y.Shape}.");
         Dispatch.AddInPlace(y, bias);
-        return Tape.Finish("MatMulAddBias", y, a, b, bias, (a, b, transA, transB, bias), static s => BiasRule(s.a, s.b, s.transA, s.transB, s.bias));
+        return Recorder.Finish("MatMulAddBias", y, a, b, bias, (a, b, transA, transB, bias), static s => BiasRule(s.a, s.b, s.transA, s.transB, s.bias));
     }
 
     private static Tensor Batched(Tensor a, Tensor b, bool transA, bool transB, int m, int k, int n)
@@ -121,7 +121,7 @@ public static class LinearAlgebraOps
     };
 
     // op(P)·op(Q), the gradient of `input`, handed to the engine, which may accumulate it straight into a leaf's .Grad
-    // (then the entry is null) or makes it here (Note [Gradient sinks] in Autograd/GradientSinks.cs).
+    // (then the entry is null) or makes it here (Note [Gradient sinks] in Differentiation/GradientSinks.cs).
     private static Tensor? ProductGrad(Tensor input, Tensor p, Tensor q, bool transP, bool transQ) =>
         GradientSinks.Product(input, p, q, transP, transQ, static (p, q, transP, transQ) => MatMul(p, q, transP, transQ));
 }

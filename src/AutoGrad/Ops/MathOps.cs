@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 using AutoGrad.Kernels;
 
 namespace AutoGrad;
@@ -11,7 +11,7 @@ public static class MathOps
     public static Tensor Negate(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.Finish("Negate", Dispatch.Map<NegateKernel>(x), [x], g => [-g], saved: []);
+        return Recorder.Finish("Negate", Dispatch.Map<NegateKernel>(x), [x], g => [-g], saved: []);
     }
 
     /// <summary><c>y = eˣ</c>.</summary>
@@ -19,14 +19,14 @@ public static class MathOps
     {
         using var site = CallSite.Enter(callerFile, callerLine);
         var y = Dispatch.Map<ExpKernel>(x);
-        return Tape.Finish("Exp", y, [x], g => [g * y]);   // d/dx eˣ = eˣ
+        return Recorder.Finish("Exp", y, [x], g => [g * y]);   // d/dx eˣ = eˣ
     }
 
     /// <summary>Natural logarithm <c>y = ln x</c>.</summary>
     public static Tensor Log(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.Finish("Log", Dispatch.Map<LogKernel>(x), [x], g => [g / x]);
+        return Recorder.Finish("Log", Dispatch.Map<LogKernel>(x), [x], g => [g / x]);
     }
 
     /// <summary><c>y = √x</c>.</summary>
@@ -34,7 +34,7 @@ public static class MathOps
     {
         using var site = CallSite.Enter(callerFile, callerLine);
         var y = Dispatch.Map<SqrtKernel>(x);
-        return Tape.Finish("Sqrt", y, [x], g => [g / (y * 2.0)]);
+        return Recorder.Finish("Sqrt", y, [x], g => [g / (y * 2.0)]);
     }
 
     /// <summary><c>y = x²</c>.</summary>
@@ -49,7 +49,7 @@ public static class MathOps
     public static Tensor Abs(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.Finish("Abs", Dispatch.Map<AbsKernel>(x), [x], g => [g * x.Sign()]);
+        return Recorder.Finish("Abs", Dispatch.Map<AbsKernel>(x), [x], g => [g * x.Sign()]);
     }
 
     /// <summary><c>y = sign(x)</c> ∈ {−1, 0, 1}; piecewise constant, so it carries no gradient.</summary>
@@ -57,7 +57,7 @@ public static class MathOps
     public static Tensor Sign(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.Finish("Sign", Dispatch.Map<SignKernel>(x), x);
+        return Recorder.Finish("Sign", Dispatch.Map<SignKernel>(x), x);
     }
 
     /// <summary><c>y = tanh x</c>.</summary>
@@ -65,7 +65,7 @@ public static class MathOps
     {
         using var site = CallSite.Enter(callerFile, callerLine);
         var y = Dispatch.Map<TanhKernel>(x);
-        return Tape.Finish("Tanh", y, [x], g => [g * (1.0 - y * y)]);   // tanh' = 1 − tanh²
+        return Recorder.Finish("Tanh", y, [x], g => [g * (1.0 - y * y)]);   // tanh' = 1 − tanh²
     }
 
     /// <summary>Logistic sigmoid <c>σ(x) = 1/(1 + e^{−x})</c>, stable for large |x|.</summary>
@@ -73,7 +73,7 @@ public static class MathOps
     {
         using var site = CallSite.Enter(callerFile, callerLine);
         var y = Dispatch.Map<SigmoidKernel>(x);
-        return Tape.Finish("Sigmoid", y, [x], g => [g * y * (1.0 - y)]);   // σ' = σ(1 − σ)
+        return Recorder.Finish("Sigmoid", y, [x], g => [g * y * (1.0 - y)]);   // σ' = σ(1 − σ)
     }
 
     /// <summary>Rectified linear unit <c>y = max(0, x)</c>.</summary>
@@ -82,7 +82,7 @@ public static class MathOps
     {
         using var site = CallSite.Enter(callerFile, callerLine);
         var y = Dispatch.Map<ReluKernel>(x);
-        return Tape.Finish("Relu", y, x, null, null, x, static s => ReluRule(s));   // Note [Unrecorded ops]
+        return Recorder.Finish("Relu", y, x, null, null, x, static s => ReluRule(s));   // Note [Unrecorded ops]
     }
 
     private static BackwardRule ReluRule(Tensor x) => g => [g.PassWherePositive(x)];
@@ -93,7 +93,7 @@ public static class MathOps
     {
         using var site = CallSite.Enter(callerFile, callerLine);
         if (min > max) throw new ArgumentException($"Clamp: min ({min}) is greater than max ({max}).");
-        return Tape.Finish("Clamp", Dispatch.Map(x, new ClampKernel(min, max)), [x],
+        return Recorder.Finish("Clamp", Dispatch.Map(x, new ClampKernel(min, max)), [x],
             g => [g * Dispatch.Map(x, new InRangeMaskKernel(min, max))]);
     }
 
@@ -101,7 +101,7 @@ public static class MathOps
     public static Tensor Erf(this Tensor x, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        return Tape.Finish("Erf", Dispatch.Map<ErfKernel>(x), [x], g => [g * (x * x).Negate().Exp() * (2 / Math.Sqrt(Math.PI))]);
+        return Recorder.Finish("Erf", Dispatch.Map<ErfKernel>(x), [x], g => [g * (x * x).Negate().Exp() * (2 / Math.Sqrt(Math.PI))]);
     }
 
     /// <summary>Converts to another element type; the gradient is converted back.</summary>
@@ -112,6 +112,6 @@ public static class MathOps
         var y = Tensor.Empty(x.Shape, dtype);
         if (dtype == DType.Float64) ConvertKernels.Widen(x.F32, y.F64);
         else ConvertKernels.Narrow(x.F64, y.F32);
-        return Tape.Finish("To", y, [x], g => [g.To(x.DType)]);
+        return Recorder.Finish("To", y, [x], g => [g.To(x.DType)]);
     }
 }

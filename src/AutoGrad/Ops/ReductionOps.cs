@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 using AutoGrad.Kernels;
 using AutoGrad.Memory;
 
@@ -44,7 +44,7 @@ public static class ReductionOps
         var outShape = keepDims ? kept : DroppedShape(x.Shape, ax);
         y = new Tensor(y.Storage, outShape, x.DType);
         var inShape = x.Shape;
-        return Tape.Finish("Sum", y, [x], g => [g.Reshape(kept).BroadcastTo(inShape)], saved: []);
+        return Recorder.Finish("Sum", y, [x], g => [g.Reshape(kept).BroadcastTo(inShape)], saved: []);
     }
 
     /// <summary>Arithmetic mean over every element.</summary>
@@ -158,7 +158,7 @@ public static class ReductionOps
         if (IsLastAxis(x, axis))
         {
             var y = RowKernel(x, softmax: true);
-            return Tape.Finish("Softmax", y, [x], g => [y * (g - (g * y).Sum(-1, keepDims: true))]);   // J = diag(y) − yyᵀ
+            return Recorder.Finish("Softmax", y, [x], g => [y * (g - (g * y).Sum(-1, keepDims: true))]);   // J = diag(y) − yyᵀ
         }
         var e = (x - x.Detach().Max(axis, keepDims: true)).Exp();
         return e / e.Sum(axis, keepDims: true);
@@ -175,7 +175,7 @@ public static class ReductionOps
             return shifted - shifted.Exp().Sum(axis, keepDims: true).Log();
         }
         var y = RowKernel(x, softmax: false);
-        return Tape.Finish("LogSoftmax", y, [x], g => [g - y.Exp() * g.Sum(-1, keepDims: true)]);   // ∂y/∂x = I − 1·softmax(x)ᵀ
+        return Recorder.Finish("LogSoftmax", y, [x], g => [g - y.Exp() * g.Sum(-1, keepDims: true)]);   // ∂y/∂x = I − 1·softmax(x)ᵀ
     }
 
     // Primitive because: along the last axis the composed softmax ran 6-8 recorded ops (max, shift, exp, sum, log or
@@ -209,7 +209,7 @@ public static class ReductionOps
         else Reduce.Extreme<double>(x.F64, y.F64, arg, outer, n, inner, max);
         if (!keepDims) y = new Tensor(y.Storage, DroppedShape(x.Shape, [a]), x.DType);
         var inShape = x.Shape;
-        return Tape.Finish(op, y, [x], g =>
+        return Recorder.Finish(op, y, [x], g =>
         {
             var pos = new int[arg.Length];
             IndexKernels.ArgPositions(arg, pos, outer, n, inner);
@@ -231,8 +231,8 @@ public static class ReductionOps
         else Reduce.Extreme<double>(x.F64, scratch.F64, arg, outer, n, inner, max);
         if (x.DType == DType.Float32) ConvertKernels.FromIndices<float>(arg, y.F32);
         else ConvertKernels.FromIndices<double>(arg, y.F64);
-        Tape.Finish(op, scratch, x);
-        return Tape.Finish(op, y, x);
+        Recorder.Finish(op, scratch, x);
+        return Recorder.Finish(op, y, x);
     }
 
     private static Tensor SumAxis(Tensor x, int axis)

@@ -1,4 +1,4 @@
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 using AutoGrad.Kernels;
 using AutoGrad.Memory;
 
@@ -18,8 +18,8 @@ internal static class RoutingOps
         var y = Tensor.Uninitialized(g.Shape, g.DType);
         if (g.DType == DType.Float32) MaskKernels.PassWherePositive<float>(g.F32, x.F32, y.F32);
         else MaskKernels.PassWherePositive<double>(g.F64, x.F64, y.F64);
-        // see Note [Unrecorded ops] in Tape.cs: in a backward pass without createGraph this op is never recorded
-        return Tape.Finish("PassWherePositive", y, g, null, null, x, static s => PassRule(s));
+        // see Note [Unrecorded ops] in Recorder.cs: in a backward pass without createGraph this op is never recorded
+        return Recorder.Finish("PassWherePositive", y, g, null, null, x, static s => PassRule(s));
     }
 
     private static BackwardRule PassRule(Tensor x) => gg => [gg.PassWherePositive(x)];
@@ -31,7 +31,7 @@ internal static class RoutingOps
         if (g.DType == DType.Float32) MaskKernels.Route<float>(g.F32, pos.Span, y.F32);
         else MaskKernels.Route<double>(g.F64, pos.Span, y.F64);
         var gShape = g.Shape;
-        return Tape.Finish("RouteTo", y, [g], gg => [gg.PickAt(pos, gShape)]);
+        return Recorder.Finish("RouteTo", y, [g], gg => [gg.PickAt(pos, gShape)]);
     }
 
     /// <summary>The elements of <paramref name="h"/> at flat positions <paramref name="pos"/>, in <paramref name="shape"/>: the adjoint of <see cref="RouteTo"/>.</summary>
@@ -41,7 +41,7 @@ internal static class RoutingOps
         if (h.DType == DType.Float32) MaskKernels.Pick<float>(h.F32, pos.Span, y.F32);
         else MaskKernels.Pick<double>(h.F64, pos.Span, y.F64);
         var full = h.Shape;
-        return Tape.Finish("PickAt", y, [h], gg => [gg.RouteTo(pos, full)]);
+        return Recorder.Finish("PickAt", y, [h], gg => [gg.RouteTo(pos, full)]);
     }
 
     /// <summary>
@@ -59,6 +59,6 @@ internal static class RoutingOps
         if (x.DType == DType.Float32) MaskKernels.MaxPool<float>(x.F32, y.F32, pos.Span, n * c, h, w, k, s, oh, ow);
         else MaskKernels.MaxPool<double>(x.F64, y.F64, pos.Span, n * c, h, w, k, s, oh, ow);
         var inShape = x.Shape;
-        return Tape.Finish("MaxPool2d", y, [x], g => [g.RouteTo(pos, inShape)]);
+        return Recorder.Finish("MaxPool2d", y, [x], g => [g.RouteTo(pos, inShape)]);
     }
 }

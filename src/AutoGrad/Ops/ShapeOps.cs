@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 
 namespace AutoGrad;
 
@@ -14,7 +14,7 @@ public static partial class ShapeOps
         if (target == x.Shape) return x;
         var y = new Tensor(x.Storage, target, x.DType);   // shares the buffer: contiguous row-major either way
         var inShape = x.Shape;
-        return Tape.Finish("Reshape", y, [x], g => [g.Reshape(inShape.Dims)], saved: []);
+        return Recorder.Finish("Reshape", y, [x], g => [g.Reshape(inShape.Dims)], saved: []);
     }
 
     /// <summary>The same values in the given shape.</summary>
@@ -66,7 +66,7 @@ public static partial class ShapeOps
         if (!x.Shape.CanBroadcastTo(shape))
             throw new ArgumentException($"BroadcastTo: shape {x.Shape} cannot be broadcast to {shape}: aligned from the right, each dimension must equal the target's or be 1.");
         var inShape = x.Shape;
-        return Tape.Finish("BroadcastTo", Dispatch.Expand(x, shape), [x], g => [g.SumTo(inShape)], saved: []);
+        return Recorder.Finish("BroadcastTo", Dispatch.Expand(x, shape), [x], g => [g.SumTo(inShape)], saved: []);
     }
 
     /// <summary>Sums over the axes that broadcasting to this tensor's shape from <paramref name="shape"/> would repeat: the adjoint of <see cref="BroadcastTo"/>.</summary>
@@ -79,7 +79,7 @@ public static partial class ShapeOps
         int lead = x.Rank - shape.Rank;
         var dims = x.Shape.Dims;
         // Summed axes that are exactly the leading ones (a bias's gradient [batch, out] → [out]) are one pass over the
-        // buffer as [n, inner], recorded as one op; see Note [Unrecorded ops] in Tape.cs.
+        // buffer as [n, inner], recorded as one op; see Note [Unrecorded ops] in Recorder.cs.
         int prefix = 0;
         while (prefix < x.Rank && (prefix < lead || (shape.Dims[prefix - lead] == 1 && dims[prefix] != 1))) prefix++;
         bool leading = true;
@@ -90,7 +90,7 @@ public static partial class ShapeOps
             int inner = shape.Size, n = inner == 0 ? 0 : x.Size / inner;
             if (x.DType == DType.Float32) Kernels.Reduce.Sum<float>(x.F32, y.F32, 1, n, inner);
             else Kernels.Reduce.Sum<double>(x.F64, y.F64, 1, n, inner);
-            return Tape.Finish("SumTo", y, x, null, null, x.Shape, static s => SumToRule(s), saved: []);
+            return Recorder.Finish("SumTo", y, x, null, null, x.Shape, static s => SumToRule(s), saved: []);
         }
         var axes = new List<int>();
         for (int i = 0; i < x.Rank; i++)

@@ -1,4 +1,4 @@
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 using AutoGrad.Kernels;
 
 namespace AutoGrad;
@@ -18,7 +18,7 @@ internal static class StridedOps
         if (x.DType == DType.Float32) Strided.Gather<float>(x.F32, strides, offset, y.F32, shape.Dims);
         else Strided.Gather<double>(x.F64, strides, offset, y.F64, shape.Dims);
         var inShape = x.Shape;
-        return Tape.Finish(op, y, [x], g => [g.AsStridedScatter(inShape, strides, offset, op)], saved: []);
+        return Recorder.Finish(op, y, [x], g => [g.AsStridedScatter(inShape, strides, offset, op)], saved: []);
     }
 
     /// <summary>The adjoint of <see cref="AsStrided"/>: zeros of <paramref name="shape"/> with <paramref name="src"/> added at the strided positions.</summary>
@@ -28,6 +28,6 @@ internal static class StridedOps
         if (src.DType == DType.Float32) Strided.ScatterAdd<float>(src.F32, src.Shape.Dims, y.F32, strides, offset);
         else Strided.ScatterAdd<double>(src.F64, src.Shape.Dims, y.F64, strides, offset);
         var srcShape = src.Shape;
-        return Tape.Finish(op + "Backward", y, [src], g => [g.AsStrided(srcShape, strides, offset, op)], saved: []);
+        return Recorder.Finish(op + "Backward", y, [src], g => [g.AsStrided(srcShape, strides, offset, op)], saved: []);
     }
 }

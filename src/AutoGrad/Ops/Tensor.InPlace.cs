@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 
 namespace AutoGrad;
 
@@ -7,10 +7,10 @@ public sealed partial class Tensor
 {
     /// <summary>Overwrites this tensor's values with <paramref name="source"/>'s (<c>x ← s</c>), in place.</summary>
     /// <remarks>
-    /// Allowed on a leaf that requires gradients only inside <see cref="Tape.NoGrad"/> (an optimizer step), and never on
+    /// Allowed on a leaf that requires gradients only inside <see cref="Recorder.NoGrad"/> (an optimizer step), and never on
     /// a tensor made by a recorded op, whose value a backward rule may still need. A source of the other dtype is
     /// converted. Bumps <see cref="Version"/>, so a backward rule that saved the old values can tell
-    /// (Note [Saved values] in Autograd/Node.cs).
+    /// (Note [Saved values] in Differentiation/Node.cs).
     /// </remarks>
     public void CopyFrom(Tensor source, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
@@ -39,8 +39,8 @@ public sealed partial class Tensor
         if (GradFn is not null)
             throw new InvalidOperationException(
                 $"{op}: this tensor was made by '{GradFn.Op}' and is part of a graph; writing it in place would corrupt its gradients. Write to a Detach()ed copy or Clone() instead.");
-        if (RequiresGrad && Tape.IsEnabled)
+        if (RequiresGrad && Recorder.IsEnabled)
             throw new InvalidOperationException(
-                $"{op}: in-place write to a leaf that requires gradients while recording; do it inside 'using (Tape.NoGrad())', as an optimizer step does.");
+                $"{op}: in-place write to a leaf that requires gradients while recording; do it inside 'using (Recorder.NoGrad())', as an optimizer step does.");
     }
 }

@@ -1,4 +1,4 @@
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 
 namespace AutoGrad.Optim;
 
@@ -14,7 +14,7 @@ public static class GradientClipping
         ArgumentNullException.ThrowIfNull(parameters);
         if (!(maxNorm > 0)) throw new ArgumentOutOfRangeException(nameof(maxNorm), $"ClipByGlobalNorm: maxNorm must be positive, got {maxNorm}.");
         var ps = parameters.Where(p => p.Grad is not null).ToList();
-        using var _ = Tape.NoGrad();
+        using var _ = Recorder.NoGrad();
         double total = Math.Sqrt(ps.Sum(p => p.Grad!.Detach().Square().Sum().Item()));
         if (total > maxNorm)
             foreach (var p in ps) p.Grad = p.Grad!.Detach() * (maxNorm / total);
@@ -26,7 +26,7 @@ public static class GradientClipping
     {
         ArgumentNullException.ThrowIfNull(parameters);
         if (!(clip > 0)) throw new ArgumentOutOfRangeException(nameof(clip), $"ClipByValue: clip must be positive, got {clip}.");
-        using var _ = Tape.NoGrad();
+        using var _ = Recorder.NoGrad();
         foreach (var p in parameters)
             if (p.Grad is not null) p.Grad = p.Grad.Detach().Clamp(-clip, clip);
     }

@@ -1,11 +1,11 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 
 namespace AutoGrad.Optim;
 
 /// <summary>
-/// Base of the optimizers: <see cref="Step"/> updates every parameter that has a gradient, in place, under <see cref="Tape.NoGrad"/>,
+/// Base of the optimizers: <see cref="Step"/> updates every parameter that has a gradient, in place, under <see cref="Recorder.NoGrad"/>,
 /// as tensor arithmetic <c>θ ← update(θ, g)</c>.
 /// </summary>
 /// <remarks>
@@ -77,7 +77,7 @@ public abstract class Optimizer
         for (int i = 0; i < _parameters.Count; i++)
             if (_parameters[i] is { Grad: { } g } p && (g.Shape != p.Shape || g.DType != p.DType))
                 throw new ArgumentException($"{GetType().Name}.Step: parameter {i} is {p.Shape} {p.DType.Name()} but its gradient is {g.Shape} {g.DType.Name()}; no parameter was changed.");
-        using (Tape.NoGrad())
+        using (Recorder.NoGrad())
         {
             for (int i = 0; i < _parameters.Count; i++)
             {

@@ -1,4 +1,4 @@
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 using AutoGrad.Data;
 using AutoGrad.Metrics;
 using AutoGrad.NN;
@@ -18,7 +18,7 @@ public sealed record Prediction(int[] Classes, double[] Confidences, Tensor Prob
 /// <param name="Count">The number of examples <c>n</c>.</param>
 public sealed record EvaluationResult(double Loss, double Accuracy, ConfusionMatrix? Confusion, int Count);
 
-/// <summary>Batched prediction and evaluation in evaluation mode under <see cref="Tape.NoGrad"/>.</summary>
+/// <summary>Batched prediction and evaluation in evaluation mode under <see cref="Recorder.NoGrad"/>.</summary>
 public static class Inference
 {
     /// <summary>Classes, confidences and softmax probabilities of <c>f(X)</c> for <paramref name="x"/> of shape <c>[n, …]</c>, computed in batches.</summary>
@@ -86,7 +86,7 @@ public static class Inference
         model.Eval();
         try
         {
-            using (Tape.NoGrad()) body();
+            using (Recorder.NoGrad()) body();
         }
         finally { model.Train(wasTraining); }
     }

@@ -1,4 +1,4 @@
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 using AutoGrad.Data;
 using AutoGrad.IO;
 using AutoGrad.NN;

@@ -26,7 +26,7 @@ public static class ArchitectureRules
 
     /// <summary>
     /// The folder cycles: each strongly connected set of two or more folders, with one dependency for every edge inside it,
-    /// e.g. <c>"Autograd ↔ Ops: Autograd → Ops (Engine.Run uses ElementwiseOps.AddNoGrad); Ops → Autograd (…)"</c>.
+    /// e.g. <c>"Differentiation ↔ Ops: Differentiation → Ops (Engine.Run uses ElementwiseOps.AddNoGrad); Ops → Differentiation (…)"</c>.
     /// Dependencies of a type on a type named in <paramref name="knownEdges"/> (<c>"User → Used"</c>, outermost type names)
     /// are left out.
     /// </summary>

@@ -1,4 +1,4 @@
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 using AutoGrad.Checking;
 
 namespace AutoGrad.Tests.Checking;
@@ -11,7 +11,7 @@ public class GradCheckTests
     private static Tensor WrongSquare(Tensor x)
     {
         var y = x.Detach() * x.Detach();
-        return Tape.Record("WrongSquare", y, [x], g => [g * x]);
+        return Recorder.Record("WrongSquare", y, [x], g => [g * x]);
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public class GradCheckTests
         Tensor Drifting(Tensor x)
         {
             var y = x.Detach() * 3.0;
-            return Tape.Record("Drifting", y, [x], g => [g * (3.0 + 1e-3 * calls++)]);
+            return Recorder.Record("Drifting", y, [x], g => [g * (3.0 + 1e-3 * calls++)]);
         }
         var r = GradCheck.Check(t => Drifting(t[0]), [Vec(1.0, 2.0)]);
         Assert.False(r.Passed);
@@ -111,7 +111,7 @@ public class GradCheckTests
         Tensor Offset(Tensor x)
         {
             var y = x.Detach() * 2.0;
-            return Tape.Record("Offset", y, [x], g => [g * 2.0 + 1e-9]);
+            return Recorder.Record("Offset", y, [x], g => [g * 2.0 + 1e-9]);
         }
         var r = GradCheck.Check(t => Offset(t[0]), [Vec(0.5, -1.0)]);
         Assert.False(r.Passed);

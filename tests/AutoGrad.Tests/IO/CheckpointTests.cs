@@ -208,7 +208,7 @@ public sealed class CheckpointTests : IDisposable
             case "wrong optimizer state shape": return Rewrite((t, _) => t["optim.0.exp_avg"] = Tensor.Zeros(new Shape(2, 2)));
             case "missing scaler": return Rewrite((t, m) => { m["preprocessors"] = ""; t.Remove("pre.scaler.mean"); t.Remove("pre.scaler.std"); });
             case "other architecture":
-                var wide = new Sequential(new Linear(4, 32, new Generator(1)), new ReLU(), new Dropout(0.2, new Generator(2)), new Linear(32, 3, new Generator(3)));
+                var wide = new Sequential(new Linear(4, 32, new Generator(1)), new Relu(), new Dropout(0.2, new Generator(2)), new Linear(32, 3, new Generator(3)));
                 return Checkpoint.Serialize(new CheckpointComponents(wide, new Adam(wide.Parameters()), source.Trainer.Generators, source.Trainer.Preprocessors), 1);
             case "other optimizer":
                 return Checkpoint.Serialize(source.Trainer.Components with { Optimizer = new Sgd(source.Model.Parameters(), 0.1) }, 1);

@@ -1,4 +1,4 @@
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 using AutoGrad.Losses;
 using AutoGrad.NN;
 using Xunit.Abstractions;
@@ -29,7 +29,7 @@ public class GradientReportTests(ITestOutputHelper output)
     public void Deep_sigmoid_network_has_far_smaller_first_layer_gradients_than_a_relu_one()
     {
         var sig = Train1(Mlp(() => new Sigmoid(), 1));
-        var relu = Train1(Mlp(() => new ReLU(), 1));
+        var relu = Train1(Mlp(() => new Relu(), 1));
         output.WriteLine(sig.ToString());
         output.WriteLine(relu.ToString());
         // First layer relative to last: sigmoid's σ' ≤ ¼ per layer shrinks it geometrically.

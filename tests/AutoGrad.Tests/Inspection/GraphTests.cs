@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Xml.Linq;
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 using AutoGrad.Tests.Autograd;
 using AutoGrad.Inspection;
 

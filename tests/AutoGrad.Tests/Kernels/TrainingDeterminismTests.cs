@@ -44,8 +44,8 @@ public class TrainingDeterminismTests
         var g = new Generator(11);
         bool cnn = config.StartsWith("cnn", StringComparison.Ordinal);
         Module model = cnn
-            ? new Sequential(new Conv2d(1, 8, 5, g), new ReLU(), new MaxPool2d(2), new Flatten(), new Linear(8 * 12 * 12, 10, g))
-            : new Sequential(new Linear(784, 128, g), new ReLU(), new Linear(128, 10, g));
+            ? new Sequential(new Conv2d(1, 8, 5, g), new Relu(), new MaxPool2d(2), new Flatten(), new Linear(8 * 12 * 12, 10, g))
+            : new Sequential(new Linear(784, 128, g), new Relu(), new Linear(128, 10, g));
         var parameters = model.Parameters().ToList();
         var initial = parameters.Select(p => p.ToFloatArray()).ToArray();
         Optimizer opt = config.EndsWith("adam", StringComparison.Ordinal) ? new Adam(parameters, 0.01) : new Sgd(parameters, 0.1);

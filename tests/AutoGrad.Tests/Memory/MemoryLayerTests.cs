@@ -14,7 +14,7 @@ public class MemoryLayerTests
         if (t.IsGenericType) foreach (var a in t.GetGenericArguments()) foreach (var e in Mentioned(a)) yield return e;
     }
 
-    // Every AutoGrad namespace but Memory itself is above it (Tensor, DType and the ops in AutoGrad, the tape in AutoGrad.Autograd).
+    // Every AutoGrad namespace but Memory itself is above it (Tensor, DType and the ops in AutoGrad, the tape in AutoGrad.Differentiation).
     private static bool Above(Type t) => t.Namespace is { } n && (n == "AutoGrad" || n.StartsWith("AutoGrad.", StringComparison.Ordinal)) && n != "AutoGrad.Memory";
 
     [Fact]

@@ -43,8 +43,8 @@ public class ActivationTests
         Assert.Equal(2.0 * Math.Tanh(Math.Log(1 + Math.Exp(2.0))), x.Mish().ToDoubleArray()[2], 12);
         Assert.Equal(0.5 * 3.5 / 6, x.HardSwish().ToDoubleArray()[1], 12);
         Assert.Equal(0.5 / (1 + Math.Exp(-0.5)), x.Silu().ToDoubleArray()[1], 12);
-        Assert.Equal([0.0, 1.0, 1.0], x.Step().ToDoubleArray());
-        Assert.Equal([0.0], Tensor.FromArray([0.0]).Step().ToDoubleArray());   // step(0) = 0 (perceptron rule: w·x + b ≤ 0 → 0)
+        Assert.Equal([0.0, 1.0, 1.0], x.Heaviside().ToDoubleArray());
+        Assert.Equal([0.0], Tensor.FromArray([0.0]).Heaviside().ToDoubleArray());   // step(0) = 0 (perceptron rule: w·x + b ≤ 0 → 0)
         Assert.Equal([0.0, 0.5, 2.0], x.Relu6().ToDoubleArray());
     }
 
@@ -82,7 +82,7 @@ public class ActivationTests
     public void Step_carries_no_gradient()
     {
         var x = Tensor.FromArray([1.0, -1.0]).RequireGrad();
-        Assert.False(x.Step().RequiresGrad);
+        Assert.False(x.Heaviside().RequiresGrad);
     }
 
     [Fact]
@@ -96,8 +96,8 @@ public class ActivationTests
     [Fact]
     public void PReLU_and_learnable_swish_check_input_and_parameter_gradients()
     {
-        ModuleGradCheck.Assert(new PReLU(3, 0.2), Input(5).Reshape(4, 3));
-        ModuleGradCheck.Assert(new PReLU(), Input(6));
+        ModuleGradCheck.Assert(new PRelu(3, 0.2), Input(5).Reshape(4, 3));
+        ModuleGradCheck.Assert(new PRelu(), Input(6));
         ModuleGradCheck.Assert(new Swish(1.3, learnable: true), Input(7));
     }
 
@@ -105,9 +105,9 @@ public class ActivationTests
     public void Activation_modules_match_their_functions()
     {
         var x = Input(8);
-        Assert.Equal(x.Gelu(GeluApproximation.Tanh).ToDoubleArray(), new GELU(GeluApproximation.Tanh).Forward(x).ToDoubleArray());
+        Assert.Equal(x.Gelu(GeluApproximation.Tanh).ToDoubleArray(), new Gelu(GeluApproximation.Tanh).Forward(x).ToDoubleArray());
         Assert.Equal(x.Silu(2).ToDoubleArray(), new Swish(2).Forward(x).ToDoubleArray());
-        Assert.Equal(x.LeakyRelu(0.2).ToDoubleArray(), new LeakyReLU(0.2).Forward(x).ToDoubleArray());
+        Assert.Equal(x.LeakyRelu(0.2).ToDoubleArray(), new LeakyRelu(0.2).Forward(x).ToDoubleArray());
         Assert.Equal(x.LogSoftmax(0).ToDoubleArray(), new LogSoftmax(0).Forward(x).ToDoubleArray());
         Assert.Equal(x.Mish().ToDoubleArray(), new Mish().Forward(x).ToDoubleArray());
     }

@@ -1,4 +1,4 @@
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 using AutoGrad.NN;
 using AutoGrad.Checking;
 
@@ -126,9 +126,9 @@ public class LayerTests
     [Fact]
     public void Recurrent_cells_gradients()
     {
-        ModuleGradCheck.Assert(new RNNCell(3, 4, new Generator(1)), Randn(13, 2, 3));
-        ModuleGradCheck.Assert(new LSTMCell(3, 2, new Generator(1)), Randn(14, 2, 3));
-        ModuleGradCheck.Assert(new GRUCell(3, 2, new Generator(1)), Randn(15, 2, 3));
+        ModuleGradCheck.Assert(new RnnCell(3, 4, new Generator(1)), Randn(13, 2, 3));
+        ModuleGradCheck.Assert(new LstmCell(3, 2, new Generator(1)), Randn(14, 2, 3));
+        ModuleGradCheck.Assert(new GruCell(3, 2, new Generator(1)), Randn(15, 2, 3));
     }
 
     [Fact]
@@ -136,11 +136,11 @@ public class LayerTests
     {
         foreach (int t in new[] { 1, 3 })
         {
-            ModuleGradCheck.Assert(new RNN(2, 3, new Generator(1)), Randn(16, 2, t, 2));
-            ModuleGradCheck.Assert(new LSTM(2, 2, new Generator(1)), Randn(17, 2, t, 2));
-            ModuleGradCheck.Assert(new GRU(2, 2, new Generator(1)), Randn(18, 2, t, 2));
+            ModuleGradCheck.Assert(new Rnn(2, 3, new Generator(1)), Randn(16, 2, t, 2));
+            ModuleGradCheck.Assert(new Lstm(2, 2, new Generator(1)), Randn(17, 2, t, 2));
+            ModuleGradCheck.Assert(new Gru(2, 2, new Generator(1)), Randn(18, 2, t, 2));
         }
-        var lstm = new LSTM(2, 3, new Generator(1));
+        var lstm = new Lstm(2, 3, new Generator(1));
         var (y, state) = lstm.Forward(Tensor.Ones(new Shape(4, 7, 2)), null);
         Assert.Equal(new Shape(4, 7, 3), y.Shape);
         Assert.Equal(2, state.Length);
@@ -150,7 +150,7 @@ public class LayerTests
     [Fact]
     public void Rnn_cell_matches_its_formula()
     {
-        var cell = new RNNCell(2, 2, new Generator(3), DType.Float64);
+        var cell = new RnnCell(2, 2, new Generator(3), DType.Float64);
         var p = cell.NamedParameters().ToDictionary(k => k.Key, k => k.Value);
         var x = Tensor.FromArray(new double[] { 0.5, -1 }, 1, 2);
         var h = Tensor.FromArray(new double[] { 0.1, 0.2 }, 1, 2);

@@ -7,7 +7,7 @@ public class ModuleTests
     private static Sequential Mlp(ulong seed = 1)
     {
         var g = new Generator(seed);
-        return new Sequential(new Linear(3, 4, g), new ReLU(), new Linear(4, 2, g));
+        return new Sequential(new Linear(3, 4, g), new Relu(), new Linear(4, 2, g));
     }
 
     [Fact]

@@ -41,7 +41,7 @@ public class TrainingTests
             labels[n] = left > right ? 1 : 0;
         }
         var y = Tensor.FromArray(labels);
-        var model = new Sequential(new Conv2d(1, 4, 3, g, 1, PaddingMode.Same), new ReLU(), new MaxPool2d(2), new Flatten(), new Linear(36, 2, g));
+        var model = new Sequential(new Conv2d(1, 4, 3, g, 1, PaddingMode.Same), new Relu(), new MaxPool2d(2), new Flatten(), new Linear(36, 2, g));
         var opt = new Adam(model.Parameters(), 0.01);
         double first = double.NaN, last = double.NaN;
         for (int i = 0; i < 80; i++)
@@ -62,7 +62,7 @@ public class TrainingTests
         var g = new Generator(5);
         var x = Tensor.Uniform(new Shape(12, 5, 1), g, -1, 1);
         var y = x.Sum(1);                                                  // (12, 1): the sum of each sequence
-        var lstm = new LSTM(1, 8, g);
+        var lstm = new Lstm(1, 8, g);
         var head = new Linear(8, 1, g);
         var opt = new Adam([.. lstm.Parameters(), .. head.Parameters()], 0.02);
         double first = double.NaN, last = double.NaN;

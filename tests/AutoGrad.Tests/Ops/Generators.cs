@@ -122,7 +122,7 @@ public static class Generators
     // FromArray treats an empty shape as "1-D"; a rank-0 tensor needs an explicit reshape.
     private static Tensor ReshapeTo(this Tensor t, int[] shape)
     {
-        using var _ = AutoGrad.Autograd.Tape.NoGrad();
+        using var _ = AutoGrad.Differentiation.Recorder.NoGrad();
         return t.Reshape(shape).Detach();
     }
 }

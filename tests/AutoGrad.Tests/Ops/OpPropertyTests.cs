@@ -1,4 +1,4 @@
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 using AutoGrad.Checking;
 
 namespace AutoGrad.Tests.Ops;
@@ -69,7 +69,7 @@ public class OpPropertyTests
             Tensor[]? v = null;
             Tensor F(Tensor[] xs)
             {
-                using var _ = Tape.EnableGrad();   // GradCheck evaluates f under NoGrad for its finite differences
+                using var _ = Recorder.EnableGrad();   // GradCheck evaluates f under NoGrad for its finite differences
                 var y = s.Apply(xs);
                 u ??= Tensor.Uniform(y.Shape, gen, -1, 1, DType.Float64);
                 v ??= xs.Select(x => Tensor.Uniform(x.Shape, gen, -1, 1, DType.Float64)).ToArray();

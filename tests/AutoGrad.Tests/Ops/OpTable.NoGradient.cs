@@ -24,6 +24,6 @@ public static partial class OpTable
         new("ArgMax", x => x.ArgMax(1), [2, 2]),
         new("ArgMin", x => x.ArgMin(), [1]),
         new("OneHot", x => (x * 0.0 + 1.0).OneHot(3).Reshape(-1), [0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1, 0]),
-        new("Step", x => x.Step(), [1, 0, 1, 1, 0, 1]),
+        new("Heaviside", x => x.Heaviside(), [1, 0, 1, 1, 0, 1]),
     ];
 }

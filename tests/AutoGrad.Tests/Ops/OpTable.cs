@@ -1,4 +1,4 @@
-using AutoGrad.Autograd;
+using AutoGrad.Differentiation;
 using FsCheck;
 using FsCheck.Fluent;
 using AutoGrad.Checking;

@@ -111,11 +111,11 @@ public class OptimizerTests
         var opt = new Sgd([p], 0.1);
         p.Grad = Tensor.FromArray([1.0]);
         int v = p.Version;
-        long nodes = AutoGrad.Autograd.Tape.RecordedCount;
+        long nodes = AutoGrad.Differentiation.Recorder.RecordedCount;
         opt.Step();
         Assert.Equal(0.9, p.Item(), 15);
         Assert.True(p.Version > v);
-        Assert.Equal(nodes, AutoGrad.Autograd.Tape.RecordedCount);
+        Assert.Equal(nodes, AutoGrad.Differentiation.Recorder.RecordedCount);
         Assert.True(p.IsLeaf);
     }
 
@@ -133,11 +133,11 @@ public class OptimizerTests
         // A gradient made with createGraph is part of a graph: the step reads its values and records nothing.
         var x = Tensor.FromArray([2.0]).RequireGrad();
         var w = Tensor.FromArray([1.0]).RequireGrad();
-        w.Grad = AutoGrad.Autograd.Functional.Grad([(x * x * w).Sum()], [x], createGraph: true)[0];   // 2xw = 4, with a GradFn
-        long nodes = AutoGrad.Autograd.Tape.RecordedCount;
+        w.Grad = AutoGrad.Differentiation.Functional.Grad([(x * x * w).Sum()], [x], createGraph: true)[0];   // 2xw = 4, with a GradFn
+        long nodes = AutoGrad.Differentiation.Recorder.RecordedCount;
         new Sgd([w], 0.25).Step();
         Assert.Equal(0.0, w.Item(), 15);
-        Assert.Equal(nodes, AutoGrad.Autograd.Tape.RecordedCount);
+        Assert.Equal(nodes, AutoGrad.Differentiation.Recorder.RecordedCount);
     }
 
     [Fact]

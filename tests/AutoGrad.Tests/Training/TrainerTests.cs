@@ -153,9 +153,9 @@ public class TrainerTests
     {
         var (_, validation) = Iris();
         var trainer = Trainer(Mlp(6));
-        long before = AutoGrad.Autograd.Tape.RecordedCount;
+        long before = AutoGrad.Differentiation.Recorder.RecordedCount;
         trainer.Predict(validation.Features);
-        Assert.Equal(before, AutoGrad.Autograd.Tape.RecordedCount);
+        Assert.Equal(before, AutoGrad.Differentiation.Recorder.RecordedCount);
     }
 
     [Fact]

@@ -25,7 +25,7 @@ internal static class TrainingFixtures
     }
 
     public static Sequential Mlp(ulong seed, int hidden = 16) =>
-        new(new Linear(4, hidden, new Generator(seed)), new ReLU(), new Linear(hidden, 3, new Generator(seed + 100)));
+        new(new Linear(4, hidden, new Generator(seed)), new Relu(), new Linear(hidden, 3, new Generator(seed + 100)));
 
     public static Trainer Trainer(Module model, double lr = 0.05, LossFunction? loss = null, TextWriter? progress = null) =>
         new(model, loss ?? Objectives.SoftmaxCrossEntropy, new Adam(model.Parameters(), lr)) { Progress = progress is null ? null : new PlainProgress(progress) };
