@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace AutoGrad.Kernels;
 
@@ -31,6 +33,7 @@ internal static class Strided
             }
             return;
         }
+        if (n1 < 16 && GatherShortRows(src, srcOffset, dst, d, s, r)) return;
         for (int b = 0; b < blocks; b++)
         {
             int off = baseOff;
@@ -55,6 +58,74 @@ internal static class Strided
             }
             baseOff = Advance(idx, d, s, rOuter, baseOff);
         }
+    }
+
+    // Note [Short strided rows]
+    // im2col's windows collapse to rows as short as the kernel width (5 for a 5×5 filter) under a channel axis that does
+    // not merge with them; a loop over the last two axes then runs the outer odometer every 25 elements, and every element
+    // pays a span bounds check. Once one check has shown that every address of the pattern lies inside the strided operand
+    // (InBounds), the last three axes run as one unchecked loop, in the same row-major order, so the copy and the
+    // scatter-add (whose overlapping windows sum in that order) give bit-identical results to the checked loops. A pattern
+    // that leaves the operand takes the checked loops, which throw.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool GatherShortRows<T>(ReadOnlySpan<T> src, int offset, Span<T> dst, Span<int> d, Span<int> s, int r) where T : unmanaged
+    {
+        if (!InBounds(offset, d, s, r, src.Length)) return false;
+        int n1 = d[r - 1], s1 = s[r - 1];
+        int n2 = r >= 2 ? d[r - 2] : 1, s2 = r >= 2 ? s[r - 2] : 0;
+        int n3 = r >= 3 ? d[r - 3] : 1, s3 = r >= 3 ? s[r - 3] : 0;
+        int rOuter = Math.Max(r - 3, 0);
+        Span<int> idx = stackalloc int[rOuter + 1];
+        int blocks = dst.Length / (n1 * n2 * n3), baseOff = offset;
+        ref T sp = ref MemoryMarshal.GetReference(src);
+        ref T dp = ref MemoryMarshal.GetReference(dst);
+        nint o = 0;
+        for (int b = 0; b < blocks; b++)
+        {
+            int off3 = baseOff;
+            for (int c = 0; c < n3; c++, off3 += s3)
+                for (int j = 0, off2 = off3; j < n2; j++, off2 += s2)
+                    for (int k = 0, q = off2; k < n1; k++, q += s1) Unsafe.Add(ref dp, o++) = Unsafe.Add(ref sp, q);
+            baseOff = Advance(idx, d, s, rOuter, baseOff);
+        }
+        return true;
+    }
+
+    // The scatter-add twin of GatherShortRows (Note [Short strided rows]): dst[pattern] += src, in src's row-major order.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool ScatterAddShortRows<T>(ReadOnlySpan<T> src, Span<T> dst, int offset, Span<int> d, Span<int> s, int r) where T : unmanaged, INumber<T>
+    {
+        if (!InBounds(offset, d, s, r, dst.Length)) return false;
+        int n1 = d[r - 1], s1 = s[r - 1];
+        int n2 = r >= 2 ? d[r - 2] : 1, s2 = r >= 2 ? s[r - 2] : 0;
+        int n3 = r >= 3 ? d[r - 3] : 1, s3 = r >= 3 ? s[r - 3] : 0;
+        int rOuter = Math.Max(r - 3, 0);
+        Span<int> idx = stackalloc int[rOuter + 1];
+        int blocks = src.Length / (n1 * n2 * n3), baseOff = offset;
+        ref T sp = ref MemoryMarshal.GetReference(src);
+        ref T dp = ref MemoryMarshal.GetReference(dst);
+        nint o = 0;
+        for (int b = 0; b < blocks; b++)
+        {
+            int off3 = baseOff;
+            for (int c = 0; c < n3; c++, off3 += s3)
+                for (int j = 0, off2 = off3; j < n2; j++, off2 += s2)
+                    for (int k = 0, q = off2; k < n1; k++, q += s1) Unsafe.Add(ref dp, q) += Unsafe.Add(ref sp, o++);
+            baseOff = Advance(idx, d, s, rOuter, baseOff);
+        }
+        return true;
+    }
+
+    // Whether offset + Σ iₖ·sₖ lies in [0, length) for every index i of the collapsed axes d (the extremes are at the corners).
+    private static bool InBounds(int offset, Span<int> d, Span<int> s, int r, int length)
+    {
+        long lo = offset, hi = offset;
+        for (int i = 0; i < r; i++)
+        {
+            long e = (long)(d[i] - 1) * s[i];
+            if (e < 0) lo += e; else hi += e;
+        }
+        return lo >= 0 && hi < length;
     }
 
     // dst[j, k] = src[off + j + k·s1] for a (n2, n1) destination, in 32×32 tiles so both sides stay in cache.
@@ -143,6 +214,7 @@ internal static class Strided
         int n2 = r >= 2 ? d[r - 2] : 1, s2 = r >= 2 ? s[r - 2] : 0;
         int rOuter = Math.Max(r - 2, 0);
         Span<int> idx = stackalloc int[rOuter + 1];
+        if (n1 < 16 && ScatterAddShortRows(src, dst, dstOffset, d, s, r)) return;
         int blocks = src.Length / (n1 * n2), baseOff = dstOffset, k = 0;
         for (int b = 0; b < blocks; b++)
         {

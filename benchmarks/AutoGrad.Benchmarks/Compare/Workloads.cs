@@ -13,8 +13,19 @@ internal static class Workloads
 {
     public static int Run(string[] args)
     {
-        if (args.Length < 1) { Console.Error.WriteLine("usage: compare <gemm|mlp64|mlp256|cnn|tape> [repetitions]"); return 2; }
-        int reps = args.Length > 1 ? int.Parse(args[1]) : 5;
+        if (args.Length < 1)
+        {
+            Console.Error.WriteLine("usage: compare <gemm|mlp64|mlp256|cnn|tape> [repetitions] | compare <cnn-epoch|mlp-epoch|nielsen-epoch|cold-start|cnn-memory|lstm|transformer> [--quick]");
+            return 2;
+        }
+        bool quick = args.Contains("--quick");
+        if (args[0] is "cnn-epoch" or "mlp-epoch" or "nielsen-epoch" or "cold-start" or "cnn-memory" or "lstm" or "transformer")
+        {
+            var (u, v, extra) = args[0] is "lstm" or "transformer" ? SequenceWorkloads.Run(args[0], quick) : EpochWorkloads.Run(args[0], quick);
+            Console.WriteLine(FormattableString.Invariant($"{args[0]} {u.Replace(' ', '_')} {v:0.###} {extra}"));
+            return 0;
+        }
+        int reps = args.Length > 1 && !quick ? int.Parse(args[1]) : quick ? 1 : 5;
         var (unit, value) = args[0] switch
         {
             "gemm" => ("GFLOP/s", Median(reps, Gemm)),
@@ -24,7 +35,7 @@ internal static class Workloads
             "tape" => ("us/iteration", Median(reps, Tape)),
             _ => throw new ArgumentException($"unknown workload '{args[0]}'"),
         };
-        Console.WriteLine($"{args[0]} {unit} {value:0.###}");
+        Console.WriteLine(FormattableString.Invariant($"{args[0]} {unit} {value:0.###}"));
         return 0;
     }
 
