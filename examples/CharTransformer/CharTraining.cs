@@ -49,15 +49,15 @@ public static class CharTraining
     }
 
     /// <summary>
-    /// Trains for <paramref name="steps"/> steps of <paramref name="batch"/> windows: AdamW (η 3e-4, λ 0.01 on every parameter — one
-    /// group until parameter groups exist), η warmed up linearly over <paramref name="warmup"/> steps, then cosine to 0.
+    /// Trains for <paramref name="steps"/> steps of <paramref name="batch"/> windows: AdamW (η 3e-4, λ 0.01 on the weight matrices only:
+    /// <see cref="ParameterGroups.DecayAndNoDecay"/> leaves biases, norm weights and other vectors undecayed), η warmed up linearly over <paramref name="warmup"/> steps, then cosine to 0.
     /// </summary>
     public static CharRun Run(Words words, CharConfig config, int steps, ulong seed = 1, int batch = 64, double learningRate = 3e-4, int warmup = 100,
         int evalEvery = 500, int evalBatches = 20, TextWriter? log = null)
     {
         var g = new Generator(seed);
         var model = new CharModel(words.Vocabulary.Length, config, g);
-        var opt = new AdamW(model.Parameters(), learningRate, weightDecay: 0.01);
+        var opt = new AdamW(ParameterGroups.DecayAndNoDecay(model, 0.01), learningRate);
         var schedule = new Warmup(new CosineDecay(learningRate, Math.Max(1, steps - warmup)), warmup);
         var points = new List<CharPoint>();
         double sum = 0;

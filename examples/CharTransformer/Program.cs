@@ -2,7 +2,7 @@ using System.Globalization;
 using CharTransformerExample;
 
 // A character-level transformer language model on Debian's wamerican word list (makemore's task): token + learned position
-// embedding, d 128, 4 heads, 2 pre-norm GELU blocks (feed-forward 512), dropout 0.1, context 16, AdamW 3e-4 (weight decay 0.01),
+// embedding, d 128, 4 heads, 2 pre-norm GELU blocks (feed-forward 512), dropout 0.1, context 16, AdamW 3e-4 (weight decay 0.01 on weights only: two parameter groups),
 // batch 64, warm-up then cosine. Usage: dotnet run -c Release --project examples/CharTransformer [--steps N] [--seed S] [--words PATH]
 int steps = 5000;
 ulong seed = 1;
