@@ -72,7 +72,14 @@ internal readonly struct CompareKernel(Comparison cmp) : IBinaryKernel
         for (int i = 0; i < b.Length; i++) y[i] = Test(a, b[i]) ? T.One : T.Zero;
     }
 
-    private bool Test<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => cmp switch
+    private bool Test<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => cmp.Holds(a, b);
+}
+
+/// <summary>The one definition of each <see cref="Comparison"/>, for the float kernel above and the integer loops in ComparisonOps.</summary>
+internal static class ComparisonExtensions
+{
+    /// <summary>Whether <c>a cmp b</c> holds (IEEE rules for floats: every comparison with NaN is false except NotEqual).</summary>
+    public static bool Holds<T>(this Comparison cmp, T a, T b) where T : System.Numerics.INumber<T> => cmp switch
     {
         Comparison.Greater => a > b,
         Comparison.GreaterEqual => a >= b,

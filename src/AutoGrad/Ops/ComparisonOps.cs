@@ -164,15 +164,7 @@ public static class ComparisonOps
         _ => t.B8[i] ? 1 : 0,
     };
 
-    private static bool Test<T>(T a, T b, Comparison cmp) where T : System.Numerics.INumber<T> => cmp switch
-    {
-        Comparison.Greater => a > b,
-        Comparison.GreaterEqual => a >= b,
-        Comparison.Less => a < b,
-        Comparison.LessEqual => a <= b,
-        Comparison.Equal => a == b,
-        _ => a != b,
-    };
+    private static bool Test<T>(T a, T b, Comparison cmp) where T : System.Numerics.INumber<T> => cmp.Holds(a, b);
 
     // The kernel's 1/0 in the operands' float type, as bool.
     private static Tensor ToBool(Tensor ones)
