@@ -43,7 +43,7 @@ public sealed partial class DocsSiteTests(DocsSite site, ITestOutputHelper outpu
     public void Every_internal_link_of_every_page_resolves()
     {
         var result = LinkChecker.Check(site.Output);
-        output.WriteLine($"{result.Pages} pages, {result.Links} internal links, {result.Anchors} of them with a fragment");
+        output.WriteLine($"{result.Pages} pages and toc.json files, {result.Links} internal links, {result.Anchors} of them with a fragment");
         Assert.True(result.Pages >= 200, $"only {result.Pages} pages were checked");
         Assert.True(result.Anchors >= 500, $"only {result.Anchors} links with a fragment were checked");
         Assert.True(result.Problems.Count == 0, string.Join('\n', result.Problems.Take(50)));
@@ -66,6 +66,8 @@ public sealed partial class DocsSiteTests(DocsSite site, ITestOutputHelper outpu
                 <img src="docs/images/no-such-image.png">
                 <a href="https://example.org/not-followed.html">external</a>
                 """));
+            var toc = Path.Combine(copy.FullName, "toc.json");
+            File.WriteAllText(toc, File.ReadAllText(toc).Replace("\"articles/CONTRIBUTING.html\"", "\"articles/CONTRIBUTING-moved.html\""));
 
             var result = LinkChecker.Check(copy.FullName);
             Assert.Equal(
@@ -73,6 +75,8 @@ public sealed partial class DocsSiteTests(DocsSite site, ITestOutputHelper outpu
                     "articles/README.html: ../api/AutoGrad.NoSuchType.html (no file api/AutoGrad.NoSuchType.html)",
                     "articles/README.html: ../api/AutoGrad.Tensor.html#AutoGrad_Tensor_NoSuchMember (api/AutoGrad.Tensor.html has no element with id 'AutoGrad_Tensor_NoSuchMember')",
                     "articles/README.html: docs/images/no-such-image.png (no file articles/docs/images/no-such-image.png)",
+                    "toc.json: articles/CONTRIBUTING-moved.html (no file articles/CONTRIBUTING-moved.html)",
+                    "toc.json: articles/CONTRIBUTING-moved.html (no file articles/CONTRIBUTING-moved.html)",   // its href and topicHref
                 ],
                 result.Problems.Select(p => p.ToString()));
         }
