@@ -61,10 +61,12 @@ public static class Recorder
     /// </param>
     public static Tensor Record(string op, Tensor output, Tensor[] inputs, BackwardRule rule, Tensor[]? saved = null)
     {
-        // A user rule has no batching rule: Vmap runs its function as a loop instead (Note [Vmap fallback] in Functional.Vmap.cs).
-        if (Batching.IsOn(output) || inputs.Any(Batching.IsOn)) throw new BatchingUnsupportedException(op, "a rule recorded by user code");
+        // A user rule has no batching rule: Vmap runs its function as a loop instead (Note [Vmap fallback] in Differentiation/Functional.Vmap.cs).
+        if (IsBatched(output) || inputs.Any(IsBatched)) throw new BatchingUnsupportedException(op, "a rule recorded by user code");
         return Records(inputs) ? Recorded(op, output, inputs, rule, saved, libraryRule: false) : Unrecorded(op, output, inputs);
     }
+
+    private static bool IsBatched(Tensor t) => t.Storage is BatchedStorage;   // Note [Batched tensors] in Ops/Batching.cs
 
     // Note [Finishing an op]
     // Every op of this library ends with one call, Finish(op, y, inputs, rule): it lists y with the current StepScope when
