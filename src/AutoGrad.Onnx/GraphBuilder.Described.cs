@@ -2,7 +2,7 @@ using AutoGrad.Differentiation;
 
 namespace AutoGrad.Onnx;
 
-// Ops lowered from what they told OpTrace (Note [Op traces] in src/AutoGrad/OpTrace.cs): the description's inputs
+// Ops lowered from what they told OpTrace (Note [Op traces] in src/AutoGrad/Differentiation/OpTrace.cs): the description's inputs
 // replace the ops the call ran inside, so a composite (Conv2d, LayerNorm, BatchNorm in evaluation) becomes its one ONNX node.
 internal sealed partial class GraphBuilder
 {

@@ -1,3 +1,5 @@
+using AutoGrad.Memory;
+
 namespace AutoGrad.Differentiation;
 
 // Note [Batched tensors]
@@ -12,6 +14,26 @@ namespace AutoGrad.Differentiation;
 // vmapped function (Grad∘Vmap) are ordinary backward passes, and backward rules never see a batched tensor.
 // Levels: every Vmap call pushes a level (its depth); an op over operands batched at different levels aligns them by
 // inserting size-1 axes for the levels an operand lacks, so nested Vmap needs nothing else.
+internal sealed class BatchedStorage : Storage
+{
+    public BatchedStorage(Tensor real, int[] levels)
+        : base(real.DType switch
+        {
+            DType.Float32 => Array.Empty<float>(), DType.Float64 => Array.Empty<double>(), DType.Int32 => Array.Empty<int>(),
+            DType.Int64 => Array.Empty<long>(), _ => Array.Empty<bool>(),
+        })
+    {
+        Real = real;
+        Levels = levels;
+    }
+
+    /// <summary>The real tensor: batch axes (one per level, ascending) then the logical axes.</summary>
+    public readonly Tensor Real;
+
+    /// <summary>The vmap levels this tensor varies along, ascending; never empty.</summary>
+    public readonly int[] Levels;
+}
+
 /// <summary>The batched-tensor layer behind <see cref="Functional.Vmap(Func{Tensor[], Tensor}, int?[], int)"/>; see Note [Batched tensors].</summary>
 internal static partial class Batching
 {
@@ -153,4 +175,10 @@ internal static partial class Batching
         int r = Math.Max(a.Rank, Math.Max(b.Rank, c.Rank));
         return Wrap(op(IsOn(a) ? Align(a, u, r) : a, IsOn(b) ? Align(b, u, r) : b, IsOn(c) ? Align(c, u, r) : c), u);
     }
+}
+
+/// <summary>An op met a batched tensor it has no batching rule for in this form; Vmap falls back to a loop.</summary>
+internal sealed class BatchingUnsupportedException(string op, string why) : Exception($"Vmap: {op} has no batching rule for {why}.")
+{
+    public string Op { get; } = op;
 }
