@@ -6,7 +6,7 @@ namespace AutoGrad.Onnx;
 /// <summary>Exports a model to ONNX by tracing one forward pass on the tape (see Note [Export by tracing]).</summary>
 // Note [Export by tracing]
 // Export runs the forward pass once on a copy of the sample input that requires gradients, so every op that depends on the
-// input is recorded as a node, with an OpTrace open (Note [Op traces] in src/AutoGrad/Differentiation/OpTrace.cs) so that ops also
+// input is recorded as a node, with an OpTrace open (Note [Op traces] in src/AutoGrad/OpTrace.cs) so that ops also
 // say what the nodes do not hold: a convolution's stride, a softmax's axis, a product's transpose flags. GraphBuilder then
 // walks back from the output: a tensor with a description is lowered from it (the outermost op wins, so Conv2d becomes one
 // Conv rather than the padding, im2col and product it runs), one without is lowered from its node, and one that no node made

@@ -87,17 +87,6 @@ public sealed partial class Tensor
         return this;
     }
 
-    /// <summary>Clears the accumulated gradient: sets <see cref="Grad"/> to null, or with <paramref name="setToNone"/> false fills it with 0 in place.</summary>
-    /// <remarks>
-    /// Keeping the buffer (as PyTorch's <c>zero_grad(set_to_none=False)</c>) lets the next backward add into it instead of
-    /// allocating a new gradient each step; whoever holds the old <see cref="Grad"/> then sees it change.
-    /// </remarks>
-    public void ZeroGrad(bool setToNone = true)
-    {
-        if (setToNone || Grad is null) { Grad = null; return; }
-        using (Differentiation.Recorder.NoGrad()) Grad.Fill(0);
-    }
-
     /// <summary>Number of in-place writes made to this tensor's storage so far.</summary>
     public int Version => Storage.Version;
 
@@ -135,15 +124,6 @@ public sealed partial class Tensor
     private Array Data => Storage.Data ?? throw ReleasedError();
 
     /// <summary>
-    /// Computes <c>∂this/∂x</c> for every leaf <c>x</c> that requires gradients and adds it to <c>x.Grad</c>.
-    /// </summary>
-    /// <param name="gradient">The seed <c>∂L/∂this</c>; may be omitted only for a scalar (then it is 1).</param>
-    /// <param name="retainGraph">Keep the graph so that backward can run through it again.</param>
-    /// <param name="createGraph">Record the backward pass itself, so gradients can be differentiated again.</param>
-    public void Backward(Tensor? gradient = null, bool retainGraph = false, bool createGraph = false) =>
-        Engine.Backward(this, gradient, retainGraph, createGraph);
-
-    /// <summary>
     /// The accumulated gradient <c>∂L/∂x</c> after <see cref="Backward"/>; null until a backward pass reaches
     /// this tensor. Summed across passes until <see cref="ZeroGrad"/>.
     /// </summary>
@@ -158,18 +138,6 @@ public sealed partial class Tensor
     }
 
     private Tensor? _grad;
-
-    /// <summary>A tensor sharing this one's values that is not part of any graph and does not require gradients.</summary>
-    public Tensor Detach() => Storage is BatchedStorage b ? Batching.Wrap(b.Real.Detach(), b.Levels) : Recorder.Detached(new(Storage, Shape, DType), this);
-
-    /// <summary>A new tensor with a copy of the values and no graph history.</summary>
-    public Tensor Clone()
-    {
-        if (Storage is BatchedStorage b) return Batching.Wrap(b.Real.Clone(), b.Levels);
-        var y = Empty(Shape, DType);
-        Array.Copy(Data, y.Data, Size);
-        return y;
-    }
 
     // Copies `count` elements from this tensor's flat position `from` to `to` in y (same dtype; checked by the caller).
     internal void CopyBlockTo(int from, Tensor y, int to, int count) => Array.Copy(Data, from, y.Data, to, count);

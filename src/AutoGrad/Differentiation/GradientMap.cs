@@ -137,7 +137,7 @@ internal sealed class GradientMap
             var x = _sums.KeyAt(k);
             if (!x.IsLeaf || !x.RequiresGrad) continue;
             var g = _sums.ValueAt(k);
-            if (!mode.CreateGraph && x.Grad is { } existing && CanAddInPlace(existing, g))
+            if (!mode.CreateGraph && x.Grad is { } existing && GradientSinks.CanAddInPlace(existing, g))
             {
                 GradientSum.AddInto(existing, g);
                 existing.BumpVersion(mode.Site);
@@ -165,8 +165,4 @@ internal sealed class GradientMap
 
     // a + b: recorded with createGraph, else the engine's own sum below the op layer.
     public static Tensor Sum(Tensor a, Tensor b, bool createGraph) => createGraph ? a + b : GradientSum.Add(a, b);
-
-    // In-place accumulation needs a plain leaf gradient of the same layout that shares no buffer with the new one.
-    public static bool CanAddInPlace(Tensor existing, Tensor g) =>
-        existing.GradFn is null && GradientSum.SameLayout(existing, g) && !ReferenceEquals(existing.Storage, g.Storage);
 }

@@ -5,7 +5,7 @@ namespace AutoGrad.Memory;
 /// </summary>
 /// <remarks>
 /// The version counts in-place writes, so a backward rule that saved a value can tell it was changed
-/// (see Note [Saved values] in Differentiation/Node.cs). The array may be longer than the tensors that use it (a recycled
+/// (see Note [Saved values] in Node.cs). The array may be longer than the tensors that use it (a recycled
 /// buffer, see Note [Pooled buffers] in BufferPool.cs); tensors slice it to their size.
 /// </remarks>
 internal class Storage

@@ -75,7 +75,7 @@ public abstract class BatchNorm : Module
         var y = F.BatchNorm(GetType().Name, x, RunningMean, RunningVar, Affine ? Parameter("weight") : null, Affine ? Parameter("bias") : null, Training, Momentum, Eps);
         if (Training)
             using (Recorder.NoGrad()) NumBatchesTracked.Fill(NumBatchesTracked.Item() + 1);
-        // see Note [Op traces] in Differentiation/OpTrace.cs: in evaluation, an exporter writes one BatchNormalization instead of the ops above
+        // see Note [Op traces] in OpTrace.cs: in evaluation, an exporter writes one BatchNormalization instead of the ops above
         if (!Training && OpTrace.IsActive)
             OpTrace.Describe(y, "BatchNorm", [x, Affine ? Parameter("weight") : null, Affine ? Parameter("bias") : null, RunningMean, RunningVar], ("eps", Eps));
         return y;

@@ -39,7 +39,7 @@ public sealed class LayerNorm : Module
     public override Tensor Forward(Tensor x)
     {
         var result = F.LayerNorm(x, NormalizedShape, Affine ? Parameter("weight") : null, Affine ? Parameter("bias") : null, Eps);
-        // see Note [Op traces] in Differentiation/OpTrace.cs: an exporter writes one LayerNormalization instead of the ops F.LayerNorm records
+        // see Note [Op traces] in OpTrace.cs: an exporter writes one LayerNormalization instead of the ops F.LayerNorm records
         if (OpTrace.IsActive)
             OpTrace.Describe(result, "LayerNorm", [x, Affine ? Parameter("weight") : null, Affine ? Parameter("bias") : null], ("axis", x.Rank - NormalizedShape.Rank), ("eps", Eps));
         return result;

@@ -144,7 +144,7 @@ public static class ComparisonOps
         return y;
     }
 
-    // The constant as a tensor for an exporter's trace (Note [Op traces] in Differentiation/OpTrace.cs), so a comparison with
+    // The constant as a tensor for an exporter's trace (Note [Op traces] in OpTrace.cs), so a comparison with
     // a number exports as the same two-input node as one with a tensor; null, and nothing allocated, when no trace is open.
     private static Tensor? TraceConstant(Tensor x, double c) => OpTrace.IsActive && x.DType.IsFloatingPoint() ? Tensor.Scalar(c, x.DType) : null;
 

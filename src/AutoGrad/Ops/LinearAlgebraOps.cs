@@ -123,7 +123,7 @@ public static class LinearAlgebraOps
     };
 
     // op(P)·op(Q), the gradient of `input`, handed to the engine, which may accumulate it straight into a leaf's .Grad
-    // (then the entry is null) or makes it here (Note [Gradient sinks] in Differentiation/GradientSinks.cs).
+    // (then the entry is null) or makes it here (Note [Gradient sinks] in GradientSinks.cs).
     private static Tensor? ProductGrad(Tensor input, Tensor p, Tensor q, bool transP, bool transQ) =>
         GradientSinks.Product(input, p, q, transP, transQ, static (p, q, transP, transQ) => MatMul(p, q, transP, transQ));
 }

@@ -4,7 +4,7 @@ using AutoGrad.Differentiation;
 namespace AutoGrad;
 
 // Fixed-arity forms of Reshape and Permute: a `params int[]` parameter must come last, which would leave no room for the
-// caller-site arguments (see Note [Call sites] in Differentiation/CallSite.cs). Up to rank 6; higher ranks pass an int[].
+// caller-site arguments (see Note [Call sites] in CallSite.cs). Up to rank 6; higher ranks pass an int[].
 public static partial class ShapeOps
 {
     /// <summary>Reshape to the 1-D shape <c>(d₀)</c>; one dimension may be −1 (inferred).</summary>

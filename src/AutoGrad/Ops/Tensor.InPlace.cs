@@ -10,7 +10,7 @@ public sealed partial class Tensor
     /// Allowed on a leaf that requires gradients only inside <see cref="Recorder.NoGrad"/> (an optimizer step), and never on
     /// a tensor made by a recorded op, whose value a backward rule may still need. A source of the other dtype is
     /// converted. Bumps <see cref="Version"/>, so a backward rule that saved the old values can tell
-    /// (Note [Saved values] in Differentiation/Node.cs).
+    /// (Note [Saved values] in Node.cs).
     /// </remarks>
     public void CopyFrom(Tensor source, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {

@@ -1,7 +1,7 @@
 namespace AutoGrad;
 
 // Operators pass an empty caller file: their nodes take the site of an enclosing op, not this file's line
-// (see Note [Call sites] in Differentiation/CallSite.cs).
+// (see Note [Call sites] in CallSite.cs).
 
 public sealed partial class Tensor
 {

@@ -63,7 +63,7 @@ public static class ArchitectureRules
     private static string TypeName(MemberInfo m)
     {
         var t = m as Type ?? m.DeclaringType!;
-        var name = t.IsGenericType ? t.Name[..t.Name.IndexOf('`')] : t.Name;
+        var name = t.Name.IndexOf('`') is var tick and >= 0 ? t.Name[..tick] : t.Name;   // a type nested in a generic one has no tick
         return t.DeclaringType is { } outer ? $"{TypeName(outer)}.{name}" : name;
     }
 

@@ -30,6 +30,11 @@ public sealed class DependencyScanner
     private readonly Dictionary<int, string> _methodFolders = new();   // method token → folder
     private readonly Dictionary<Type, string?> _typeFolders = new();
     private readonly Dictionary<string, string?> _fileFolders = new();   // "Tensor.cs" → "" (null when two folders have one)
+    private readonly Dictionary<int, string> _typeDocFolders = new();   // type token → folder, for types without code (delegates)
+
+    // The PDB record that names the files of a type none of whose methods has a body there (a delegate, an empty type):
+    // https://github.com/dotnet/runtime/blob/main/docs/design/specs/PortablePdb-Metadata.md#type-definition-documents-c-and-vb-compilers
+    private static readonly Guid s_typeDefinitionDocuments = new("932E74BC-DBA9-4478-8D46-0F32A7BAB3D3");
 
     /// <summary>Reads <paramref name="assembly"/>'s PDB; folders are taken below the path segment <paramref name="sourceRoot"/> (e.g. "src/AutoGrad/").</summary>
     public DependencyScanner(Assembly assembly, string sourceRoot)
@@ -59,6 +64,15 @@ public sealed class DependencyScanner
             var folder = FolderOf(reader.GetString(reader.GetDocument(doc).Name));
             _methodFolders[MetadataTokens.GetToken(h.ToDefinitionHandle())] = folder ?? Outside;
         }
+        foreach (var h in reader.CustomDebugInformation)
+        {
+            var info = reader.GetCustomDebugInformation(h);
+            if (info.Parent.Kind != HandleKind.TypeDefinition || reader.GetGuid(info.Kind) != s_typeDefinitionDocuments) continue;
+            var blob = reader.GetBlobReader(info.Value);
+            if (blob.RemainingBytes == 0) continue;
+            var doc = MetadataTokens.DocumentHandle(blob.ReadCompressedInteger());   // the first file that declares it
+            _typeDocFolders[MetadataTokens.GetToken(info.Parent)] = FolderOf(reader.GetString(reader.GetDocument(doc).Name)) ?? Outside;
+        }
     }
 
     // The folder recorded for code written outside the source root.
@@ -84,8 +98,8 @@ public sealed class DependencyScanner
     }
 
     // A type lives in the file named after it (Tensor.cs, however many partial files it has); else where its methods are
-    // (the first one found, nested compiler-generated types included); else where its declaring type's code is; else in
-    // its namespace's folder.
+    // (the first one found, nested compiler-generated types included); else, for a type without code (a delegate), in the
+    // file the PDB names for it; else where its declaring type's code is; else in its namespace's folder.
     private string? TypeFolder(Type t)
     {
         if (t.IsGenericType && !t.IsGenericTypeDefinition) t = t.GetGenericTypeDefinition();
@@ -95,6 +109,7 @@ public sealed class DependencyScanner
         string outerName = outer.IsGenericType ? outer.Name[..outer.Name.IndexOf('`')] : outer.Name;
         string? folder = t.Assembly == _assembly && _fileFolders.TryGetValue(outerName + ".cs", out var named) ? named : null;
         folder ??= CodeFolder(t);
+        if (folder is null && t.Assembly == _assembly && _typeDocFolders.TryGetValue(t.MetadataToken, out var declared)) folder = declared;
         for (var d = t.DeclaringType; folder is null && d is not null; d = d.DeclaringType) folder = CodeFolder(d);
         folder ??= NamespaceFolder(t.Namespace);
         if (folder == Outside) folder = null;

@@ -50,6 +50,11 @@ internal static class GradientSinks
     private static Tensor? Sink(Tensor x)
     {
         if (!x.IsLeaf || x.HasHooks || x.HasReadyHooks) return null;
-        return x.Grad is { } existing && GradientMap.CanAddInPlace(existing, x) ? existing : null;   // x's layout is its gradient's
+        return x.Grad is { } existing && CanAddInPlace(existing, x) ? existing : null;   // x's layout is its gradient's
     }
+
+    // Whether `existing` (a .Grad) may take a gradient of g's layout in place: a plain tensor of the same shape and dtype
+    // that shares no buffer with g. The engine asks the same (GradientMap.StoreLeafGrads in Differentiation/GradientMap.cs).
+    internal static bool CanAddInPlace(Tensor existing, Tensor g) =>
+        existing.GradFn is null && existing.Shape == g.Shape && existing.DType == g.DType && !ReferenceEquals(existing.Storage, g.Storage);
 }

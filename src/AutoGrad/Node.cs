@@ -2,7 +2,7 @@ namespace AutoGrad.Differentiation;
 
 /// <summary>Computes an op's input gradients from the gradient <c>g = ∂L/∂y</c> of its output.</summary>
 /// <remarks>Entries are null for inputs that receive no gradient. Each entry has the output's shape or the input's;
-/// the engine sums it down to the input's shape (see Note [Broadcast gradients] in Engine.cs).</remarks>
+/// the engine sums it down to the input's shape (see Note [Broadcast gradients] in Differentiation/Engine.cs).</remarks>
 public delegate Tensor?[] BackwardRule(Tensor g);
 
 // A library op's rule that reads its operands from the node rather than capturing them: written as a static lambda,

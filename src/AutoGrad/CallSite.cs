@@ -106,8 +106,8 @@ public readonly struct CallSite : IEquatable<CallSite>
 
     private static string LibraryRoot([CallerFilePath] string thisFile = "")
     {
-        // This file is <root>/Differentiation/CallSite.cs; every library file lives under <root>.
-        var dir = Path.GetDirectoryName(Path.GetDirectoryName(thisFile));
+        // This file is <root>/CallSite.cs; every library file lives under <root>.
+        var dir = Path.GetDirectoryName(thisFile);
         return string.IsNullOrEmpty(dir) ? "" : dir + Path.DirectorySeparatorChar;
     }
 
