@@ -2,6 +2,14 @@ using AutoGrad.Differentiation;
 
 namespace AutoGrad.Onnx;
 
+// Note [Attention in ONNX]
+// ScaledDotProductAttention is one fused op in AutoGrad but has no ONNX operator in opset 17 (Attention arrives in opset 23), so
+// it is written as the composition it computes: MatMul(Q, Transpose(K)), Mul by the scale, Add the additive mask (a boolean mask
+// was turned into 0/−∞ by the op itself, MaskValues.ToAdditive), Where(causal, −∞, ·) for isCausal, Softmax on the last axis,
+// MatMul with V. The causal mask and any mask given while tracing are constants of the graph: their shapes are the traced
+// L and S (and, for a key padding mask, the traced batch), so only the batch axis of an attention graph without a per-batch
+// mask is dynamic. A query row whose every key is hidden gives zeros in AutoGrad's kernel but NaN in this composition.
+//
 // Ops lowered from what they told OpTrace (Note [Op traces] in src/AutoGrad/Differentiation/OpTrace.cs): the description's inputs
 // replace the ops the call ran inside, so a composite (Conv2d, LayerNorm, BatchNorm in evaluation) becomes its one ONNX node.
 internal sealed partial class GraphBuilder
@@ -9,7 +17,7 @@ internal sealed partial class GraphBuilder
     private static readonly string[] s_described =
     [
         "MatMul", "Max", "Min", "Conv2d", "MaxPool2d", "AvgPool2d", "Sum", "Permute", "Slice", "Select", "AddScalar", "MultiplyScalar",
-        "DivideScalar", "PowScalar", "Clamp", "LayerNorm", "BatchNorm",
+        "DivideScalar", "PowScalar", "Clamp", "LayerNorm", "BatchNorm", "ScaledDotProductAttention", "Embedding", "IndexSelect", "Gather", "Pad",
     ];
 
     private string LowerDescribed(Tensor t, OpDescription d)
@@ -82,6 +90,25 @@ internal sealed partial class GraphBuilder
                 return EmitAt("BatchNormalization", [X, scale, bias, NameOf(d.Inputs[3]), NameOf(d.Inputs[4])], site,
                     Float("epsilon", d.Get<double>("eps")));
             }
+            case "ScaledDotProductAttention":
+                return Attention(t, d, site);
+            case "Embedding":   // the weight's rows at the ids: Gather along axis 0, (ids…, dim)
+                return EmitAt("Gather", [X, NameOf(d.Inputs[1])], site, Int("axis", 0));
+            case "IndexSelect":
+            {
+                // The indices as traced (an int[]), or the index tensor when the caller gave one (a graph value then).
+                string indices = d.Inputs.Count > 1 ? NameOf(d.Inputs[1]) : Int64s([.. d.Get<int[]>("indices").Select(i => (long)i)]);
+                return EmitAt("Gather", [X, indices], site, Int("axis", d.Get<int>("axis")));
+            }
+            case "Gather":   // PyTorch's gather (an index per output element) is ONNX's GatherElements
+                return EmitAt("GatherElements", [X, NameOf(d.Inputs[1])], site, Int("axis", d.Get<int>("axis")));
+            case "Pad":
+            {
+                // ONNX Pad's pads are every axis's start, then every axis's end (https://onnx.ai/onnx/operators/onnx__Pad.html).
+                var widths = d.Get<(int Before, int After)[]>("widths");
+                var pads = Int64s([.. widths.Select(w => (long)w.Before), .. widths.Select(w => (long)w.After)]);
+                return EmitAt("Pad", [X, pads, ScalarLike(t, d.Get<double>("value"))], site, new OnnxAttribute("mode", Text: "constant"));
+            }
             default:
                 return LowerOp(d.Op, d.Inputs, site, t);   // an op that described itself only because it is never recorded
         }
@@ -101,6 +128,27 @@ internal sealed partial class GraphBuilder
         string B = transB ? EmitAt("Transpose", [NameOf(b)], site, Ints("perm", SwapLast(b.Rank))) : NameOf(b);
         var y = EmitAt("MatMul", [A, B], site);
         return bias is null ? y : EmitAt("Add", [y, NameOf(bias)], site);
+    }
+
+    // softmax(Q·Kᵀ·scale + mask)·V as its primitive ops (Note [Attention in ONNX]).
+    private string Attention(Tensor t, OpDescription d, CallSite site)
+    {
+        var (q, k, v, bias) = (d.Inputs[0]!, d.Inputs[1]!, d.Inputs[2]!, d.Inputs[3]);
+        if (d.Get<double>("dropoutP") > 0)
+            throw Unsupported(d.Op, site, $"attention dropout (p = {d.Get<double>("dropoutP")}) is random; export in evaluation mode, where MultiheadAttention uses none.");
+        string kT = EmitAt("Transpose", [NameOf(k)], site, Ints("perm", SwapLast(k.Rank)));
+        string scores = EmitAt("Mul", [EmitAt("MatMul", [NameOf(q), kT], site), ScalarLike(t, d.Get<double>("scale"))], site);
+        if (bias is not null) scores = EmitAt("Add", [scores, NameOf(bias)], site);
+        if (d.Get<bool>("isCausal"))
+        {
+            int l = q.Shape[-2], s = k.Shape[-2];
+            var hidden = new bool[l * s];
+            for (int i = 0; i < l; i++)
+                for (int j = i + 1; j < s; j++) hidden[i * s + j] = true;   // key j hidden from query i when j > i (top-left aligned)
+            string mask = Initializer(Tensor.FromArray(hidden, l, s), null);
+            scores = EmitAt("Where", [mask, ScalarLike(t, double.NegativeInfinity), scores], site);
+        }
+        return EmitAt("MatMul", [EmitAt("Softmax", [scores], site, Int("axis", -1)), NameOf(v)], site);
     }
 
     private static long[] SwapLast(int rank)
