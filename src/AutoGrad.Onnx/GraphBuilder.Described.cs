@@ -10,6 +10,17 @@ namespace AutoGrad.Onnx;
 // L and S (and, for a key padding mask, the traced batch), so only the batch axis of an attention graph without a per-batch
 // mask is dynamic. A query row whose every key is hidden gives zeros in AutoGrad's kernel but NaN in this composition.
 //
+// Note [Recurrent layers in ONNX]
+// Rnn, Lstm and Gru (src/AutoGrad/NN/Recurrent.cs) run an unrolled loop of cells; they describe the loop as one op, and it is
+// written as ONNX's RNN, LSTM or GRU node (https://onnx.ai/onnx/operators/onnx__LSTM.html) rather than as the unrolled
+// primitives, because the node takes any batch size and sequence length and its initial states
+// default to zeros — the unrolled trace would hold the zero states as constants of the traced batch, and T copies of each
+// cell. The weights stay the state-dict initializers, reordered inside the graph (Slice and Concat, which ONNX Runtime folds
+// once) from PyTorch's gate order to ONNX's; GRU needs linear_before_reset = 1 to apply r after the hidden product as
+// PyTorch does. The node runs time-major (layout = 0) between two Transposes: ONNX Runtime 1.32's CPU kernels refuse the
+// batch-first layout = 1 ("Batchwise recurrent operations (layout == 1) are not supported"). The final h is the output's last step; an LSTM's final c has no lowering of its own (it is traced through
+// the unrolled cells, so it runs at the traced batch only), nor do the cells used on their own (LstmCell and the like).
+//
 // Ops lowered from what they told OpTrace (Note [Op traces] in src/AutoGrad/Differentiation/OpTrace.cs): the description's inputs
 // replace the ops the call ran inside, so a composite (Conv2d, LayerNorm, BatchNorm in evaluation) becomes its one ONNX node.
 internal sealed partial class GraphBuilder
@@ -18,6 +29,7 @@ internal sealed partial class GraphBuilder
     [
         "MatMul", "Max", "Min", "Conv2d", "MaxPool2d", "AvgPool2d", "Sum", "Permute", "Slice", "Select", "AddScalar", "MultiplyScalar",
         "DivideScalar", "PowScalar", "Clamp", "LayerNorm", "BatchNorm", "ScaledDotProductAttention", "Embedding", "IndexSelect", "Gather", "Pad",
+        "Rnn", "Lstm", "Gru",
     ];
 
     private string LowerDescribed(Tensor t, OpDescription d)
@@ -92,6 +104,10 @@ internal sealed partial class GraphBuilder
             }
             case "ScaledDotProductAttention":
                 return Attention(t, d, site);
+            case "Rnn":
+            case "Lstm":
+            case "Gru":
+                return Recurrent(d, site);
             case "Embedding":   // the weight's rows at the ids: Gather along axis 0, (ids…, dim)
                 return EmitAt("Gather", [X, NameOf(d.Inputs[1])], site, Int("axis", 0));
             case "IndexSelect":
@@ -149,6 +165,38 @@ internal sealed partial class GraphBuilder
             scores = EmitAt("Where", [mask, ScalarLike(t, double.NegativeInfinity), scores], site);
         }
         return EmitAt("MatMul", [EmitAt("Softmax", [scores], site, Int("axis", -1)), NameOf(v)], site);
+    }
+
+    // A recurrent layer as ONNX's RNN, LSTM or GRU node (Note [Recurrent layers in ONNX]).
+    private string Recurrent(OpDescription d, CallSite site)
+    {
+        int h = d.Get<int>("hidden");
+        // Where each ONNX gate sits in PyTorch's stacking: LSTM i, o, f, c from i, f, g, o; GRU z, r, h from r, z, n.
+        int[] order = d.Op switch { "Lstm" => [0, 3, 1, 2], "Gru" => [1, 0, 2], _ => [0] };
+        string Gates(Tensor w)
+        {
+            if (order.Length == 1) return NameOf(w);
+            var parts = order.Select(g => EmitAt("Slice", [NameOf(w), Int64s(g * h), Int64s((g + 1) * h), Int64s(0)], site)).ToArray();
+            return EmitAt("Concat", parts, site, Int("axis", 0));
+        }
+        string Unsqueeze(string x, long axis) => EmitAt("Unsqueeze", [x, Int64s(axis)], site);
+        var inputs = new List<string>
+        {
+            EmitAt("Transpose", [NameOf(d.Inputs[0])], site, Ints("perm", 1, 0, 2)),   // X (T, batch, in): layout 0
+            Unsqueeze(Gates(d.Inputs[1]!), 0),   // W (1, G·H, in): one direction
+            Unsqueeze(Gates(d.Inputs[2]!), 0),   // R (1, G·H, H)
+            Unsqueeze(EmitAt("Concat", [Gates(d.Inputs[3]!), Gates(d.Inputs[4]!)], site, Int("axis", 0)), 0),   // B (1, 2·G·H): Wb then Rb
+        };
+        if (d.Inputs.Count > 5)
+        {
+            inputs.Add("");   // sequence_lens: every sequence runs its full length
+            foreach (var s in d.Inputs.Skip(5)) inputs.Add(Unsqueeze(NameOf(s), 0));   // initial_h (and initial_c): (1, batch, H)
+        }
+        var attrs = new List<OnnxAttribute> { Int("hidden_size", h) };
+        if (d.Op == "Gru") attrs.Add(Int("linear_before_reset", 1));   // PyTorch's n = tanh(W_in·x + b_in + r ⊙ (W_hn·h + b_hn))
+        var y = EmitAt(d.Op == "Lstm" ? "LSTM" : d.Op == "Gru" ? "GRU" : "RNN", [.. inputs], site, [.. attrs]);
+        var steps = EmitAt("Squeeze", [y, Int64s(1)], site);   // Y (T, 1, batch, H) → (T, batch, H)
+        return EmitAt("Transpose", [steps], site, Ints("perm", 1, 0, 2));   // → (batch, T, H)
     }
 
     private static long[] SwapLast(int rank)
