@@ -7,8 +7,8 @@ namespace AutoGrad.Onnx;
 // it is written as the composition it computes: MatMul(Q, Transpose(K)), Mul by the scale, Add the additive mask (a boolean mask
 // was turned into 0/−∞ by the op itself, MaskValues.ToAdditive), Where(causal, −∞, ·) for isCausal, Softmax on the last axis,
 // MatMul with V. The causal mask and any mask given while tracing are constants of the graph: their shapes are the traced
-// L and S (and, for a key padding mask, the traced batch), so only the batch axis of an attention graph without a per-batch
-// mask is dynamic. A query row whose every key is hidden gives zeros in AutoGrad's kernel but NaN in this composition.
+// L and S (and, for a constant key padding mask, the traced batch). A mask the forward pass computes from the input (ids == 0)
+// is traced like any other value (comparisons, MaskedFill and Where describe themselves), so the batch axis stays dynamic. A query row whose every key is hidden gives zeros in AutoGrad's kernel but NaN in this composition.
 //
 // Note [Recurrent layers in ONNX]
 // Rnn, Lstm and Gru (src/AutoGrad/NN/Recurrent.cs) run an unrolled loop of cells; they describe the loop as one op, and it is
@@ -29,7 +29,7 @@ internal sealed partial class GraphBuilder
     [
         "MatMul", "Max", "Min", "Conv2d", "MaxPool2d", "AvgPool2d", "Sum", "Permute", "Slice", "Select", "AddScalar", "MultiplyScalar",
         "DivideScalar", "PowScalar", "Clamp", "LayerNorm", "BatchNorm", "ScaledDotProductAttention", "Embedding", "IndexSelect", "Gather", "Pad",
-        "Rnn", "Lstm", "Gru",
+        "Rnn", "Lstm", "Gru", "MaskedFill",
     ];
 
     private string LowerDescribed(Tensor t, OpDescription d)
@@ -116,6 +116,8 @@ internal sealed partial class GraphBuilder
                 string indices = d.Inputs.Count > 1 ? NameOf(d.Inputs[1]) : Int64s([.. d.Get<int[]>("indices").Select(i => (long)i)]);
                 return EmitAt("Gather", [X, indices], site, Int("axis", d.Get<int>("axis")));
             }
+            case "MaskedFill":   // value where the mask is set (≠ 0), x elsewhere
+                return EmitAt("Where", [EmitAt("Cast", [NameOf(d.Inputs[1])], site, Int("to", (long)OnnxType.Bool)), ScalarLike(t, d.Get<double>("value")), X], site);
             case "Gather":   // PyTorch's gather (an index per output element) is ONNX's GatherElements
                 return EmitAt("GatherElements", [X, NameOf(d.Inputs[1])], site, Int("axis", d.Get<int>("axis")));
             case "Pad":

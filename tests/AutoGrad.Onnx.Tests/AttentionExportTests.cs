@@ -130,6 +130,47 @@ public class AttentionExportTests
         Assert.InRange(OnnxRuntimeCheck.ExportAndCompare(model, Ids(7, 30)), 0, 1e-5);
     }
 
+    [Fact]
+    public void Key_padding_mask_computed_from_the_ids_keeps_the_batch_dynamic()
+    {
+        // Sequences of 2 to 7 tokens padded with id 0 to 7: the mask ids == 0 is part of the graph, not a constant of the trace.
+        Func<int, Tensor> padded = b =>
+        {
+            var random = new Random(900 + b);
+            var ids = new long[b * 7];
+            for (int i = 0; i < b; i++)
+                for (int j = 0, n = random.Next(2, 8); j < n; j++) ids[i * 7 + j] = random.Next(1, 30);
+            return Tensor.FromArray(ids, b, 7);
+        };
+        var model = new PaddedClassifier(vocab: 30, dModel: 16, new Generator(40));
+        Assert.InRange(OnnxRuntimeCheck.ExportAndCompare(model, padded, 4, 3, 7, 1), 0, 1e-5);
+
+        // The mask matters: the same ids run without it differ.
+        var x = padded(3);
+        model.Eval();
+        var masked = model.Forward(x).Detach().ToDoubleArray();
+        model.UseMask = false;
+        Assert.NotEqual(masked, model.Forward(x).Detach().ToDoubleArray());
+    }
+
+    private sealed class PaddedClassifier : Module
+    {
+        private readonly Embedding _embed;
+        private readonly TransformerEncoderLayer _layer;
+        private readonly Linear _head;
+
+        public PaddedClassifier(int vocab, int dModel, Generator g)
+        {
+            _embed = RegisterModule("embed", new Embedding(vocab, dModel, g));
+            _layer = RegisterModule("layer", new TransformerEncoderLayer(dModel, 2, g, dimFeedforward: 32));
+            _head = RegisterModule("head", new Linear(dModel, 3, g));
+        }
+
+        public bool UseMask { get; set; } = true;
+
+        public override Tensor Forward(Tensor ids) => _head.Forward(_layer.Forward(_embed.Forward(ids), null, UseMask ? ids.Equal(0.0) : null));
+    }
+
     private sealed class TinyLanguageModel : Module
     {
         private readonly Embedding _embed;
