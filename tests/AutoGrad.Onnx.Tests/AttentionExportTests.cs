@@ -96,6 +96,10 @@ public class AttentionExportTests
         Func<Tensor, Tensor> f = x => mha.Forward(x, x, x, attnMask: causal, needWeights: false).Output;
         Assert.InRange(FunctionCheck.ExportAndCompare(f, Inputs(6, 8)), 0, 1e-5);
         Assert.InRange(OnnxRuntimeCheck.ExportAndCompare(mha, Inputs(6, 8)), 0, 1e-5);
+
+        // With needWeights the heads run through the composed softmax (and isCausal through MaskedFill) instead of the fused op.
+        Func<Tensor, Tensor> composed = x => mha.Forward(x, x, x, needWeights: true, isCausal: true).Output;
+        Assert.InRange(FunctionCheck.ExportAndCompare(composed, Inputs(6, 8)), 0, 1e-5);
     }
 
     [Fact]
