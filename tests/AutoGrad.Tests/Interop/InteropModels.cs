@@ -13,7 +13,8 @@ public static class InteropModels
     public static readonly (string Case, string Model, bool Training)[] Cases =
         [("mlp", "mlp", true), ("cnn_train", "cnn", true), ("cnn_eval", "cnn", false), ("lstm", "lstm", true), ("gru", "gru", true), ("rnn", "rnn", true),
          ("lstm_cell", "lstm_cell", true), ("gru_cell", "gru_cell", true), ("rnn_cell", "rnn_cell", true),
-         ("encoder", "encoder", true), ("encoder_pre_gelu", "encoder_pre_gelu", true), ("encoder_mask", "encoder", true)];
+         ("encoder", "encoder", true), ("encoder_pre_gelu", "encoder_pre_gelu", true), ("encoder_mask", "encoder", true),
+         ("encoder_stack", "encoder_stack", true)];
 
     /// <summary>
     /// The boolean key padding mask (N, S) of a case that has one (True = padded, PyTorch's <c>src_key_padding_mask</c>), as KEY_PADDING
@@ -29,7 +30,7 @@ public static class InteropModels
         "mlp" => [6, 4],
         "cnn" => [4, 2, 4, 4],
         "lstm_cell" or "gru_cell" or "rnn_cell" => [6, 3],
-        "encoder" or "encoder_pre_gelu" => [2, 5, 8],
+        "encoder" or "encoder_pre_gelu" or "encoder_stack" => [2, 5, 8],
         _ => [2, 5, 3],
     };
 
@@ -51,6 +52,8 @@ public static class InteropModels
             // nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, dropout=0.0, batch_first=True, ...): post-norm ReLU, pre-norm GELU
             "encoder" => new TransformerEncoderLayer(8, 2, g, dimFeedforward: 16, dropout: 0, dtype: dtype),
             "encoder_pre_gelu" => new TransformerEncoderLayer(8, 2, g, dimFeedforward: 16, dropout: 0, activation: TransformerActivation.Gelu, normFirst: true, dtype: dtype),
+            // nn.TransformerEncoder(<the post-norm ReLU layer>, 2): layers.0.…, layers.1.…
+            "encoder_stack" => new TransformerEncoder(new TransformerEncoderLayer(8, 2, g, dimFeedforward: 16, dropout: 0, dtype: dtype), 2),
             _ => throw new ArgumentException($"no interop model '{model}'"),
         };
         // As the script does: BatchNorm's defaults (γ = 1, β = 0, μ = 0, σ² = 1) would hide a swapped name or a wrong formula.

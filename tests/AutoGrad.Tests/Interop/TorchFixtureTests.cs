@@ -56,5 +56,8 @@ public class TorchFixtureTests
             "self_attn.in_proj_bias", "self_attn.in_proj_weight", "self_attn.out_proj.bias", "self_attn.out_proj.weight"], encoder.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(new Shape(24, 8), encoder["self_attn.in_proj_weight"].Shape);   // (3E, E): q, k, v stacked
         Assert.Equal(new Shape(16, 8), encoder["linear1.weight"].Shape);   // (dim_feedforward, E)
+        var stack = TorchFixtures.Load("encoder_stack_f32.safetensors").Tensors.Keys.ToHashSet();
+        Assert.Equal(24, stack.Count);   // 12 per layer
+        Assert.Contains("layers.1.self_attn.in_proj_weight", stack);
     }
 }
