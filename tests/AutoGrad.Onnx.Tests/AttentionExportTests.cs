@@ -128,6 +128,17 @@ public class AttentionExportTests
     }
 
     [Fact]
+    public void Transformer_encoder_stack_with_a_final_norm_matches()
+    {
+        var g = new Generator(41);
+        var encoder = new TransformerEncoder(new TransformerEncoderLayer(8, 2, g, dimFeedforward: 16, normFirst: true), 3, new LayerNorm(8));
+        Assert.InRange(OnnxRuntimeCheck.ExportAndCompare(encoder, Inputs(5, 8)), 0, 1e-5);
+        var graph = Onnx.Trace(encoder.Forward, Inputs(5, 8)(2), encoder.NamedParameters(), new OnnxExportOptions());
+        Assert.Contains("layers.2.linear2.weight", graph.Initializers.Select(i => i.Name));
+        Assert.Equal(7, graph.Nodes.Count(n => n.OpType == "LayerNormalization"));   // two per layer and the final norm
+    }
+
+    [Fact]
     public void Causal_language_model_from_token_ids_matches()
     {
         var model = new TinyLanguageModel(vocab: 30, dModel: 16, new Generator(39));
