@@ -18,8 +18,9 @@ namespace AutoGrad.Onnx;
 // cell. The weights stay the state-dict initializers, reordered inside the graph (Slice and Concat, which ONNX Runtime folds
 // once) from PyTorch's gate order to ONNX's; GRU needs linear_before_reset = 1 to apply r after the hidden product as
 // PyTorch does. The node runs time-major (layout = 0) between two Transposes: ONNX Runtime 1.32's CPU kernels refuse the
-// batch-first layout = 1 ("Batchwise recurrent operations (layout == 1) are not supported"). The final h is the output's last step; an LSTM's final c has no lowering of its own (it is traced through
-// the unrolled cells, so it runs at the traced batch only), nor do the cells used on their own (LstmCell and the like).
+// batch-first layout = 1 ("Batchwise recurrent operations (layout == 1) are not supported"). The final h is the output's
+// last step; an LSTM's final c is the node's Y_c output. The cells used on their own (LstmCell and the like) have no
+// lowering of their own: they are traced through their ops, with zero states that are constants of the traced batch.
 //
 // Ops lowered from what they told OpTrace (Note [Op traces] in src/AutoGrad/Differentiation/OpTrace.cs): the description's inputs
 // replace the ops the call ran inside, so a composite (Conv2d, LayerNorm, BatchNorm in evaluation) becomes its one ONNX node.
@@ -29,7 +30,7 @@ internal sealed partial class GraphBuilder
     [
         "MatMul", "Max", "Min", "Conv2d", "MaxPool2d", "AvgPool2d", "Sum", "Permute", "Slice", "Select", "AddScalar", "MultiplyScalar",
         "DivideScalar", "PowScalar", "Clamp", "LayerNorm", "BatchNorm", "ScaledDotProductAttention", "Embedding", "IndexSelect", "Gather", "Pad",
-        "Rnn", "Lstm", "Gru", "MaskedFill",
+        "Rnn", "Lstm", "Gru", "LstmFinalCell", "MaskedFill",
     ];
 
     private string LowerDescribed(Tensor t, OpDescription d)
@@ -107,7 +108,9 @@ internal sealed partial class GraphBuilder
             case "Rnn":
             case "Lstm":
             case "Gru":
-                return Recurrent(d, site);
+                return Recurrent(t, d, site);
+            case "LstmFinalCell":   // the LSTM node's Y_c (1, batch, H), written when its output was
+                return EmitAt("Squeeze", [_finalCell[x], Int64s(0)], site);
             case "Embedding":   // the weight's rows at the ids: Gather along axis 0, (ids…, dim)
                 return EmitAt("Gather", [X, NameOf(d.Inputs[1])], site, Int("axis", 0));
             case "IndexSelect":
@@ -170,7 +173,9 @@ internal sealed partial class GraphBuilder
     }
 
     // A recurrent layer as ONNX's RNN, LSTM or GRU node (Note [Recurrent layers in ONNX]).
-    private string Recurrent(OpDescription d, CallSite site)
+    private readonly Dictionary<Tensor, string> _finalCell = new(ReferenceEqualityComparer.Instance);
+
+    private string Recurrent(Tensor t, OpDescription d, CallSite site)
     {
         int h = d.Get<int>("hidden");
         // Where each ONNX gate sits in PyTorch's stacking: LSTM i, o, f, c from i, f, g, o; GRU z, r, h from r, z, n.
@@ -197,6 +202,13 @@ internal sealed partial class GraphBuilder
         var attrs = new List<OnnxAttribute> { Int("hidden_size", h) };
         if (d.Op == "Gru") attrs.Add(Int("linear_before_reset", 1));   // PyTorch's n = tanh(W_in·x + b_in + r ⊙ (W_hn·h + b_hn))
         var y = EmitAt(d.Op == "Lstm" ? "LSTM" : d.Op == "Gru" ? "GRU" : "RNN", [.. inputs], site, [.. attrs]);
+        if (d.Op == "Lstm")
+        {
+            // Outputs Y, Y_h (omitted: the final h is read from Y) and Y_c, the final cell state.
+            var c = Reserve(y + "_c");
+            _graph.Nodes[^1] = _graph.Nodes[^1] with { Outputs = [y, "", c] };
+            _finalCell[t] = c;
+        }
         var steps = EmitAt("Squeeze", [y, Int64s(1)], site);   // Y (T, 1, batch, H) → (T, batch, H)
         return EmitAt("Transpose", [steps], site, Ints("perm", 1, 0, 2));   // → (batch, T, H)
     }

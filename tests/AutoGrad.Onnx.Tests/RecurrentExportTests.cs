@@ -38,6 +38,17 @@ public class RecurrentExportTests
         Assert.InRange(OnnxRuntimeCheck.ExportAndCompare(model, Inputs(7, 3)), 0, 1e-5);
     }
 
+    [Fact]
+    public void Lstm_final_cell_state_is_the_nodes_y_c_output()
+    {
+        var lstm = new Lstm(3, 5, new Generator(56));
+        Func<Tensor, Tensor> f = x => lstm.Forward(x, null).State[1];
+        Assert.InRange(FunctionCheck.ExportAndCompare(f, Inputs(6, 3)), 0, 1e-5);
+        var graph = Onnx.Trace(f, Inputs(6, 3)(2), null, new OnnxExportOptions());
+        Assert.Equal(3, graph.Nodes.Single(n => n.OpType == "LSTM").Outputs.Length);
+        Assert.DoesNotContain(graph.Nodes, n => n.OpType is "Sigmoid" or "MatMul" or "Gemm");   // not traced through the unrolled cells
+    }
+
     [Theory, MemberData(nameof(Layers))]
     public void Given_initial_states_become_initial_h_and_c(string kind)
     {

@@ -64,10 +64,11 @@ public abstract class Recurrent : Module
         {
             // Note [Op traces] in Differentiation/OpTrace.cs: the whole unrolled loop as one op, so an exporter can write ONNX's own
             // RNN, LSTM or GRU node; the initial states only when the caller gave them (absent, ONNX starts from zeros too). The
-            // final h is the last output, so it is described as that slice and needs no second output.
+            // final h is the last output, so it is described as that slice; an LSTM's final c is the node's third output.
             OpTrace.Describe(output, GetType().Name, [x, w.InputWeight, w.HiddenWeight, w.InputBias, w.HiddenBias, .. initialState ?? []],
                 ("hidden", HiddenSize));
             OpTrace.Describe(state[0], "Select", [output], ("axis", 1), ("index", outputs.Length - 1));
+            if (state.Length == 2) OpTrace.Describe(state[1], "LstmFinalCell", [output]);
         }
         return (output, state);
     }
