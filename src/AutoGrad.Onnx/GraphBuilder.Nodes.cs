@@ -26,8 +26,13 @@ internal sealed partial class GraphBuilder
             return EmitAt(onnx, [.. x.Select(NameOf)], site);
         if (s_comparisons.TryGetValue(op, out var compare))
         {
-            // ONNX compares into booleans; AutoGrad's comparisons give 0 and 1 in the inputs' dtype.
-            var b = EmitAt(compare, [NameOf(x[0]), NameOf(x[1])], site);
+            if (x.Length < 2) throw Unsupported(op, site, "a bool tensor compared with a number has no ONNX form here; compare it with a bool tensor.");
+            // ONNX compares two tensors of one type; integers against a fraction compare as float64, as AutoGrad does.
+            string l = NameOf(x[0]), r = NameOf(x[1]);
+            if (x[0].DType != x[1].DType)
+                (l, r) = (EmitAt("Cast", [l], site, Int("to", (long)OnnxType.Double)), EmitAt("Cast", [r], site, Int("to", (long)OnnxType.Double)));
+            // ONNX compares into booleans; the result is cast to the comparison's own dtype (bool, or 0 and 1 in a float dtype).
+            var b = EmitAt(compare, [l, r], site);
             if (op == "NotEqual") b = EmitAt("Not", [b], site);
             return EmitAt("Cast", [b], site, Int("to", (long)TypeOf(t)));
         }

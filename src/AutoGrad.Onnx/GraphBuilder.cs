@@ -119,9 +119,14 @@ internal sealed partial class GraphBuilder
     private string Initializer(Tensor t, string? name)
     {
         name = Reserve(name ?? $"const_{_graph.Initializers.Count}");
-        byte[] raw = t.DType == DType.Float32
-            ? MemoryMarshal.AsBytes<float>(t.ToFloatArray()).ToArray()
-            : MemoryMarshal.AsBytes<double>(t.ToDoubleArray()).ToArray();
+        byte[] raw = t.DType switch
+        {
+            DType.Float32 => MemoryMarshal.AsBytes<float>(t.ToFloatArray()).ToArray(),
+            DType.Int64 => MemoryMarshal.AsBytes<long>(t.ToInt64Array()).ToArray(),
+            DType.Int32 => MemoryMarshal.AsBytes<int>(t.ToInt32Array()).ToArray(),
+            DType.Bool => [.. t.ToBoolArray().Select(b => b ? (byte)1 : (byte)0)],   // ONNX stores a bool in one byte
+            _ => MemoryMarshal.AsBytes<double>(t.ToDoubleArray()).ToArray(),
+        };
         if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("Onnx.Export writes raw little-endian data.");
         _graph.Initializers.Add(new OnnxInitializer(name, TypeOf(t), [.. t.Shape.Select(d => (long)d)], raw));
         return name;

@@ -73,7 +73,10 @@ public static class Onnx
         ArgumentNullException.ThrowIfNull(sampleInput);
         if (sampleInput.Rank == 0 && options.DynamicBatch)
             throw new ArgumentException("Onnx.Export: the sample input is a scalar, so it has no batch axis; pass DynamicBatch = false.");
-        var x = sampleInput.Detach().RequireGrad();   // a new tensor object on the same values: every op that reads it is recorded
+        // A new tensor object on the same values: every op that reads it is recorded. Integer ids (an Embedding's input) cannot
+        // require gradients; the ops that read them describe themselves instead (Note [Op traces]).
+        var x = sampleInput.Detach();
+        if (x.DType.IsFloatingPoint()) x.RequireGrad();
         using var trace = OpTrace.Begin();
         using var grad = Recorder.EnableGrad();
         var y = forward(x);

@@ -10,13 +10,18 @@ internal static class OnnxRuntimeCheck
 {
     public const double Tolerance = 1e-5;
 
-    /// <summary>Runs <paramref name="onnx"/> on <paramref name="input"/> (float32) in ONNX Runtime; returns the output's values and shape.</summary>
+    /// <summary>
+    /// Runs <paramref name="onnx"/> on <paramref name="input"/> (float32, or int64 token ids) in ONNX Runtime; returns the output's
+    /// values and shape.
+    /// </summary>
     public static (float[] Values, int[] Shape) Run(byte[] onnx, Tensor input, string inputName = "input")
     {
         using var options = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
         using var session = new InferenceSession(onnx, options);
-        var dense = new DenseTensor<float>(input.ToFloatArray(), input.Shape.ToArray());
-        using var results = session.Run([NamedOnnxValue.CreateFromTensor(inputName, dense)]);
+        var value = input.DType == DType.Int64
+            ? NamedOnnxValue.CreateFromTensor(inputName, new DenseTensor<long>(input.ToInt64Array(), input.Shape.ToArray()))
+            : NamedOnnxValue.CreateFromTensor(inputName, new DenseTensor<float>(input.ToFloatArray(), input.Shape.ToArray()));
+        using var results = session.Run([value]);
         var y = results.First().AsTensor<float>();
         return (y.ToArray(), y.Dimensions.ToArray());
     }

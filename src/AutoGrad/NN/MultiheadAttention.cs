@@ -165,13 +165,14 @@ public sealed class MultiheadAttention : Module
 
     /// <summary>
     /// A mask as the additive one it means: a float mask as it is (in the scores' dtype); a Bool mask as −∞ where True
-    /// (PyTorch's MultiheadAttention convention) through <see cref="MaskOps.MaskedFill"/>.
+    /// (PyTorch's MultiheadAttention convention) through <see cref="CombineOps.Where"/> of two scalars, so no constant of the
+    /// mask's shape is made: a mask computed from the input (padding ids) exports with its batch axis dynamic.
     /// </summary>
     private static bool IsBoolean(Tensor mask) => mask.DType == DType.Bool;
 
     private static Tensor ToAdditive(Tensor mask, DType dtype)
     {
-        if (IsBoolean(mask)) return Tensor.Zeros(mask.Shape, dtype).MaskedFill(mask, double.NegativeInfinity);
+        if (IsBoolean(mask)) return CombineOps.Where(mask, Tensor.Scalar(double.NegativeInfinity, dtype), Tensor.Scalar(0, dtype));
         return mask.DType == dtype ? mask : mask.To(dtype);
     }
 }

@@ -1,3 +1,5 @@
+using AutoGrad.Differentiation;
+
 namespace AutoGrad.NN;
 
 /// <summary>
@@ -57,7 +59,18 @@ public abstract class Recurrent : Module
             state = Step(x.Select(1, t), state, w);
             outputs[t] = state[0];
         }
-        return (CombineOps.Stack(outputs, axis: 1), state);
+        var output = CombineOps.Stack(outputs, axis: 1);
+        if (OpTrace.IsActive)
+        {
+            // Note [Op traces] in Differentiation/OpTrace.cs: the whole unrolled loop as one op, so an exporter can write ONNX's own
+            // RNN, LSTM or GRU node; the initial states only when the caller gave them (absent, ONNX starts from zeros too). The
+            // final h is the last output, so it is described as that slice; an LSTM's final c is the node's third output.
+            OpTrace.Describe(output, GetType().Name, [x, w.InputWeight, w.HiddenWeight, w.InputBias, w.HiddenBias, .. initialState ?? []],
+                ("hidden", HiddenSize));
+            OpTrace.Describe(state[0], "Select", [output], ("axis", 1), ("index", outputs.Length - 1));
+            if (state.Length == 2) OpTrace.Describe(state[1], "LstmFinalCell", [output]);
+        }
+        return (output, state);
     }
 
     private protected abstract Tensor[] Step(Tensor x, Tensor[] state, RecurrentWeights w);

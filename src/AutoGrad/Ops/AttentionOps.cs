@@ -67,8 +67,11 @@ public static class AttentionOps
         else AttentionKernels.Forward(Arr<double>(q), Arr<double>(k), Arr<double>(v), Bias<double>(bias, q, L, S), Arr<double>(o), Arr<double>(lse), sh);
         Recorder.Finish(op, lse, q, k, v);   // saved for the rule only (as SoftmaxCrossEntropy's row log-sum-exp)
         Tensor[] saved = bias is null ? [q, k, v, o] : [q, k, v, o, bias];
-        return Recorder.Finish(op, o, [q, k, v],
+        var y = Recorder.Finish(op, o, [q, k, v],
             g => Recorder.IsEnabled ? AttentionComposed.Gradients(q, k, v, bias, sh, g) : Fused(q, k, v, bias, o, lse, sh, g), saved);
+        // Note [Op traces]: the node lists q, k and v only; an exporter also needs the additive mask, the scale and causality
+        if (OpTrace.IsActive) OpTrace.Describe(y, op, [q, k, v, bias], ("scale", sc), ("isCausal", isCausal), ("dropoutP", dropoutP));
+        return y;
     }
 
     private static void CheckShapes(Tensor q, Tensor k, Tensor v)

@@ -114,7 +114,9 @@ public static class CombineOps
             }
         }
         var inShape = x.Shape;
-        return Recorder.Finish("Pad", y, [x], g => [g.AsStrided(inShape, strides, offset, "Pad")], saved: []);
+        var result = Recorder.Finish("Pad", y, [x], g => [g.AsStrided(inShape, strides, offset, "Pad")], saved: []);
+        if (OpTrace.IsActive) OpTrace.Describe(result, "Pad", [x], ("widths", widths), ("value", value));   // Note [Op traces]
+        return result;
     }
 
     /// <summary><c>y = cond ? a : b</c> element-wise, all three broadcast together.</summary>

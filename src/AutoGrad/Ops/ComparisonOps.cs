@@ -146,7 +146,9 @@ public static class ComparisonOps
 
     // The constant as a tensor for an exporter's trace (Note [Op traces] in OpTrace.cs), so a comparison with
     // a number exports as the same two-input node as one with a tensor; null, and nothing allocated, when no trace is open.
-    private static Tensor? TraceConstant(Tensor x, double c) => OpTrace.IsActive && x.DType.IsFloatingPoint() ? Tensor.Scalar(c, x.DType) : null;
+    // In x's dtype, except a fraction against integers (ids > 0.5), kept as float64 as CompareConstant compares it; none for bool.
+    private static Tensor? TraceConstant(Tensor x, double c) => !OpTrace.IsActive || x.DType == DType.Bool ? null
+        : x.DType.IsFloatingPoint() || c == Math.Floor(c) ? Tensor.Scalar(c, x.DType) : Tensor.Scalar(c, DType.Float64);
 
     private static Tensor CompareConstant(Tensor x, double c, Comparison cmp)
     {

@@ -72,7 +72,9 @@ public static partial class IndexingOps
         if (x.DType == DType.Float32) IndexKernels.Take<float>(x.F32, offsets, y.F32);
         else IndexKernels.Take<double>(x.F64, offsets, y.F64);
         var inShape = x.Shape;
-        return Recorder.Finish("Gather", y, [x], g => [Tensor.Zeros(inShape, g.DType).ScatterAdd(a, index, g)]);
+        var result = Recorder.Finish("Gather", y, [x], g => [Tensor.Zeros(inShape, g.DType).ScatterAdd(a, index, g)]);
+        if (OpTrace.IsActive) OpTrace.Describe(result, "Gather", [x, index], ("axis", a));   // Note [Op traces]: the node does not list the index
+        return result;
     }
 
     /// <summary>
@@ -112,7 +114,9 @@ public static partial class IndexingOps
         if (x.DType == DType.Float32) IndexKernels.SelectBlocks<float>(x.F32, idx, y.F32, outer, n, inner);
         else IndexKernels.SelectBlocks<double>(x.F64, idx, y.F64, outer, n, inner);
         var inShape = x.Shape;
-        return Recorder.Finish("IndexSelect", y, [x], g => [Tensor.Zeros(inShape, g.DType).IndexAdd(a, idx, g)], saved: []);
+        var result = Recorder.Finish("IndexSelect", y, [x], g => [Tensor.Zeros(inShape, g.DType).IndexAdd(a, idx, g)], saved: []);
+        if (OpTrace.IsActive) OpTrace.Describe(result, "IndexSelect", [x], ("axis", a), ("indices", idx));   // Note [Op traces]
+        return result;
     }
 
     /// <summary>
@@ -155,7 +159,10 @@ public static partial class IndexingOps
     {
         using var site = CallSite.Enter(callerFile, callerLine);
         if (indices.Rank != 1) throw new ArgumentException($"IndexSelect: indices must be 1-D, got shape {indices.Shape}.");
-        return x.IndexSelect(axis, ToIndices("IndexSelect", indices));
+        var y = x.IndexSelect(axis, ToIndices("IndexSelect", indices));
+        // Note [Op traces]: described again with the index tensor, so an exporter reads indices computed from its input
+        if (OpTrace.IsActive) OpTrace.Describe(y, "IndexSelect", [x, indices], ("axis", x.Shape.NormalizeAxis(axis, "IndexSelect")));
+        return y;
     }
 
     // Class indices of a loss: each an integer in 0..numClasses − 1, named by the loss the user called (Losses).

@@ -38,7 +38,10 @@ public static class MaskOps
         if (!mask.Shape.CanBroadcastTo(x.Shape))
             throw Diagnostics.OperandError("MaskedFill", $"MaskedFill: mask of shape {mask.Shape} does not broadcast to the input's shape {x.Shape}.", x, mask);
         var fill = MaskValues.Indicator(mask, x.Shape, x.DType);
-        return CombineOps.Where(fill, Tensor.Scalar(value, x.DType), x);
+        var y = CombineOps.Where(fill, Tensor.Scalar(value, x.DType), x);
+        // Note [Op traces]: the indicator is read from the mask's values, so an exporter needs the mask itself (it may be computed from the input)
+        if (OpTrace.IsActive) OpTrace.Describe(y, "MaskedFill", [x, mask], ("value", value));
+        return y;
     }
 
     // Composed: Where with a constant 0/1 pattern; its rule passes g where kept (Where has rows of its own).

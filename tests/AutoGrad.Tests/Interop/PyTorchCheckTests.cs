@@ -36,7 +36,9 @@ public sealed class PyTorchCheckTests : IDisposable
                 var g = new Generator(++seed);
                 var x = Tensor.Randn(new Shape(InteropModels.InputShape(model)), g, dtype);
                 var gradOutput = Tensor.Randn(m.Eval().Forward(x).Shape, g, dtype);
-                var io = InteropModels.Run(m, x, gradOutput, training);
+                var mask = InteropModels.KeyPaddingMask(name);
+                var io = InteropModels.Run(m, x, gradOutput, training, mask);
+                if (mask is not null) io["mask"] = mask;
                 io["input"] = x;
                 io["grad_output"] = gradOutput;
                 SafeTensors.Save(Path.Combine(_dir, $"{name}_{dt}.safetensors"), state);
@@ -57,7 +59,7 @@ public sealed class PyTorchCheckTests : IDisposable
             Assert.Equal(training ? "train" : "eval", io.Metadata["mode"]);
             var m = InteropModels.Build(model, DType.Float64, seed: 1);
             m.LoadStateDict(SafeTensors.Load(Path.Combine(_dir, io.Metadata["state"])));
-            var again = InteropModels.Run(m, io.Tensors["input"], io.Tensors["grad_output"], training);
+            var again = InteropModels.Run(m, io.Tensors["input"], io.Tensors["grad_output"], training, io.Tensors.GetValueOrDefault("mask"));
             foreach (var (k, v) in again) Assert.Equal(io.Tensors[k].ToDoubleArray(), v.ToDoubleArray());
         }
     }

@@ -26,7 +26,9 @@ public class TorchFixtureTests
 
         var m = InteropModels.Build(model, dtype, seed: 99);
         m.LoadStateDict(state);   // strict: every name of PyTorch's state dict is one of AutoGrad's and the other way round
-        var ours = InteropModels.Run(m, io.Tensors["input"], io.Tensors["grad_output"], training);
+        var mask = io.Tensors.GetValueOrDefault("mask");
+        Assert.Equal(InteropModels.KeyPaddingMask(name)?.ToBoolArray(), mask?.ToBoolArray());   // the script's KEY_PADDING is InteropModels'
+        var ours = InteropModels.Run(m, io.Tensors["input"], io.Tensors["grad_output"], training, mask);
 
         // The fixture holds exactly the gradients AutoGrad computes, so a parameter PyTorch has and AutoGrad lacks is caught here.
         var expectedNames = io.Tensors.Keys.Where(k => k.StartsWith("grad.", StringComparison.Ordinal) || k.StartsWith("after.", StringComparison.Ordinal)).Order();
@@ -49,5 +51,13 @@ public class TorchFixtureTests
         Assert.Equal(new Shape(5, 4), TorchFixtures.Load("mlp_f64.safetensors").Tensors["0.weight"].Shape);   // Linear(4, 5): (out, in)
         Assert.Equal(["bias_hh", "bias_ih", "weight_hh", "weight_ih"], TorchFixtures.Load("lstm_cell_f32.safetensors").Tensors.Keys.Order());
         Assert.Equal(new Shape(16, 3), TorchFixtures.Load("lstm_cell_f32.safetensors").Tensors["weight_ih"].Shape);
+        var encoder = TorchFixtures.Load("encoder_f32.safetensors").Tensors;
+        Assert.Equal(["linear1.bias", "linear1.weight", "linear2.bias", "linear2.weight", "norm1.bias", "norm1.weight", "norm2.bias", "norm2.weight",
+            "self_attn.in_proj_bias", "self_attn.in_proj_weight", "self_attn.out_proj.bias", "self_attn.out_proj.weight"], encoder.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(new Shape(24, 8), encoder["self_attn.in_proj_weight"].Shape);   // (3E, E): q, k, v stacked
+        Assert.Equal(new Shape(16, 8), encoder["linear1.weight"].Shape);   // (dim_feedforward, E)
+        var stack = TorchFixtures.Load("encoder_stack_f32.safetensors").Tensors.Keys.ToHashSet();
+        Assert.Equal(24, stack.Count);   // 12 per layer
+        Assert.Contains("layers.1.self_attn.in_proj_weight", stack);
     }
 }
