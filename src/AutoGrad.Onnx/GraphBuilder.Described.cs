@@ -22,7 +22,7 @@ namespace AutoGrad.Onnx;
 // last step; an LSTM's final c is the node's Y_c output. The cells used on their own (LstmCell and the like) have no
 // lowering of their own: they are traced through their ops, with zero states that are constants of the traced batch.
 //
-// Ops lowered from what they told OpTrace (Note [Op traces] in src/AutoGrad/Differentiation/OpTrace.cs): the description's inputs
+// Ops lowered from what they told OpTrace (Note [Op traces] in src/AutoGrad/OpTrace.cs): the description's inputs
 // replace the ops the call ran inside, so a composite (Conv2d, LayerNorm, BatchNorm in evaluation) becomes its one ONNX node.
 internal sealed partial class GraphBuilder
 {

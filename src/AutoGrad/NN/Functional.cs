@@ -144,7 +144,7 @@ public static partial class F
             if (i < 0 || i >= n)
                 throw new IndexOutOfRangeException($"Embedding: index {i} is outside 0..{n - 1}.");
         var y = weight.IndexSelect(0, idx).Reshape([.. ids.Shape.ToArray(), weight.Shape[1]]);
-        // Note [Op traces] in Differentiation/OpTrace.cs: the tape holds the rows picked with the ids as constants; an exporter
+        // Note [Op traces] in src/AutoGrad/OpTrace.cs: the tape holds the rows picked with the ids as constants; an exporter
         // needs the ids themselves (a graph input, for a language model)
         if (Differentiation.OpTrace.IsActive) Differentiation.OpTrace.Describe(y, "Embedding", [weight, ids]);
         return y;

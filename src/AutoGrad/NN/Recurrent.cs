@@ -62,7 +62,7 @@ public abstract class Recurrent : Module
         var output = CombineOps.Stack(outputs, axis: 1);
         if (OpTrace.IsActive)
         {
-            // Note [Op traces] in Differentiation/OpTrace.cs: the whole unrolled loop as one op, so an exporter can write ONNX's own
+            // Note [Op traces] in src/AutoGrad/OpTrace.cs: the whole unrolled loop as one op, so an exporter can write ONNX's own
             // RNN, LSTM or GRU node; the initial states only when the caller gave them (absent, ONNX starts from zeros too). The
             // final h is the last output, so it is described as that slice; an LSTM's final c is the node's third output.
             OpTrace.Describe(output, GetType().Name, [x, w.InputWeight, w.HiddenWeight, w.InputBias, w.HiddenBias, .. initialState ?? []],
