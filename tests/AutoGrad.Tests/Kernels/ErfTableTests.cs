@@ -63,4 +63,27 @@ public class ErfTableTests
         Assert.True(Ulps(SpecialFunctions.ErfReference(x), erf) <= 16, $"reference: {SpecialFunctions.ErfReference(x):R} vs {erf:R}");
         Assert.Equal(-SpecialFunctions.Erf(x), SpecialFunctions.Erf(-x));
     }
+
+    [Fact]
+    public void Float32_erf_is_the_float64_erf_rounded_within_an_ulp()
+    {
+        var x = new float[200_003];
+        for (int i = 0; i < x.Length; i++) x[i] = (float)((i - 100_000) * 6e-5);   // −6 … 6, every vector lane and the tail
+        x[0] = float.NaN;
+        x[1] = float.PositiveInfinity;
+        x[2] = -1e-30f;
+        var y = new float[x.Length];
+        SpecialFunctions.ErfSingle(x, y);
+        Assert.True(float.IsNaN(y[0]));
+        Assert.Equal(1f, y[1]);
+        for (int i = 2; i < x.Length; i++)
+        {
+            float want = (float)SpecialFunctions.Erf(x[i]);
+            Assert.True(want == y[i] || Math.Abs(y[i] - want) <= MathF.BitIncrement(Math.Abs(want)) - Math.Abs(want),
+                $"x = {x[i]:R}: {y[i]:R} vs {want:R}");
+        }
+        var tail = new float[3];
+        SpecialFunctions.ErfSingle(x.AsSpan(150_000, 3), tail);   // the scalar path gives what the lanes gave
+        Assert.Equal(y.AsSpan(150_000, 3).ToArray(), tail);
+    }
 }
