@@ -9,7 +9,7 @@ namespace CharTransformerExample;
 /// <summary>One evaluation point of a run: step, training loss (mean of the steps since the last point) and validation loss, in nats per character.</summary>
 public sealed record CharPoint(int Step, double TrainLoss, double ValidationLoss);
 
-/// <summary>A run's curve, its throughput and samples.</summary>
+/// <summary>A run's curve, its throughput (training tokens per second of training steps, evaluation excluded) and samples.</summary>
 public sealed record CharRun(IReadOnlyList<CharPoint> Points, double TokensPerSecond, string[] Samples);
 
 /// <summary>The training loop: random windows, AdamW with linear warm-up then cosine decay, evaluation on fixed validation windows.</summary>
@@ -62,9 +62,10 @@ public static class CharTraining
         var points = new List<CharPoint>();
         double sum = 0;
         int count = 0;
-        var clock = Stopwatch.StartNew();
+        var clock = new Stopwatch();   // training steps only: evaluation is excluded from tokens/s
         for (int step = 1; step <= steps; step++)
         {
+            clock.Start();
             schedule.Apply(opt, step - 1);
             using (Tensor.StepScope())
             {
@@ -76,6 +77,7 @@ public static class CharTraining
                 sum += loss.Item();
                 count++;
             }
+            clock.Stop();
             if (step % evalEvery == 0 || step == steps)
             {
                 var p = new CharPoint(step, sum / count, Evaluate(model, words.ValidationStream, evalBatches, batch));

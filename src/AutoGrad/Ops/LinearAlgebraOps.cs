@@ -58,6 +58,15 @@ public static class LinearAlgebraOps
         if (k != kb)
             throw Diagnostics.OperandError("MatMul",
                 $"MatMul: inner dimensions differ: shapes {a.Shape} and {b.Shape} give [{m}×{k}]·[{kb}×{n}]; the left operand's last axis must equal the right operand's second-to-last.", a, b);
+        if (a.Rank > 2 && b.Rank == 2 && !transA)
+        {
+            // A shared 2-D right operand (every Linear on (N, T, d)): the batch's rows are contiguous, so (…, m, k) is one
+            // (B·m, k) matrix and the product one GEMM; through Reshape, B's gradient is one product too, where the batched
+            // form made B copies of ∂B and summed them (16 MB per CharTransformer feed-forward layer).
+            var dims = a.Shape.Dims;
+            var flat = MatMul(a.Reshape(-1, k), b, false, transB, bias);
+            return flat.Reshape([.. dims[..^1], n]);
+        }
         Tensor y;
         if (a.Rank == 2 && b.Rank == 2)
         {
