@@ -115,9 +115,10 @@ internal static class Strided
     // of the element loops bit for bit (x + y is commutative in IEEE 754). Float and double only; other types keep the loops.
     private static Vector256<byte>? RowMask<T>(int n1) where T : unmanaged
     {
-        if (!Avx.IsSupported || n1 > Vector256<T>.Count) return null;
-        if (typeof(T) == typeof(float)) return Vector256.LessThan(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(n1)).AsByte();
-        if (typeof(T) == typeof(double)) return Vector256.LessThan(Vector256.Create(0L, 1, 2, 3), Vector256.Create((long)n1)).AsByte();
+        // Types first: Vector256<T>.Count throws for a T without vectors (bool).
+        if (!Avx.IsSupported) return null;
+        if (typeof(T) == typeof(float) && n1 <= 8) return Vector256.LessThan(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(n1)).AsByte();
+        if (typeof(T) == typeof(double) && n1 <= 4) return Vector256.LessThan(Vector256.Create(0L, 1, 2, 3), Vector256.Create((long)n1)).AsByte();
         return null;
     }
 

@@ -43,8 +43,8 @@ internal static class GradientSinks
 
     // The gradient of x from its view `g` read at (strides, offset) (Note [Scattered view gradients]): null when it was
     // scatter-added into x's running sum in place, else zeros of x's shape with g scatter-added (AsStridedScatter, recorded
-    // under createGraph), which the map then owns.
-    internal static Tensor? Scatter(Tensor x, Tensor g, int[] strides, int offset, string op)
+    // under createGraph; the op, passed in by StridedOps, so that this layer does not call up into Ops/), which the map then owns.
+    internal static Tensor? Scatter(Tensor x, Tensor g, int[] strides, int offset, string op, Func<Tensor, Shape, int[], int, string, Tensor> scatter)
     {
         if (t_map is { } map && x.RequiresGrad && g.DType is DType.Float32 or DType.Float64)
         {
@@ -55,11 +55,11 @@ internal static class GradientSinks
                 EngineTestHooks.ScatterSunkCount++;
                 return null;
             }
-            var fresh = g.AsStridedScatter(x.Shape, strides, offset, op);
+            var fresh = scatter(g, x.Shape, strides, offset, op);
             map.MarkOwnSum(fresh);
             return fresh;
         }
-        return g.AsStridedScatter(x.Shape, strides, offset, op);
+        return scatter(g, x.Shape, strides, offset, op);
     }
 
     // The gradient op(P)·op(Q) of `input`: null when it was accumulated into input's .Grad, else the product made by

@@ -25,7 +25,7 @@ internal static class StridedOps
             default: Strided.Gather<bool>(x.B8, strides, offset, y.B8, shape.Dims); break;
         }
         // The scatter may go straight into x's running gradient (Note [Scattered view gradients] in Differentiation/GradientSinks.cs).
-        return Recorder.Finish(op, y, [x], g => [GradientSinks.Scatter(x, g, strides, offset, op)], saved: []);
+        return Recorder.Finish(op, y, [x], g => [GradientSinks.Scatter(x, g, strides, offset, op, static (g, shape, strides, offset, op) => g.AsStridedScatter(shape, strides, offset, op))], saved: []);
     }
 
     /// <summary>The adjoint of <see cref="AsStrided"/>: zeros of <paramref name="shape"/> with <paramref name="src"/> added at the strided positions.</summary>
