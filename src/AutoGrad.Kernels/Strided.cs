@@ -2,6 +2,8 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace AutoGrad.Kernels;
 
@@ -68,7 +70,7 @@ internal static class Strided
     // scatter-add (whose overlapping windows sum in that order) give bit-identical results to the checked loops. A pattern
     // that leaves the operand takes the checked loops, which throw.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool GatherShortRows<T>(ReadOnlySpan<T> src, int offset, Span<T> dst, Span<int> d, Span<int> s, int r) where T : unmanaged
+    private static unsafe bool GatherShortRows<T>(ReadOnlySpan<T> src, int offset, Span<T> dst, Span<int> d, Span<int> s, int r) where T : unmanaged
     {
         if (!InBounds(offset, d, s, r, src.Length)) return false;
         int n1 = d[r - 1], s1 = s[r - 1];
@@ -80,6 +82,21 @@ internal static class Strided
         ref T sp = ref MemoryMarshal.GetReference(src);
         ref T dp = ref MemoryMarshal.GetReference(dst);
         nint o = 0;
+        if (s1 == 1 && RowMask<T>(n1) is { } mask)
+        {
+            // Contiguous rows of at most one vector (a 5×5 filter's rows): one masked load and store per row.
+            fixed (T* ps = src)
+            fixed (T* pd = dst)
+                for (int b = 0; b < blocks; b++)
+                {
+                    int off3 = baseOff;
+                    for (int c = 0; c < n3; c++, off3 += s3)
+                        for (int j = 0, off2 = off3; j < n2; j++, off2 += s2, o += n1)
+                            CopyRow(ps + off2, pd + o, mask);
+                    baseOff = Advance(idx, d, s, rOuter, baseOff);
+                }
+            return true;
+        }
         for (int b = 0; b < blocks; b++)
         {
             int off3 = baseOff;
@@ -91,9 +108,45 @@ internal static class Strided
         return true;
     }
 
+    // Note [Masked short rows]
+    // A contiguous row no longer than one 256-bit vector is copied, or added into its destination, with AVX masked loads and
+    // stores: lanes past the row are neither read (a masked load does not touch them, so it cannot fault past the operand)
+    // nor written. Each element still gets the same single copy or addition, in the same row order, so the results are those
+    // of the element loops bit for bit (x + y is commutative in IEEE 754). Float and double only; other types keep the loops.
+    private static Vector256<byte>? RowMask<T>(int n1) where T : unmanaged
+    {
+        // Types first: Vector256<T>.Count throws for a T without vectors (bool).
+        if (!Avx.IsSupported) return null;
+        if (typeof(T) == typeof(float) && n1 <= 8) return Vector256.LessThan(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(n1)).AsByte();
+        if (typeof(T) == typeof(double) && n1 <= 4) return Vector256.LessThan(Vector256.Create(0L, 1, 2, 3), Vector256.Create((long)n1)).AsByte();
+        return null;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void CopyRow<T>(T* ps, T* pd, Vector256<byte> mask) where T : unmanaged
+    {
+        if (typeof(T) == typeof(float)) Avx.MaskStore((float*)pd, mask.AsSingle(), Avx.MaskLoad((float*)ps, mask.AsSingle()));
+        else Avx.MaskStore((double*)pd, mask.AsDouble(), Avx.MaskLoad((double*)ps, mask.AsDouble()));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void AddRow<T>(T* ps, T* pd, Vector256<byte> mask) where T : unmanaged
+    {
+        if (typeof(T) == typeof(float))
+        {
+            var m = mask.AsSingle();
+            Avx.MaskStore((float*)pd, m, Avx.Add(Avx.MaskLoad((float*)pd, m), Avx.MaskLoad((float*)ps, m)));
+        }
+        else
+        {
+            var m = mask.AsDouble();
+            Avx.MaskStore((double*)pd, m, Avx.Add(Avx.MaskLoad((double*)pd, m), Avx.MaskLoad((double*)ps, m)));
+        }
+    }
+
     // The scatter-add twin of GatherShortRows (Note [Short strided rows]): dst[pattern] += src, in src's row-major order.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool ScatterAddShortRows<T>(ReadOnlySpan<T> src, Span<T> dst, int offset, Span<int> d, Span<int> s, int r) where T : unmanaged, INumber<T>
+    private static unsafe bool ScatterAddShortRows<T>(ReadOnlySpan<T> src, Span<T> dst, int offset, Span<int> d, Span<int> s, int r) where T : unmanaged, INumber<T>
     {
         if (!InBounds(offset, d, s, r, dst.Length)) return false;
         int n1 = d[r - 1], s1 = s[r - 1];
@@ -105,6 +158,21 @@ internal static class Strided
         ref T sp = ref MemoryMarshal.GetReference(src);
         ref T dp = ref MemoryMarshal.GetReference(dst);
         nint o = 0;
+        if (s1 == 1 && RowMask<T>(n1) is { } mask)
+        {
+            // Note [Masked short rows]: the rows' additions in the same order, one row at a time.
+            fixed (T* ps = src)
+            fixed (T* pd = dst)
+                for (int b = 0; b < blocks; b++)
+                {
+                    int off3 = baseOff;
+                    for (int c = 0; c < n3; c++, off3 += s3)
+                        for (int j = 0, off2 = off3; j < n2; j++, off2 += s2, o += n1)
+                            AddRow(ps + o, pd + off2, mask);
+                    baseOff = Advance(idx, d, s, rOuter, baseOff);
+                }
+            return true;
+        }
         for (int b = 0; b < blocks; b++)
         {
             int off3 = baseOff;

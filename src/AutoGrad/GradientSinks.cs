@@ -12,18 +12,54 @@ namespace AutoGrad.Differentiation;
 // into that .Grad with the GEMM's accumulate flag: no temporary and no separate add pass (about 20 µs per step for a
 // 784×128 weight), and the rule's entry is null. Otherwise the product is made in a new buffer, as any gradient. The sum
 // is the same, added in another order.
+// A view's gradient is the same kind of sink (Note [Scattered view gradients]).
+
+// Note [Scattered view gradients]
+// The gradient of a view (AsStrided: Select, Slice, Split, Transpose…) is zeros of the input's shape with the view's
+// gradient scatter-added in. A tensor read through many views — an unrolled recurrent layer selects each time step of its
+// input, an LSTM splits its gates — so received one full-size gradient per view, each zero-filled and then summed into
+// a new buffer: for 64 time steps of a (32, 64, 64) input, 64 × 512 KB filled and added for 32 KB of values each. In a pass
+// with sinks open, the rule scatter-adds into the input's running sum in place instead, when that sum is a buffer the pass
+// itself made for that entry alone (GradientMap.IsOwnSum): a fresh scatter or an engine sum, never a tensor a rule returned
+// (a rule may return one gradient for two inputs) and never after the sum was handed to its node's rule (Done). The sum
+// is the same: the in-place scatter adds the same values to the same elements, only in another order.
 
 /// <summary>Where a rule's product-shaped gradient goes (see Note [Gradient sinks]).</summary>
 internal static class GradientSinks
 {
     [ThreadStatic] private static bool t_open;
+    [ThreadStatic] private static GradientMap? t_map;   // the walking pass's map while sinks are open
 
     // The engine opens sinks for a pass whose PassMode allows them; returns the previous state, to restore.
-    internal static bool Open(bool open)
+    internal static (bool, GradientMap?) Open(bool open, GradientMap? map)
     {
-        bool previous = t_open;
+        var previous = (t_open, t_map);
         t_open = open;
+        t_map = open ? map : null;
         return previous;
+    }
+
+    internal static void Restore((bool Open, GradientMap? Map) previous) => (t_open, t_map) = previous;
+
+    // The gradient of x from its view `g` read at (strides, offset) (Note [Scattered view gradients]): null when it was
+    // scatter-added into x's running sum in place, else zeros of x's shape with g scatter-added (AsStridedScatter, recorded
+    // under createGraph; the op, passed in by StridedOps, so that this layer does not call up into Ops/), which the map then owns.
+    internal static Tensor? Scatter(Tensor x, Tensor g, int[] strides, int offset, string op, Func<Tensor, Shape, int[], int, string, Tensor> scatter)
+    {
+        if (t_map is { } map && x.RequiresGrad && g.DType is DType.Float32 or DType.Float64)
+        {
+            if (map.TryGet(x, out var acc) && map.IsOwnSum(acc) && acc.Shape == x.Shape && acc.DType == g.DType)
+            {
+                if (g.DType == DType.Float32) Strided.ScatterAdd<float>(g.F32, g.Shape.Dims, acc.F32, strides, offset);
+                else Strided.ScatterAdd<double>(g.F64, g.Shape.Dims, acc.F64, strides, offset);
+                EngineTestHooks.ScatterSunkCount++;
+                return null;
+            }
+            var fresh = scatter(g, x.Shape, strides, offset, op);
+            map.MarkOwnSum(fresh);
+            return fresh;
+        }
+        return scatter(g, x.Shape, strides, offset, op);
     }
 
     // The gradient op(P)·op(Q) of `input`: null when it was accumulated into input's .Grad, else the product made by

@@ -24,10 +24,11 @@ internal sealed class GradientMap
     private readonly RefMap<Tensor, Tensor> _sums = new();
     private readonly RefMap<Storage, bool> _assigned = new();   // buffers a .Grad took as its own
     private readonly RefMap<Storage, bool> _spent = new();      // buffers added into an existing .Grad
+    private readonly RefMap<Tensor, bool> _ownSums = new();     // sums only this map holds (Note [Scattered view gradients] in GradientSinks.cs)
     private readonly PassBuffers _buffers = new();
     private PassBuffers? _recycling;                            // _buffers while a recycling pass walks, else null
     private PassBuffers? _outerBuffers;
-    private bool _outerSinks;
+    private (bool, GradientMap?) _outerSinks;
 
     // Scratch for Engine.Collect and for Backward's single root, kept with the map so that they are reused with it.
     internal readonly RefMap<Node, bool> Seen = new();
@@ -46,7 +47,7 @@ internal sealed class GradientMap
     {
         // Large graphs would pin their nodes and tensors through these collections; let those go.
         if (m.Nodes.Count > 10_000) return;
-        m._sums.Clear(); m.Seen.Clear(); m.Nodes.Clear(); m._assigned.Clear(); m._spent.Clear();
+        m._sums.Clear(); m.Seen.Clear(); m.Nodes.Clear(); m._assigned.Clear(); m._spent.Clear(); m._ownSums.Clear();
         m.Root[0] = null!; m.Seed[0] = null!;
         t_free = m;
     }
@@ -69,14 +70,14 @@ internal sealed class GradientMap
         _recycling = mode.Recycle ? _buffers : null;
         _recycling?.Start();
         _outerBuffers = PassBuffers.Swap(_recycling);
-        _outerSinks = GradientSinks.Open(mode.Sinks);
+        _outerSinks = GradientSinks.Open(mode.Sinks, this);
     }
 
     public void EndWalk()
     {
         PassBuffers.Swap(_outerBuffers);
         _outerBuffers = null;
-        GradientSinks.Open(_outerSinks);
+        GradientSinks.Restore(_outerSinks);
     }
 
     // One more gradient for x (Note [Gradient accumulation]).
@@ -88,6 +89,8 @@ internal sealed class GradientMap
             var acc = _sums.ValueAt(at);
             var sum = Sum(acc, gi, createGraph);
             _sums.SetValueAt(at, sum);
+            _ownSums.Remove(acc);
+            if (!createGraph) _ownSums.TryAdd(sum, true);   // GradientSum.Add's new buffer: nobody else has it
             _recycling?.Hold(sum.Storage);
             _recycling?.Release(acc.Storage);
         }
@@ -102,6 +105,7 @@ internal sealed class GradientMap
     // inputs keep theirs), and every buffer of the pass that no entry refers to any more is recycled.
     public void Done(Tensor output, Tensor g, in PassMode mode)
     {
+        _ownSums.Remove(g);   // the node's rule now holds g, and may return it as another input's gradient
         if (mode.Keep is null || !mode.Keep.Contains(output))
         {
             _sums.Remove(output);
@@ -162,6 +166,12 @@ internal sealed class GradientMap
         if (ReferenceEquals(g.Storage, seed?.Storage)) return false; // a rule returned the caller's seed itself
         return _assigned.TryAdd(g.Storage, true);                    // Add returns g twice, a reshape shares g's buffer: once only
     }
+
+    // Whether `sum` is a running sum only this map holds, which a view's gradient may be scatter-added into in place.
+    public bool IsOwnSum(Tensor sum) => _ownSums.ContainsKey(sum);
+
+    // A view gradient the sink made in a fresh buffer, about to be added to the map as the input's first gradient.
+    public void MarkOwnSum(Tensor fresh) => _ownSums.TryAdd(fresh, true);
 
     // a + b: recorded with createGraph, else the engine's own sum below the op layer.
     public static Tensor Sum(Tensor a, Tensor b, bool createGraph) => createGraph ? a + b : GradientSum.Add(a, b);

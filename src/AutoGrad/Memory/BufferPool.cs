@@ -13,14 +13,17 @@ namespace AutoGrad.Memory;
 // The owner is recorded in the buffer's PooledStorage (its id; a running pass wins over an open scope). Whatever must
 // outlive its owner (a .Grad, Keep(), a gradient user code saw) clears it, and nobody ever gives that buffer back; it is
 // then the garbage collector's, like every buffer made with no owner current.
-// Arrays wait in buckets by ⌊log₂ length⌋, at most PerBucket each and MaxPooledBytes in all; a rented array may be longer
-// than asked, and tensors slice it to their size. Tests run with MemoryTestHooks.Poison on, which fills every array given
+// Arrays wait in buckets by ⌊log₂ length⌋, each bucket holding at most PerBucket arrays or PerBucketBytes, whichever
+// allows more (an unrolled recurrent layer keeps hundreds of same-sized activations alive until its backward pass, and a
+// count cap alone sent all but 8 of them to the garbage collector every step), and MaxPooledBytes in all; a rented array
+// may be longer than asked, and tensors slice it to their size. Tests run with MemoryTestHooks.Poison on, which fills every array given
 // back with NaN, so a stale reference shows as a wrong value.
 internal static class BufferPool
 {
     // Smaller buffers cost the allocator little; tracking them would cost the tape more than it saves.
     internal const int MinLength = 64;
     private const int PerBucket = 8;
+    private const long PerBucketBytes = 32L << 20;
     private const long MaxPooledBytes = 128L << 20;
     private const int Buckets = 31;
 
@@ -114,18 +117,21 @@ internal static class BufferPool
             if (s_pooledBytes + bytes > MaxPooledBytes) return;
             if (data is float[] f)
             {
-                if (s_f32[k].Count >= PerBucket) return;
+                if (Full(s_f32[k].Count, bytes)) return;
                 s_f32[k].Push(f);
             }
             else
             {
                 var d = (double[])data;
-                if (s_f64[k].Count >= PerBucket) return;
+                if (Full(s_f64[k].Count, bytes)) return;
                 s_f64[k].Push(d);
             }
             s_pooledBytes += bytes;
         }
     }
+
+    // A bucket of `count` arrays of `bytes` each takes no more of them.
+    private static bool Full(int count, long bytes) => count >= PerBucket && (count + 1) * bytes > PerBucketBytes;
 
     // Owner ids, unique across threads and shared by scopes and passes (a gradient may cross threads); each thread
     // reserves them in blocks, so taking one is a thread-static increment.

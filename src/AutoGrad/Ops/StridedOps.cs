@@ -24,8 +24,8 @@ internal static class StridedOps
             case DType.Int64: Strided.Gather<long>(x.I64, strides, offset, y.I64, shape.Dims); break;
             default: Strided.Gather<bool>(x.B8, strides, offset, y.B8, shape.Dims); break;
         }
-        var inShape = x.Shape;
-        return Recorder.Finish(op, y, [x], g => [g.AsStridedScatter(inShape, strides, offset, op)], saved: []);
+        // The scatter may go straight into x's running gradient (Note [Scattered view gradients] in Differentiation/GradientSinks.cs).
+        return Recorder.Finish(op, y, [x], g => [GradientSinks.Scatter(x, g, strides, offset, op, static (g, shape, strides, offset, op) => g.AsStridedScatter(shape, strides, offset, op))], saved: []);
     }
 
     /// <summary>The adjoint of <see cref="AsStrided"/>: zeros of <paramref name="shape"/> with <paramref name="src"/> added at the strided positions.</summary>

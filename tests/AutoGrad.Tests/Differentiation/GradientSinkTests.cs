@@ -75,4 +75,37 @@ public class GradientSinkTests
                 Assert.Equal(Enumerable.Range(0, 6).Sum(r => xs[r * 5 + i]), got[i * 4 + j], 1e-12);
         Assert.Equal(got, before);                              // and the first pass put the same sum into .Grad
     }
+
+    // Note [Scattered view gradients]: u is read through one Select per column (the unrolled-recurrence pattern) and also
+    // through two ops whose rule hands one gradient tensor to both inputs (Add): the in-place scatters must go only into
+    // sums the pass made itself, and give the analytic gradient.
+    private static double[] ViewsAndSharedGradient(bool sinks)
+    {
+        var p = Seq(3, 6, 0.5).RequireGrad();
+        var u1 = p * 1.0;
+        var u2 = p * 3.0;
+        var views = Enumerable.Range(0, 6).Select(k => u1.Select(1, k).Sum() * (k + 1.0)).Aggregate((a, b) => a + b);
+        var s = u1 + u2;   // Add's rule returns its gradient for both inputs
+        if (!sinks) s.RegisterHook(g => g);
+        var more = Enumerable.Range(0, 6).Select(k => u1.Select(1, k).Sum() * 10.0).Aggregate((a, b) => a + b);
+        (views + s.Sum() + more).Backward();
+        return p.Grad!.ToDoubleArray();
+    }
+
+    [Fact]
+    public void Views_scatter_into_the_running_sum_in_place_with_the_same_values()
+    {
+        long before = EngineTestHooks.ScatterSunkCount;
+        var plain = ViewsAndSharedGradient(sinks: false);
+        Assert.Equal(before, EngineTestHooks.ScatterSunkCount);            // a hook in the pass: no sinks
+        var sunk = ViewsAndSharedGradient(sinks: true);
+        Assert.True(EngineTestHooks.ScatterSunkCount >= before + 10, $"{EngineTestHooks.ScatterSunkCount - before} view gradients sunk");
+        // ∂/∂p[i, k] = 1·((k + 1) + 1 + 10) + 3·1 through u1 and u2.
+        for (int i = 0; i < 3; i++)
+            for (int k = 0; k < 6; k++)
+            {
+                Assert.Equal(k + 15.0, plain[i * 6 + k], 1e-12);
+                Assert.Equal(k + 15.0, sunk[i * 6 + k], 1e-12);
+            }
+    }
 }
