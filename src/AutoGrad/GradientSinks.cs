@@ -24,14 +24,28 @@ namespace AutoGrad.Differentiation;
 // (a rule may return one gradient for two inputs) and never after the sum was handed to its node's rule (Done). The sum
 // is the same: the in-place scatter adds the same values to the same elements, only in another order.
 
+/// <summary>
+/// The running gradient sums of the pass that is walking, as the sinks see them: the engine's GradientMap
+/// (Differentiation/GradientMap.cs) implements it, so this layer, below the engine, names no engine type.
+/// </summary>
+internal interface IRunningSums
+{
+    /// <summary>The running sum of x's gradient, if the pass has one.</summary>
+    bool TryGet(Tensor x, out Tensor sum);
+    /// <summary>Whether the pass made this sum itself, for one entry alone (so it may be added into in place).</summary>
+    bool IsOwnSum(Tensor sum);
+    /// <summary>Marks a gradient the sinks made as the pass's own.</summary>
+    void MarkOwnSum(Tensor fresh);
+}
+
 /// <summary>Where a rule's product-shaped gradient goes (see Note [Gradient sinks]).</summary>
 internal static class GradientSinks
 {
     [ThreadStatic] private static bool t_open;
-    [ThreadStatic] private static GradientMap? t_map;   // the walking pass's map while sinks are open
+    [ThreadStatic] private static IRunningSums? t_map;   // the walking pass's map while sinks are open
 
     // The engine opens sinks for a pass whose PassMode allows them; returns the previous state, to restore.
-    internal static (bool, GradientMap?) Open(bool open, GradientMap? map)
+    internal static (bool, IRunningSums?) Open(bool open, IRunningSums? map)
     {
         var previous = (t_open, t_map);
         t_open = open;
@@ -39,7 +53,7 @@ internal static class GradientSinks
         return previous;
     }
 
-    internal static void Restore((bool Open, GradientMap? Map) previous) => (t_open, t_map) = previous;
+    internal static void Restore((bool Open, IRunningSums? Map) previous) => (t_open, t_map) = previous;
 
     // The gradient of x from its view `g` read at (strides, offset) (Note [Scattered view gradients]): null when it was
     // scatter-added into x's running sum in place, else zeros of x's shape with g scatter-added (AsStridedScatter, recorded

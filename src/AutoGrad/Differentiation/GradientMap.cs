@@ -17,7 +17,7 @@ namespace AutoGrad.Differentiation;
 /// backward allocates almost nothing beyond its gradients; they scan rather than hash while small (Note [Small graphs]
 /// in RefMap.cs).
 /// </remarks>
-internal sealed class GradientMap
+internal sealed class GradientMap : IRunningSums
 {
     [ThreadStatic] private static GradientMap? t_free;
 
@@ -28,7 +28,7 @@ internal sealed class GradientMap
     private readonly PassBuffers _buffers = new();
     private PassBuffers? _recycling;                            // _buffers while a recycling pass walks, else null
     private PassBuffers? _outerBuffers;
-    private (bool, GradientMap?) _outerSinks;
+    private (bool, IRunningSums?) _outerSinks;
 
     // Scratch for Engine.Collect and for Backward's single root, kept with the map so that they are reused with it.
     internal readonly RefMap<Node, bool> Seen = new();

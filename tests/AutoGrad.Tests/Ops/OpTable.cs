@@ -23,6 +23,21 @@ public sealed record OpCase(string Name, string Label, Gen<OpSample> Samples)
 {
     public Func<double, double>? Unary { get; init; }
     public Func<double, double, double>? Binary { get; init; }
+    /// <summary>The element-wise op itself, kept by <see cref="OpTable.Elementwise1"/>/<see cref="OpTable.Elementwise2"/> so the
+    /// extreme-value tables can run it.</summary>
+    public Func<Tensor, Tensor>? UnaryOp { get; init; }
+    public Func<Tensor, Tensor, Tensor>? BinaryOp { get; init; }
+    /// <summary>
+    /// The analytic derivative of a one-input element-wise row. Setting it (<c>with { Derivative = … }</c>) also gives the op its
+    /// extreme-value row (±0, subnormals, ±1e30, ±1e300, ±∞, NaN against <see cref="Unary"/> in float64:
+    /// Extreme/ExtremeElementwiseTable.FromOpTable), so a new element-wise op needs no second table. <see cref="Unary"/> must
+    /// then be accurate there too (e.g. Log1p's reference, not <c>Math.Log(1 + v)</c>).
+    /// </summary>
+    public Func<double, double>? Derivative { get; init; }
+    /// <summary>The two partial derivatives of a two-input element-wise row; set both to give it an extreme-value row, checked
+    /// on every pair of <see cref="ExtremeSecondOperands"/> (default: zeros, a subnormal, ±1, ±1e4, ±1e30, ±∞, NaN).</summary>
+    public (Func<double, double, double> A, Func<double, double, double> B)? Derivatives { get; init; }
+    public double[]? ExtremeSecondOperands { get; init; }
     /// <summary>Relative tolerance of the float64 forward against the scalar reference or the naive expected values.</summary>
     public double ReferenceTolerance { get; init; } = 1e-12;
     /// <summary>Tolerance of float32 against float64: <c>|y32 − y64| ≤ tol·(1 + |y64|)</c>.</summary>
@@ -78,10 +93,10 @@ public static partial class OpTable
         select new OpSample([a, b], xs => f(xs[0], xs[1]), description);
 
     internal static OpCase Elementwise1(string name, string label, Func<Tensor, Tensor> f, Func<double, double> reference, Domain d) =>
-        new(name, label, Unary(d, f, label)) { Unary = reference };
+        new(name, label, Unary(d, f, label)) { Unary = reference, UnaryOp = f };
 
     internal static OpCase Elementwise2(string name, string label, Func<Tensor, Tensor, Tensor> f, Func<double, double, double> reference, Domain da, Domain db) =>
-        new(name, label, Binary(da, db, f, label)) { Binary = reference };
+        new(name, label, Binary(da, db, f, label)) { Binary = reference, BinaryOp = f };
 
     internal static int SizeOf(int[] shape) => shape.Aggregate(1, (p, v) => p * v);
 }

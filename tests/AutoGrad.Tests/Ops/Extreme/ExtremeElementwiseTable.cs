@@ -27,7 +27,29 @@ public sealed record BinaryExtreme(string Name, string Label, Func<Tensor, Tenso
 
 public static class ExtremeElementwiseTable
 {
-    public static readonly UnaryExtreme[] Unary =
+    /// <summary>Every one-input row: those written here and those the op table gives with a derivative (<see cref="UnaryFromOpTable"/>).</summary>
+    public static UnaryExtreme[] Unary => s_unary.Value;
+
+    /// <summary>Every two-input row, likewise.</summary>
+    public static BinaryExtreme[] Binary => s_binary.Value;
+
+    /// <summary>
+    /// The extreme-value rows an op-table row carries (CONTRIBUTING "Add an op in 3 steps", step 3): an element-wise row with
+    /// <c>Derivative</c> (or <c>Derivatives</c>) set is checked here with its own function and scalar reference.
+    /// </summary>
+    public static IEnumerable<UnaryExtreme> UnaryFromOpTable() =>
+        from c in OpTable.All
+        where c.Derivative is not null && c.UnaryOp is not null && c.Unary is not null
+        select new UnaryExtreme(c.Name, c.Label, c.UnaryOp!, c.Unary!, c.Derivative!);
+
+    /// <summary>The two-input rows the op table carries (<c>Derivatives</c> set), likewise.</summary>
+    public static IEnumerable<BinaryExtreme> BinaryFromOpTable() =>
+        from c in OpTable.All
+        where c.Derivatives is not null && c.BinaryOp is not null && c.Binary is not null
+        let d = c.Derivatives!.Value
+        select new BinaryExtreme(c.Name, c.Label, c.BinaryOp!, c.Binary!, d.A, d.B) { SecondOperands = c.ExtremeSecondOperands ?? s_second };
+
+    private static readonly UnaryExtreme[] s_listed =
     [
         new("Negate", "Negate(x)", x => x.Negate(), v => -v, _ => -1),
         new("op_UnaryNegation", "-x", x => -x, v => -v, _ => -1),
@@ -61,8 +83,6 @@ public static class ExtremeElementwiseTable
         new("HardSigmoid", "HardSigmoid(x)", x => x.HardSigmoid(), v => Math.Clamp(v + 3, 0, 6) / 6, v => InRange(v, -3, 3) / 6),
         new("HardSwish", "HardSwish(x)", x => x.HardSwish(), v => v * Math.Clamp(v + 3, 0, 6) / 6,
             v => Math.Clamp(v + 3, 0, 6) / 6 + v * InRange(v, -3, 3) / 6),
-        new("Log1p", "Log1p(x)", x => x.Log1p(), Log1pReference, v => 1 / (1 + v)),
-        new("Expm1", "Expm1(x)", x => x.Expm1(), Expm1Reference, Math.Exp),
         // A round trip through the other dtype: exact from float32, rounded to float32 (±1e300 → ±∞) from float64.
         new("To", "To(other dtype) and back", x => x.To(x.DType == DType.Float32 ? DType.Float64 : DType.Float32).To(x.DType),
             v => (float)v, v => 1) { Ulps = 0 },
@@ -73,7 +93,7 @@ public static class ExtremeElementwiseTable
 
     private static double Winner(double a, double b) => a > b ? 1 : a == b ? 0.5 : 0;
 
-    public static readonly BinaryExtreme[] Binary =
+    private static readonly BinaryExtreme[] s_listedBinary =
     [
         new("Add", "Add(a, b)", (a, b) => a.Add(b), (a, b) => a + b, (_, _) => 1, (_, _) => 1) { SecondOperands = s_second },
         new("op_Addition", "a + b", (a, b) => a + b, (a, b) => a + b, (_, _) => 1, (_, _) => 1) { SecondOperands = s_second },
@@ -97,4 +117,8 @@ public static class ExtremeElementwiseTable
         new("Swish", "Swish(x, β)", (x, b) => x.Swish(b), (v, b) => v * Sig(b * v), (v, b) => Sig(b * v) + b * v * SigD(b * v), (v, b) => SigD(b * v) == 0 ? 0 : v * v * SigD(b * v))
             { SecondOperands = [1, 0.5, 1e4] },
     ];
+
+    // After the listed rows: a static initializer sees the fields above it as assigned.
+    private static readonly Lazy<UnaryExtreme[]> s_unary = new(() => [.. s_listed, .. UnaryFromOpTable()]);
+    private static readonly Lazy<BinaryExtreme[]> s_binary = new(() => [.. s_listedBinary, .. BinaryFromOpTable()]);
 }
