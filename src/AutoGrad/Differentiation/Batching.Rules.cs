@@ -179,8 +179,8 @@ internal static partial class Batching
     // Vmap(Grad(f)) differentiates each example's f with respect to an input that is the same for every example (a model's
     // weight W): the gradient is per example, so the leaf is a real tensor P with one copy of W per example (Note
     // [Composable transforms] in Functional.Compose.cs). Writing those copies costs B times W's size, and a product
-    // against P would then run B small products reading them all, with B more in the backward pass. So P's buffer is
-    // allocated but not written (BatchedStorage.Shared holds W) until some rule reads BatchedStorage.Real; the product
+    // against P would then run B small products reading them all, with B more in the backward pass. So P has no buffer
+    // (BatchedStorage.Shared holds W) until some rule reads BatchedStorage.Real, which allocates and fills it; the product
     // below, the way a Linear layer uses its weight, does not: its forward is one GEMM against W over every example's
     // rows, the node it records has P as its operand, and its rule gives ∂P for example b as a_bᵀ·g_b, an outer product
     // when the example has one row, so the per-example gradient is written once, by the op that computes it. With

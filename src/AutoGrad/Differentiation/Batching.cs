@@ -50,12 +50,13 @@ internal sealed class BatchedStorage : Storage
     /// <summary>The real tensor without filling it: the leaf gradients are taken with respect to.</summary>
     public Tensor Leaf => _real;
 
-    // The leaf's buffer was never written: copy the shared value into every example's block, once.
+    // The leaf has no buffer yet: allocate it and copy the shared value into every example's block, once.
     private void Fill()
     {
         var shared = _shared!;
         _shared = null;
         int n = shared.Size;
+        _real.Storage.Data = _real.DType == DType.Float32 ? GC.AllocateUninitializedArray<float>(_real.Size) : GC.AllocateUninitializedArray<double>(_real.Size);
         if (_real.DType == DType.Float32)
         {
             ReadOnlySpan<float> src = shared.F32;
@@ -122,14 +123,15 @@ internal static partial class Batching
 
     /// <summary>
     /// A per-example leaf of <paramref name="shared"/> (a float tensor the same for every example) along the levels open
-    /// now: its real tensor is allocated but written only when some rule reads it (Note [Per-example leaves]).
+    /// now: its real tensor gets a buffer, written, only when some rule reads it (Note [Per-example leaves]).
     /// </summary>
     public static Tensor PerExampleLeaf(Tensor shared, int[] levels, out Tensor leaf)
     {
         var dims = new int[levels.Length + shared.Rank];
         for (int i = 0; i < levels.Length; i++) dims[i] = SizeOf(levels[i], []);
         shared.Shape.Dims.CopyTo(dims, levels.Length);
-        leaf = Tensor.Uninitialized(new Shape(dims), shared.DType).RequireGrad();
+        // No buffer until Fill: reading the leaf otherwise would fail at once, and the product rule never does.
+        leaf = new Tensor(new Storage(shared.DType == DType.Float32 ? Array.Empty<float>() : Array.Empty<double>()), new Shape(dims), shared.DType).RequireGrad();
         return new Tensor(new BatchedStorage(leaf, levels, shared), shared.Shape, shared.DType);
     }
 
