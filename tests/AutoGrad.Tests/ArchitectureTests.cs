@@ -41,6 +41,8 @@ public class ArchitectureTests
         "InPlaceUpdateOps.SubtractScaledInPlace", // fused optimizer updates (OptimizerKernels)
         "InPlaceUpdateOps.AdamInPlace",
         "IndexingOps.ToIndices",                 // reads an index tensor, naming the caller (Embedding) in errors
+        "IndexingOps.Embedding",                 // F.Embedding's op: reads its index values, with its batching rule (Vmap)
+        "InPlaceUpdateOps.RunningAverageInPlace", // BatchNorm's running statistics, with their batching rule (Vmap)
         "IndexingOps.CheckClasses",              // checks a loss's class indices, naming the loss in errors
         "Tensor.InexactAt",             // LoadStateDict refuses a lossy dtype conversion before it writes anything
         "CallSite.*",                            // the call site of a public op (Losses) or an optimizer step (Note [Call sites])

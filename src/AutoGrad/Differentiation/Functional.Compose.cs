@@ -6,7 +6,8 @@ namespace AutoGrad.Differentiation;
 //  - Inside Vmap, the inputs being differentiated become leaves batched along every open vmap level: an input that is the
 //    same for every example (a model's weights) is repeated into one copy per example, so the one backward pass over the
 //    real tensors, seeded with ones, yields each example's own gradient (examples never mix: every batching rule acts
-//    per example). That is Vmap(Grad(loss)) = per-sample gradients.
+//    per example). That is Vmap(Grad(loss)) = per-sample gradients. The copies are made only if an op reads them: a
+//    product with the input skips them (Note [Per-example leaves] in Batching.Rules.cs).
 //  - A transform called inside another transform's function (Grad of Grad, Jacrev of Grad = Hessian, the double-vjp of
 //    Jvp) records its backward pass (createGraph), and so does one whose inputs require gradients from outside: the
 //    outer transform then differentiates through it. The outermost keeps createGraph as asked (default false).
@@ -112,14 +113,20 @@ public static partial class Functional
         var which = argnums ?? Enumerable.Range(0, xs.Length).ToArray();
         foreach (var a in which) CheckArgnum(op, xs, a);
         var active = Batching.Active.Select(l => l.Level).ToArray();
-        bool record = createGraph || t_transformDepth > 0 || xs.Any(x => x is not null && Batching.Real(x).RequiresGrad);
+        bool record = createGraph || t_transformDepth > 0 || xs.Any(x => x is not null && Batching.Unfilled(x).RequiresGrad);
         using var grad = Recorder.EnableGrad();   // as PyTorch's torch.func.grad: a transform differentiates even under NoGrad
         var inputs = (Tensor[])xs.Clone();
         var leaves = new Tensor[which.Length];
         for (int k = 0; k < which.Length; k++)
         {
-            leaves[k] = Leaf(xs[which[k]], active);
-            inputs[which[k]] = Batching.Wrap(leaves[k], active);
+            var x = xs[which[k]];
+            if (active.Length > 0 && !Batching.IsOn(x) && !x.RequiresGrad && x.DType.IsFloatingPoint())
+                inputs[which[k]] = Batching.PerExampleLeaf(x, active, out leaves[k]);   // Note [Per-example leaves] in Batching.Rules.cs
+            else
+            {
+                leaves[k] = Leaf(x, active);
+                inputs[which[k]] = Batching.Wrap(leaves[k], active);
+            }
         }
         Tensor y;
         t_transformDepth++;

@@ -77,8 +77,8 @@ public static partial class F
                 {
                     var bm = mean.Detach().Reshape(channels);
                     var bv = variance.Detach().Reshape(channels) * (m / (m - 1.0));
-                    runningMean.CopyFrom(runningMean * (1 - momentum) + bm * momentum);
-                    runningVar!.CopyFrom(runningVar * (1 - momentum) + bv * momentum);
+                    runningMean.RunningAverageInPlace(bm, momentum);
+                    runningVar!.RunningAverageInPlace(bv, momentum);
                 }
         }
         else
@@ -138,12 +138,7 @@ public static partial class F
         ArgumentNullException.ThrowIfNull(ids);
         ArgumentNullException.ThrowIfNull(weight);
         if (weight.Rank != 2) throw new ArgumentException($"Embedding: the weight must be (num_embeddings, dim), got {weight.Shape}.");
-        var idx = IndexingOps.ToIndices("Embedding", ids);
-        int n = weight.Shape[0];
-        foreach (var i in idx)
-            if (i < 0 || i >= n)
-                throw new IndexOutOfRangeException($"Embedding: index {i} is outside 0..{n - 1}.");
-        var y = weight.IndexSelect(0, idx).Reshape([.. ids.Shape.ToArray(), weight.Shape[1]]);
+        var y = IndexingOps.Embedding(ids, weight);
         // Note [Op traces] in src/AutoGrad/OpTrace.cs: the tape holds the rows picked with the ids as constants; an exporter
         // needs the ids themselves (a graph input, for a language model)
         if (Differentiation.OpTrace.IsActive) Differentiation.OpTrace.Describe(y, "Embedding", [weight, ids]);

@@ -46,6 +46,7 @@ public static class AttentionOps
         CheckShapes(q, k, v);
         if (!(dropoutP >= 0 && dropoutP < 1)) throw new ArgumentOutOfRangeException(nameof(dropoutP), $"{op}: dropoutP must be in [0, 1), got {dropoutP}.");
         if (dropoutP > 0 && generator is null) throw new ArgumentException($"{op}: dropoutP = {dropoutP} needs a generator for the dropout mask.", nameof(generator));
+        if (Batching.Any(q, k, v) || attnMask is not null && Batching.IsOn(attnMask)) return Batched(q, k, v, attnMask, isCausal, dropoutP, scale, generator);
         int L = q.Shape[-2], S = k.Shape[-2], E = q.Shape[-1], Ev = v.Shape[-1];
         int heads = q.Size / Math.Max(1, L * E);
         if (L * E == 0) heads = new Shape(q.Shape.Dims[..^2]).Size;
@@ -72,6 +73,22 @@ public static class AttentionOps
         // Note [Op traces]: the node lists q, k and v only; an exporter also needs the additive mask, the scale and causality
         if (OpTrace.IsActive) OpTrace.Describe(y, op, [q, k, v, bias], ("scale", sc), ("isCausal", isCausal), ("dropoutP", dropoutP));
         return y;
+    }
+
+    // Batching rule (Note [Batched tensors] in Ops/Batching.cs): the batch axes are more leading (batch, head) axes.
+    // q, k and v are repeated along the levels they lack (they must share their leading axes); the mask is aligned and
+    // broadcasts as before. Not with dropout: a loop draws one mask seed per example, and the kernel takes one per call.
+    private static Tensor Batched(Tensor q, Tensor k, Tensor v, Tensor? attnMask, bool isCausal, double dropoutP, double? scale, Generator? generator)
+    {
+        if (dropoutP > 0) throw new BatchingUnsupportedException("ScaledDotProductAttention", "dropout (one mask seed per example)");
+        var u = Batching.Union(q, k, v);
+        if (attnMask is not null && Batching.IsOn(attnMask)) u = [.. u.Concat(Batching.Levels(attnMask)).Distinct().Order()];
+        Tensor?[] ops = [q, k, v, attnMask];
+        var mask = attnMask is null ? null : Batching.Align(attnMask, u, Math.Max(attnMask.Rank, q.Rank));
+        if (mask is not null && !Batching.IsOn(attnMask!)) mask = attnMask;
+        var o = ScaledDotProductAttention(Batching.Expand(q, u, ops), Batching.Expand(k, u, ops), Batching.Expand(v, u, ops), mask, isCausal, dropoutP,
+            scale ?? 1 / Math.Sqrt(q.Shape[-1]), generator);
+        return Batching.Wrap(o, u);
     }
 
     private static void CheckShapes(Tensor q, Tensor k, Tensor v)

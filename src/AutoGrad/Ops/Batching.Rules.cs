@@ -156,6 +156,11 @@ internal static partial class Batching
     /// </summary>
     public static Tensor MatMul(Tensor a, Tensor b, bool transA, bool transB, Tensor? bias)
     {
+        if (!transA && b.Rank == 2 && b.Storage is BatchedStorage { Shared: not null } shared)
+        {
+            var y = PerExampleProduct(a, b, shared, transB);
+            return bias is null ? y : y + bias;
+        }
         var u = Union(a, b, bias);
         if (!transA && !IsOn(b) && b.Rank == 2 && (bias is null || !IsOn(bias)))
         {
@@ -168,6 +173,56 @@ internal static partial class Batching
         if (bias is not null && IsOn(bias))   // a batched bias need not broadcast to the product's batch axes (they may be 1): add it after
             return Wrap(LinearAlgebraOps.MatMul(Align(a, u, r), Align(b, u, r), transA, transB, null) + Align(bias, u, r), u);
         return Wrap(LinearAlgebraOps.MatMul(Align(a, u, r), Align(b, u, r), transA, transB, bias), u);
+    }
+
+    // Note [Per-example leaves]
+    // Vmap(Grad(f)) differentiates each example's f with respect to an input that is the same for every example (a model's
+    // weight W): the gradient is per example, so the leaf is a real tensor P with one copy of W per example (Note
+    // [Composable transforms] in Functional.Compose.cs). Writing those copies costs B times W's size, and a product
+    // against P would then run B small products reading them all, with B more in the backward pass. So P has no buffer
+    // (BatchedStorage.Shared holds W) until some rule reads BatchedStorage.Real, which allocates and fills it; the product
+    // below, the way a Linear layer uses its weight, does not: its forward is one GEMM against W over every example's
+    // rows, the node it records has P as its operand, and its rule gives ∂P for example b as a_bᵀ·g_b, an outer product
+    // when the example has one row, so the per-example gradient is written once, by the op that computes it. With
+    // createGraph the rule reads P (filling it) so that second derivatives see P, not the constant W.
+
+    // op(A)·op(P) for P a per-example leaf of the matrix W: one GEMM over the folded rows (see the note above).
+    private static Tensor PerExampleProduct(Tensor a, Tensor b, BatchedStorage sb, bool transB)
+    {
+        var w = sb.Shared!;
+        var u = Union(a, b);
+        var p = sb.Leaf;
+        var ar = Expand(a, u, [a, b]);   // (batch…, rows…, k)
+        int k = transB ? w.Shape[1] : w.Shape[0], n = transB ? w.Shape[0] : w.Shape[1];
+        if (a.Shape[-1] != k)
+            throw Diagnostics.OperandError("MatMul",
+                $"MatMul: inner dimensions differ: shapes {a.Shape} and {b.Shape} give [{a.Shape[-2]}×{a.Shape[-1]}]·[{k}×{n}]; the left operand's last axis must equal the right operand's second-to-last.", a, b);
+        int batch = 1;
+        for (int i = 0; i < u.Length; i++) batch *= ar.Shape[i];
+        int rows = ar.Size / Math.Max(1, batch * k);
+        Tensor y;
+        using (Recorder.NoGrad()) y = LinearAlgebraOps.MatMul(ar.Reshape(-1, k), w, false, transB, null).Reshape([.. ar.Shape.Dims[..^1], n]);
+        var y2 = Recorder.Finish("MatMul", y, [ar, p], g =>
+        {
+            Tensor? ga = null;
+            if (ar.RequiresGrad)
+                ga = Recorder.IsEnabled   // createGraph: through P, so the gradient stays a function of it
+                    ? LinearAlgebraOps.MatMul(g.Reshape(batch, rows, n), sb.Real.Reshape(batch, w.Shape[0], w.Shape[1]), false, !transB, null).Reshape(ar.Shape)
+                    : LinearAlgebraOps.MatMul(g.Reshape(-1, n), w, false, !transB, null).Reshape(ar.Shape);
+            Tensor gp;
+            if (rows == 1)
+            {
+                Tensor a2 = ar.Reshape(batch, k), g2 = g.Reshape(batch, n);
+                gp = transB ? g2.Unsqueeze(2) * a2.Unsqueeze(1) : a2.Unsqueeze(2) * g2.Unsqueeze(1);
+            }
+            else
+            {
+                Tensor a3 = ar.Reshape(batch, rows, k), g3 = g.Reshape(batch, rows, n);
+                gp = transB ? LinearAlgebraOps.MatMul(g3, a3, true, false, null) : LinearAlgebraOps.MatMul(a3, g3, true, false, null);
+            }
+            return [ga, gp.Reshape(p.Shape)];
+        }, saved: [ar]);
+        return Wrap(y2, u);
     }
 
     /// <summary>Max pooling with the batch axes folded into N.</summary>

@@ -16,19 +16,60 @@ namespace AutoGrad.Differentiation;
 // inserting size-1 axes for the levels an operand lacks, so nested Vmap needs nothing else.
 internal sealed class BatchedStorage : Storage
 {
-    public BatchedStorage(Tensor real, int[] levels)
+    public BatchedStorage(Tensor real, int[] levels, Tensor? shared = null)
         : base(real.DType switch
         {
             DType.Float32 => Array.Empty<float>(), DType.Float64 => Array.Empty<double>(), DType.Int32 => Array.Empty<int>(),
             DType.Int64 => Array.Empty<long>(), _ => Array.Empty<bool>(),
         })
     {
-        Real = real;
+        _real = real;
         Levels = levels;
+        _shared = shared;
     }
 
-    /// <summary>The real tensor: batch axes (one per level, ascending) then the logical axes.</summary>
-    public readonly Tensor Real;
+    private readonly Tensor _real;
+    private Tensor? _shared;
+
+    /// <summary>The real tensor: batch axes (one per level, ascending) then the logical axes (filled first if it is a per-example leaf).</summary>
+    public Tensor Real
+    {
+        get
+        {
+            if (_shared is not null) Fill();
+            return _real;
+        }
+    }
+
+    /// <summary>
+    /// For a per-example leaf not yet read (Note [Per-example leaves]): the one value every example holds, with the logical
+    /// shape; null once <see cref="Real"/> has been read.
+    /// </summary>
+    public Tensor? Shared => _shared;
+
+    /// <summary>The real tensor without filling it: the leaf gradients are taken with respect to.</summary>
+    public Tensor Leaf => _real;
+
+    // The leaf has no buffer yet: allocate it and copy the shared value into every example's block, once.
+    private void Fill()
+    {
+        var shared = _shared!;
+        _shared = null;
+        int n = shared.Size;
+        _real.Storage.Data = _real.DType == DType.Float32 ? GC.AllocateUninitializedArray<float>(_real.Size) : GC.AllocateUninitializedArray<double>(_real.Size);
+        if (_real.DType == DType.Float32)
+        {
+            ReadOnlySpan<float> src = shared.F32;
+            var dst = _real.F32;
+            for (int o = 0; o < dst.Length; o += n) src.CopyTo(dst.Slice(o, n));
+        }
+        else
+        {
+            ReadOnlySpan<double> src = shared.F64;
+            var dst = _real.F64;
+            for (int o = 0; o < dst.Length; o += n) src.CopyTo(dst.Slice(o, n));
+        }
+    }
 
     /// <summary>The vmap levels this tensor varies along, ascending; never empty.</summary>
     public readonly int[] Levels;
@@ -67,6 +108,9 @@ internal static partial class Batching
 
     public static Tensor Real(Tensor t) => t.Storage is BatchedStorage s ? s.Real : t;
 
+    /// <summary>As <see cref="Real"/>, but a per-example leaf is not filled (for its shape or whether it requires gradients).</summary>
+    public static Tensor Unfilled(Tensor t) => t.Storage is BatchedStorage s ? s.Leaf : t;
+
     public static int[] Levels(Tensor t) => t.Storage is BatchedStorage s ? s.Levels : [];
 
     /// <summary>A batched tensor over <paramref name="real"/> whose first <c>levels.Length</c> axes are batch axes (plain when there are none).</summary>
@@ -75,6 +119,20 @@ internal static partial class Batching
         if (levels.Length == 0) return real;
         if (real.Rank < levels.Length) throw new InvalidOperationException($"Vmap: a real tensor of shape {real.Shape} cannot carry {levels.Length} batch axes.");
         return new Tensor(new BatchedStorage(real, levels), new Shape(real.Shape.Dims[levels.Length..]), real.DType);
+    }
+
+    /// <summary>
+    /// A per-example leaf of <paramref name="shared"/> (a float tensor the same for every example) along the levels open
+    /// now: its real tensor gets a buffer, written, only when some rule reads it (Note [Per-example leaves]).
+    /// </summary>
+    public static Tensor PerExampleLeaf(Tensor shared, int[] levels, out Tensor leaf)
+    {
+        var dims = new int[levels.Length + shared.Rank];
+        for (int i = 0; i < levels.Length; i++) dims[i] = SizeOf(levels[i], []);
+        shared.Shape.Dims.CopyTo(dims, levels.Length);
+        // No buffer until Fill: reading the leaf otherwise would fail at once, and the product rule never does.
+        leaf = new Tensor(new Storage(shared.DType == DType.Float32 ? Array.Empty<float>() : Array.Empty<double>()), new Shape(dims), shared.DType).RequireGrad();
+        return new Tensor(new BatchedStorage(leaf, levels, shared), shared.Shape, shared.DType);
     }
 
     /// <summary>The union of the operands' levels, ascending.</summary>
@@ -96,7 +154,7 @@ internal static partial class Batching
         foreach (var t in operands)
             if (t?.Storage is BatchedStorage s)
                 for (int i = 0; i < s.Levels.Length; i++)
-                    if (s.Levels[i] == level) return s.Real.Shape[i];
+                    if (s.Levels[i] == level) return s.Leaf.Shape[i];
         foreach (var (l, size) in Active) if (l == level) return size;
         throw new InvalidOperationException($"Vmap: no operand carries level {level}.");
     }

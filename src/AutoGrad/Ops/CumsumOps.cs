@@ -12,8 +12,11 @@ public static class CumsumOps
     public static Tensor Cumsum(this Tensor x, int axis, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         using var site = CallSite.Enter(callerFile, callerLine);
-        if (x.Rank == 0) return Run(x.Reshape(1), 0, reverse: false).Reshape(Shape.Scalar);
-        return Run(x, x.Shape.NormalizeAxis(axis, "Cumsum"), reverse: false);
+        if (x.Rank == 0) return x.Reshape(1).Cumsum(0).Reshape(Shape.Scalar);
+        int a = x.Shape.NormalizeAxis(axis, "Cumsum");
+        // Batching rule (Note [Batched tensors] in Ops/Batching.cs): the same sum along the axis shifted past the batch axes.
+        if (Batching.IsOn(x)) return Batching.Unary(x, a + Batching.Levels(x).Length, static (r, ax) => Run(r, ax, reverse: false));
+        return Run(x, a, reverse: false);
     }
 
     // Primitive because: composed as a product with a triangular matrix of ones it costs O(n²) per row and an infinite

@@ -1,3 +1,4 @@
+using AutoGrad.Differentiation;
 using AutoGrad.Kernels;
 
 namespace AutoGrad;
@@ -31,6 +32,26 @@ internal static class InPlaceUpdateOps
         else
             OptimizerKernels.Adam(theta.F64, g.F64, m.F64, s.F64, beta1, 1 - beta1, beta2, 1 - beta2, c1, c2, lr, eps, d, decay);
         theta.BumpVersion(); m.BumpVersion(); s.BumpVersion();
+    }
+
+    /// <summary>
+    /// A running average's step <c>r ← (1 − m)·r + m·s</c> (BatchNorm's running statistics). Under Vmap, a per-example
+    /// <paramref name="stat"/> with a shared <paramref name="running"/> makes the examples' steps in turn, as a loop over the
+    /// batch would, in closed form: <c>(1 − m)^B·r + Σ_b m(1 − m)^(B−1−b)·s_b</c> (Note [Batched tensors] in Ops/Batching.cs).
+    /// </summary>
+    public static void RunningAverageInPlace(this Tensor running, Tensor stat, double momentum)
+    {
+        if (Batching.IsOn(stat) && !Batching.IsOn(running))
+        {
+            var real = Batching.Real(stat);
+            int count = real.Size / Math.Max(1, running.Size);
+            var w = new double[count];
+            for (int b = 0; b < count; b++) w[b] = momentum * Math.Pow(1 - momentum, count - 1 - b);
+            var steps = (real.Reshape(count, running.Size) * Tensor.FromArray(w).To(real.DType).Reshape(count, 1)).Sum(0).Reshape(running.Shape);
+            running.CopyFrom(running * Math.Pow(1 - momentum, count) + steps);
+            return;
+        }
+        running.CopyFrom(running * (1 - momentum) + stat * momentum);
     }
 
     private static void Check(Tensor theta, Tensor other)

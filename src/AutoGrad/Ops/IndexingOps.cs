@@ -183,6 +183,44 @@ public static partial class IndexingOps
     // An index tensor's values as ints: int64 and int32 (the primary path, as PyTorch's long indices), or a float tensor
     // whose every value is a whole number (the earlier convention, kept); a fraction or NaN, a bool tensor, or an int64
     // beyond the int range is an error naming the op (Note [Integer tensors] in Tensor.Convert.cs). Ranges are the caller's.
+    /// <summary>
+    /// The rows of <paramref name="weight"/> (n, dim) picked by <paramref name="ids"/>, shaped <c>ids shape + (dim)</c>: F.Embedding's op,
+    /// with its batching rule (Note [Batched tensors] in Ops/Batching.cs).
+    /// </summary>
+    internal static Tensor Embedding(Tensor ids, Tensor weight)
+    {
+        if (Batching.Any(ids, weight)) return BatchedEmbedding(ids, weight);
+        var idx = ToIndices("Embedding", ids);
+        CheckRows(idx, weight.Shape[0]);
+        return weight.IndexSelect(0, idx).Reshape([.. ids.Shape.ToArray(), weight.Shape[1]]);
+    }
+
+    // Per-example ids into one table: the real ids pick rows of it. Per-example tables (a weight under Vmap(Grad)): the
+    // tables stacked as rows of one (count·n, dim) table, example p's ids offset by p·n.
+    private static Tensor BatchedEmbedding(Tensor ids, Tensor weight)
+    {
+        var u = Batching.Union(ids, weight);
+        if (!Batching.IsOn(weight)) return Batching.Wrap(Embedding(Batching.Real(ids), weight), u);
+        int n = weight.Shape[0], d = weight.Shape[1];
+        Tensor?[] ops = [ids, weight];
+        var wr = Batching.Expand(weight, u, ops);   // (batch…, n, dim)
+        var ir = Batching.Expand(ids, u, ops);      // (batch…, ids…)
+        int count = 1;
+        for (int i = 0; i < u.Length; i++) count *= wr.Shape[i];
+        var idx = ToIndices("Embedding", ir);
+        CheckRows(idx, n);
+        int per = ids.Size;
+        for (int i = 0; i < idx.Length; i++) idx[i] += i / per * n;
+        return Batching.Wrap(wr.Reshape(count * n, d).IndexSelect(0, idx).Reshape([.. ir.Shape.Dims, d]), u);
+    }
+
+    private static void CheckRows(int[] idx, int n)
+    {
+        foreach (var i in idx)
+            if (i < 0 || i >= n)
+                throw new IndexOutOfRangeException($"Embedding: index {i} is outside 0..{n - 1}.");
+    }
+
     internal static int[] ToIndices(string op, Tensor t)
     {
         var r = new int[t.Size];

@@ -40,6 +40,13 @@ public static class SortingOps
     private static (Tensor, Tensor) Ordered(string op, Tensor x, int a, int k, bool descending)
     {
         x.RequireFloat(op);
+        if (Batching.IsOn(x))
+        {
+            // Batching rule (Note [Batched tensors] in Ops/Batching.cs): each example's lines are lines of the real tensor.
+            var levels = Batching.Levels(x);
+            var (v, i) = Ordered(op, Batching.Real(x), a + levels.Length, k, descending);
+            return (Batching.Wrap(v, levels), Batching.Wrap(i, levels));
+        }
         var (outer, n, inner) = Reduce.Split(x.Shape.Dims, a);
         var dims = x.Shape.ToArray();
         dims[a] = k;

@@ -17,10 +17,18 @@ public sealed partial class Tensor
         using var site = CallSite.Enter(callerFile, callerLine);
         ArgumentNullException.ThrowIfNull(source);
         CheckWritable("CopyFrom");
-        // An in-place write of a per-example value into one tensor has no batched meaning: Vmap runs such a function as a loop.
-        if (Batching.Any(this, source)) throw new BatchingUnsupportedException("CopyFrom", "an in-place write");
         if (source.Shape != Shape)
             throw new ArgumentException($"CopyFrom: source shape {source.Shape} differs from target shape {Shape}.");
+        if (Batching.Any(this, source))
+        {
+            // A per-example target takes each example's value (a shared source repeated). A per-example value written into one
+            // tensor shared by every example has no batched meaning: Vmap runs such a function as a loop.
+            var levels = Batching.Levels(this);
+            if (levels.Length == 0 || Batching.Levels(source).Except(levels).Any())
+                throw new BatchingUnsupportedException("CopyFrom", "an in-place write of a per-example value into a tensor shared by every example");
+            Batching.Real(this).CopyFrom(Batching.Expand(source, levels, [this, source]));
+            return;
+        }
         if (ReferenceEquals(source.Storage, Storage)) return;
         var s = source;
         if (source.DType != DType)

@@ -83,6 +83,16 @@ public class PerSampleGradientTests
     }
 
     [Fact]
+    public void Embedding_and_a_transformer_encoder_layer_equal_the_loop()
+    {
+        // Per-example embedding tables (IndexingOps.Embedding's rule), the fused ScaledDotProductAttention and LayerNorm.
+        var model = new TinyTransformer(new Generator(21));
+        var ids = Tensor.FromArray(new double[] { 0, 3, 5, 1, 6, 6, 2, 0, 4, 1, 1, 3, 5, 2, 0, 6 }).Reshape(B, 4);
+        var y = Classes(B, 3, 22);
+        AssertEqual(Loop(model, CrossEntropy, ids, y), Vectorized(() => ModuleTransforms.PerSampleGradients(model, CrossEntropy, ids, y)));
+    }
+
+    [Fact]
     public void Model_parameters_and_grads_are_left_untouched()
     {
         var model = new Sequential(new Linear(5, 4, new Generator(1)), new Tanh(), new Linear(4, 3, new Generator(2))).To(DType.Float64);
@@ -155,6 +165,22 @@ public class PerSampleGradientTests
     }
 
     // Single-head self-attention composed from MatMul and Softmax, mean over the sequence, then a linear head.
+    private sealed class TinyTransformer : Module
+    {
+        private readonly Embedding _embedding;
+        private readonly TransformerEncoderLayer _layer;
+        private readonly Linear _head;
+
+        public TinyTransformer(Generator g)
+        {
+            _embedding = RegisterModule("embedding", new Embedding(7, 4, g, DType.Float64));
+            _layer = RegisterModule("layer", new TransformerEncoderLayer(4, 2, g, dimFeedforward: 8, dropout: 0, dtype: DType.Float64));
+            _head = RegisterModule("head", new Linear(4, 3, g, dtype: DType.Float64));
+        }
+
+        public override Tensor Forward(Tensor ids) => _head.Forward(_layer.Forward(_embedding.Forward(ids)).Mean([1]));
+    }
+
     private sealed class Attention : Module
     {
         private readonly Linear _q, _k, _v, _head;
