@@ -32,7 +32,7 @@ public class AttentionExportTests
         var graph = Onnx.Trace(model.Forward, Ids(5, 20)(2), model.NamedParameters(), new OnnxExportOptions());
         Assert.Equal(OnnxType.Int64, graph.Inputs[0].Type);
         Assert.Equal("batch", graph.Inputs[0].Dims[0].Symbol);
-        Assert.Equal(["Gather", "Transpose", "MatMul", "Add", "Tanh"], graph.Nodes.Select(n => n.OpType));   // Linear on (N, L, E): the product with Wᵀ
+        Assert.Equal(["Gather", "Reshape", "Gemm", "Reshape", "Tanh"], graph.Nodes.Select(n => n.OpType));   // Linear on (N, L, E): one (N·L, E) product with Wᵀ
         Assert.Equal(["0.weight", "input"], graph.Nodes[0].Inputs);   // the weight's rows at the ids, not the traced rows as a constant
     }
 
