@@ -87,14 +87,7 @@ internal static class Strided
             // Contiguous rows of at most one vector (a 5×5 filter's rows): one masked load and store per row.
             fixed (T* ps = src)
             fixed (T* pd = dst)
-                for (int b = 0; b < blocks; b++)
-                {
-                    int off3 = baseOff;
-                    for (int c = 0; c < n3; c++, off3 += s3)
-                        for (int j = 0, off2 = off3; j < n2; j++, off2 += s2, o += n1)
-                            CopyRow(ps + off2, pd + o, mask);
-                    baseOff = Advance(idx, d, s, rOuter, baseOff);
-                }
+                MaskedRows<T, CopyRows>(ps, pd, mask, blocks, n1, n2, n3, s2, s3, baseOff, idx, d, s, rOuter);
             return true;
         }
         for (int b = 0; b < blocks; b++)
@@ -122,25 +115,56 @@ internal static class Strided
         return null;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void CopyRow<T>(T* ps, T* pd, Vector256<byte> mask) where T : unmanaged
+    // What one masked row does between the patterned operand (strided, at the pattern's offsets) and the packed one
+    // (contiguous, row after row): a struct type argument, so the JIT compiles MaskedRows once per action with the call inlined.
+    private interface IMaskedRow
     {
-        if (typeof(T) == typeof(float)) Avx.MaskStore((float*)pd, mask.AsSingle(), Avx.MaskLoad((float*)ps, mask.AsSingle()));
-        else Avx.MaskStore((double*)pd, mask.AsDouble(), Avx.MaskLoad((double*)ps, mask.AsDouble()));
+        static abstract unsafe void Row<T>(T* patterned, T* packed, Vector256<byte> mask) where T : unmanaged;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void AddRow<T>(T* ps, T* pd, Vector256<byte> mask) where T : unmanaged
+    // Gather: packed ← patterned.
+    private readonly struct CopyRows : IMaskedRow
     {
-        if (typeof(T) == typeof(float))
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static unsafe void Row<T>(T* patterned, T* packed, Vector256<byte> mask) where T : unmanaged
         {
-            var m = mask.AsSingle();
-            Avx.MaskStore((float*)pd, m, Avx.Add(Avx.MaskLoad((float*)pd, m), Avx.MaskLoad((float*)ps, m)));
+            if (typeof(T) == typeof(float)) Avx.MaskStore((float*)packed, mask.AsSingle(), Avx.MaskLoad((float*)patterned, mask.AsSingle()));
+            else Avx.MaskStore((double*)packed, mask.AsDouble(), Avx.MaskLoad((double*)patterned, mask.AsDouble()));
         }
-        else
+    }
+
+    // Scatter-add: patterned += packed.
+    private readonly struct AddRows : IMaskedRow
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static unsafe void Row<T>(T* patterned, T* packed, Vector256<byte> mask) where T : unmanaged
         {
-            var m = mask.AsDouble();
-            Avx.MaskStore((double*)pd, m, Avx.Add(Avx.MaskLoad((double*)pd, m), Avx.MaskLoad((double*)ps, m)));
+            if (typeof(T) == typeof(float))
+            {
+                var m = mask.AsSingle();
+                Avx.MaskStore((float*)patterned, m, Avx.Add(Avx.MaskLoad((float*)patterned, m), Avx.MaskLoad((float*)packed, m)));
+            }
+            else
+            {
+                var m = mask.AsDouble();
+                Avx.MaskStore((double*)patterned, m, Avx.Add(Avx.MaskLoad((double*)patterned, m), Avx.MaskLoad((double*)packed, m)));
+            }
+        }
+    }
+
+    // The short-row walk shared by the gather and the scatter-add (Note [Masked short rows]): the last three collapsed axes
+    // as one loop over rows of n1, the outer odometer between blocks, the packed side advancing one row at a time.
+    private static unsafe void MaskedRows<T, TRow>(T* patterned, T* packed, Vector256<byte> mask, int blocks, int n1, int n2, int n3,
+        int s2, int s3, int baseOff, Span<int> idx, Span<int> d, Span<int> s, int rOuter) where T : unmanaged where TRow : struct, IMaskedRow
+    {
+        nint o = 0;
+        for (int b = 0; b < blocks; b++)
+        {
+            int off3 = baseOff;
+            for (int c = 0; c < n3; c++, off3 += s3)
+                for (int j = 0, off2 = off3; j < n2; j++, off2 += s2, o += n1)
+                    TRow.Row(patterned + off2, packed + o, mask);
+            baseOff = Advance(idx, d, s, rOuter, baseOff);
         }
     }
 
@@ -163,14 +187,7 @@ internal static class Strided
             // Note [Masked short rows]: the rows' additions in the same order, one row at a time.
             fixed (T* ps = src)
             fixed (T* pd = dst)
-                for (int b = 0; b < blocks; b++)
-                {
-                    int off3 = baseOff;
-                    for (int c = 0; c < n3; c++, off3 += s3)
-                        for (int j = 0, off2 = off3; j < n2; j++, off2 += s2, o += n1)
-                            AddRow(ps + o, pd + off2, mask);
-                    baseOff = Advance(idx, d, s, rOuter, baseOff);
-                }
+                MaskedRows<T, AddRows>(pd, ps, mask, blocks, n1, n2, n3, s2, s3, baseOff, idx, d, s, rOuter);
             return true;
         }
         for (int b = 0; b < blocks; b++)
