@@ -55,20 +55,16 @@ internal sealed class BatchedStorage : Storage
     {
         var shared = _shared!;
         _shared = null;
-        int n = shared.Size;
-        _real.Storage.Data = _real.DType == DType.Float32 ? GC.AllocateUninitializedArray<float>(_real.Size) : GC.AllocateUninitializedArray<double>(_real.Size);
-        if (_real.DType == DType.Float32)
-        {
-            ReadOnlySpan<float> src = shared.F32;
-            var dst = _real.F32;
-            for (int o = 0; o < dst.Length; o += n) src.CopyTo(dst.Slice(o, n));
-        }
-        else
-        {
-            ReadOnlySpan<double> src = shared.F64;
-            var dst = _real.F64;
-            for (int o = 0; o < dst.Length; o += n) src.CopyTo(dst.Slice(o, n));
-        }
+        if (_real.DType == DType.Float32) _real.Storage.Data = Tile<float>(shared.F32, _real.Size);
+        else _real.Storage.Data = Tile<double>(shared.F64, _real.Size);
+    }
+
+    // `size` elements holding `block` over and over.
+    private static T[] Tile<T>(ReadOnlySpan<T> block, int size)
+    {
+        var data = GC.AllocateUninitializedArray<T>(size);
+        for (int o = 0; o < size; o += block.Length) block.CopyTo(data.AsSpan(o, block.Length));
+        return data;
     }
 
     /// <summary>The vmap levels this tensor varies along, ascending; never empty.</summary>

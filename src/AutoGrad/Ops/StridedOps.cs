@@ -24,7 +24,7 @@ internal static class StridedOps
             case DType.Int64: Strided.Gather<long>(x.I64, strides, offset, y.I64, shape.Dims); break;
             default: Strided.Gather<bool>(x.B8, strides, offset, y.B8, shape.Dims); break;
         }
-        // The scatter may go straight into x's running gradient (Note [Scattered view gradients] in Differentiation/GradientSinks.cs).
+        // The scatter may go straight into x's running gradient (Note [Scattered view gradients] in GradientSinks.cs).
         return Recorder.Finish(op, y, [x], g => [GradientSinks.Scatter(x, g, strides, offset, op, static (g, shape, strides, offset, op) => g.AsStridedScatter(shape, strides, offset, op))], saved: []);
     }
 
