@@ -3,12 +3,11 @@ using System.Diagnostics;
 namespace AutoGrad.Docs.Tests;
 
 /// <summary>
-/// Builds the API reference site once for the tests that share it: <c>dotnet tool restore</c> (docfx, pinned in
-/// .config/dotnet-tools.json), then <c>dotnet docfx docs/site/docfx.json -o TEMP --warningsAsErrors</c>, the command
-/// CONTRIBUTING ("API reference site") gives, with the output in a temporary folder. Any docfx warning (a cref or link docfx
-/// cannot resolve, a missing file) fails the build and so every test here.
+/// Builds the API reference site once for the tests that share it: <c>bash docs/site/build.sh -o TEMP --warningsAsErrors</c>,
+/// the command CONTRIBUTING ("API reference site") gives (docfx, pinned in .config/dotnet-tools.json, run on a staged copy
+/// of docs/site whose <c>repo</c> link to the repository exists only during the build), with the output in a temporary
+/// folder. Any docfx warning (a cref or link docfx cannot resolve, a missing file) fails the build and so every test here.
 /// </summary>
-/// <remarks>docfx writes its intermediate API YAML to docs/site/api (ignored by git), as it does for a local build.</remarks>
 public sealed class DocsSite : IDisposable
 {
     public string Root { get; }
@@ -23,8 +22,7 @@ public sealed class DocsSite : IDisposable
         _work = Directory.CreateTempSubdirectory("autograd-docs-");
         Output = Path.Combine(_work.FullName, "site");
         var clock = Stopwatch.StartNew();
-        Dotnet(Root, "tool", "restore");
-        Log = Dotnet(Root, "docfx", "docs/site/docfx.json", "-o", Output, "--warningsAsErrors");
+        Log = Run(Root, "bash", "docs/site/build.sh", "-o", Output, "--warningsAsErrors");
         BuildTime = clock.Elapsed;
     }
 
@@ -34,17 +32,23 @@ public sealed class DocsSite : IDisposable
     }
 
     /// <summary>Runs <c>dotnet</c> with the arguments and fails the test when it exits with an error.</summary>
-    public static string Dotnet(string directory, params string[] args)
+    public static string Dotnet(string directory, params string[] args) => Run(directory, "dotnet", args);
+
+    /// <summary>Runs <c>dotnet</c> with the arguments; returns its exit code and what it printed (stdout, then stderr).</summary>
+    public static (int Code, string Output) TryDotnet(string directory, params string[] args) => TryRun(directory, "dotnet", args);
+
+    /// <summary>Runs a program with the arguments and fails the test when it exits with an error.</summary>
+    public static string Run(string directory, string program, params string[] args)
     {
-        var (code, text) = TryDotnet(directory, args);
-        Assert.True(code == 0, $"dotnet {string.Join(' ', args)} failed ({code}):\n{text}");
+        var (code, text) = TryRun(directory, program, args);
+        Assert.True(code == 0, $"{program} {string.Join(' ', args)} failed ({code}):\n{text}");
         return text;
     }
 
-    /// <summary>Runs <c>dotnet</c> with the arguments; returns its exit code and what it printed (stdout, then stderr).</summary>
-    public static (int Code, string Output) TryDotnet(string directory, params string[] args)
+    /// <summary>Runs a program with the arguments; returns its exit code and what it printed (stdout, then stderr).</summary>
+    public static (int Code, string Output) TryRun(string directory, string program, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(program) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args) start.ArgumentList.Add(a);
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
