@@ -165,6 +165,12 @@ internal static class Gemm
         {
             try
             {
+                if (splitRows && n <= GemmBlocked.NC<T>())
+                {
+                    RunRowsOnPackedB(a, lda, transA, b, ldb, transB, c, m, k, n, accumulate, workers, step, chunks);
+                    return;
+                }
+
                 GemmJobs.Blocked<T>.Instance.Set(a, lda, transA, b, ldb, transB, c, m, k, n, accumulate, splitRows, step);
                 GemmWorkers.Execute(GemmJobs.Blocked<T>.Instance, chunks);
             }
@@ -177,6 +183,38 @@ internal static class Gemm
         }
 
         GemmBlocked.Multiply(a, lda, transA, b, ldb, transB, c, n, m, k, n, accumulate);
+    }
+
+    // Note [One packed B for every row chunk]
+    // Split by rows, each worker's GemmBlocked.Multiply packed all of op(B) for itself, so two threads packed B twice; with
+    // Linear's (out, in) weight read transposed (8×8 register transposes rather than row copies) that duplicate was a
+    // visible share of an MLP step (a 128×784 by 784×128 product computes ~13 M multiply-adds but packs ~100 k elements
+    // twice). When op(B) is a single NC block, the workers instead pack disjoint NR-column panels of it into one shared
+    // buffer, then each multiplies its rows against it: the same panels (GemmPacking.PackB on the same blocks), the same
+    // K blocks and micro-tiles in the same order, so C is bit-identical to the serial path (GemmTests, one and two threads).
+    private static unsafe void RunRowsOnPackedB<T>(T* a, int lda, bool transA, T* b, int ldb, bool transB, T* c,
+        int m, int k, int n, bool accumulate, int workers, int step, int chunks)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        const int alignBytes = 64;
+        long length = GemmBlocked.PackedBLength<T>(k, n) + alignBytes / Unsafe.SizeOf<T>();
+        T[] rented = ArrayPool<T>.Shared.Rent(checked((int)length));
+        try
+        {
+            fixed (T* raw = rented)
+            {
+                T* packed = AlignUp(raw, alignBytes);
+                int packStep = ChunkStep(n, GemmBlocked.NR<T>(), workers, out int packChunks);
+                GemmJobs.PackB<T>.Instance.Set(b, ldb, transB, k, n, packed, packStep);
+                GemmWorkers.Execute(GemmJobs.PackB<T>.Instance, packChunks);
+                GemmJobs.RowsOnPackedB<T>.Instance.Set(a, lda, transA, packed, c, m, k, n, accumulate, step);
+                GemmWorkers.Execute(GemmJobs.RowsOnPackedB<T>.Instance, chunks);
+            }
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(rented);
+        }
     }
 
     // Fixed partition of `extent` into at most `workers` runs whose lengths are multiples of `align` (tile edges).

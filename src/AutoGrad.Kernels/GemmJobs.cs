@@ -49,6 +49,54 @@ internal static unsafe class GemmJobs
     }
 
     /// <summary>Narrow-output product (op(B) already packed) split into fixed runs of C rows.</summary>
+    // Packs a chunk of op(B)'s NR-column panels for every K block (Note [One packed B for every row chunk] in Gemm.cs).
+    internal sealed class PackB<T> : GemmJob where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        internal static readonly PackB<T> Instance = new();
+
+        private nint _b, _packed;
+        private int _ldb, _k, _n, _step;
+        private bool _transB;
+
+        internal void Set(T* b, int ldb, bool transB, int k, int n, T* packed, int step)
+        {
+            (_b, _packed) = ((nint)b, (nint)packed);
+            (_ldb, _k, _n, _step, _transB) = (ldb, k, n, step, transB);
+        }
+
+        internal override void RunChunk(int chunk)
+        {
+            int start = chunk * _step;
+            GemmBlocked.PackBPanels((T*)_b, _ldb, _transB, _k, _n, start, Math.Min(_step, _n - start), (T*)_packed);
+        }
+    }
+
+    // Row chunks of C against one op(B) packed whole beforehand (Note [One packed B for every row chunk] in Gemm.cs).
+    internal sealed class RowsOnPackedB<T> : GemmJob where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        internal static readonly RowsOnPackedB<T> Instance = new();
+
+        private nint _a, _packed, _c;
+        private int _lda, _m, _k, _n, _step;
+        private bool _transA, _accumulate;
+
+        internal void Set(T* a, int lda, bool transA, T* packed, T* c, int m, int k, int n, bool accumulate, int step)
+        {
+            (_a, _packed, _c) = ((nint)a, (nint)packed, (nint)c);
+            (_lda, _m, _k, _n, _step) = (lda, m, k, n, step);
+            (_transA, _accumulate) = (transA, accumulate);
+        }
+
+        internal override void RunChunk(int chunk)
+        {
+            int start = chunk * _step;
+            int count = Math.Min(_step, _m - start);
+            T* a = (T*)_a;
+            T* subA = _transA ? a + start : a + (long)start * _lda;
+            GemmBlocked.MultiplyPackedB(subA, _lda, _transA, (T*)_packed, (T*)_c + (long)start * _n, _n, count, _k, _n, _accumulate);
+        }
+    }
+
     internal sealed class SmallN<T> : GemmJob where T : unmanaged, IFloatingPointIeee754<T>
     {
         internal static readonly SmallN<T> Instance = new();

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace AutoGrad.Kernels;
@@ -15,6 +16,7 @@ internal static unsafe class GemmPacking
     /// Packs op(A)[ic..ic+mc, pc..pc+kc] as consecutive MR-row panels; within a panel,
     /// element (r, p) lives at p*MR + r.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void PackA<T>(T* a, int lda, bool transA, int ic, int pc, int mc, int kc, T* dst)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -121,6 +123,7 @@ internal static unsafe class GemmPacking
     /// Packs op(B)[pc..pc+kc, jc..jc+nc] as consecutive KC×NR panels; within a panel,
     /// element (p, j) lives at p*NR + j.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void PackB<T>(T* b, int ldb, bool transB, int pc, int jc, int kc, int nc, int nr, T* dst)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -32,6 +32,7 @@ internal static unsafe class GemmSmallN
         => (n + Vector512<T>.Count - 1) / Vector512<T>.Count * k * Vector512<T>.Count;
 
     /// <summary>Copies op(B) (k×n) into panels where element (p, j) of panel q lives at p*W + (j - q*W).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void PackB<T>(T* b, int ldb, bool transB, int k, int n, T* dst)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -71,6 +72,7 @@ internal static unsafe class GemmSmallN
     /// <see cref="PackB{T}"/>; op(A)[i,p] = transA ? a[p*lda+i] : a[i*lda+p].
     /// </summary>
     [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void MultiplyRows<T>(T* a, int lda, bool transA, T* packedB, T* c, int ldc,
         int rowStart, int rowCount, int k, int n, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -120,6 +122,7 @@ internal static unsafe class GemmSmallN
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MultiplyLastRows<T>(T* a, nint rowStride, nint pStride, int rows, T* packedB, T* c, int ldc,
         int k, int n, bool accumulate, T* slab)
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace AutoGrad.Kernels;
 
@@ -13,6 +14,7 @@ internal static class IndexKernels
     /// <c>y[o, j, :] = x[o, indices[j], :]</c> for x viewed as <c>[outer, n, inner]</c> and y as <c>[outer, indices.Length, inner]</c>;
     /// every index is in <c>0..n−1</c> (checked by the caller). Each block of <paramref name="inner"/> elements is one copy.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SelectBlocks<T>(ReadOnlySpan<T> x, ReadOnlySpan<int> indices, Span<T> y, int outer, int n, int inner)
     {
         int m = indices.Length;

@@ -9,6 +9,7 @@ namespace AutoGrad.Kernels;
 internal static class MaskKernels
 {
     /// <summary>y = g where x &gt; 0, else 0 (ReLU's backward, ReLU'(0) = 0), one vectorized compare-and-select.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PassWherePositive<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int i = 0, n = y.Length;
@@ -87,6 +88,7 @@ internal static class MaskKernels
     }
 
     // The common 2×2 window unrolled: the same strictly-greater, first-wins and NaN rules as the general loop.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MaxPool2x2<T>(ReadOnlySpan<T> x, Span<T> y, Span<int> pos, int planes, int h, int w, int s, int oh, int ow)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

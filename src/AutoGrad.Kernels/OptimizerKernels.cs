@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -11,6 +12,7 @@ namespace AutoGrad.Kernels;
 internal static class OptimizerKernels
 {
     /// <summary><c>θ ← θ − (g·c)</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SubtractScaled<T>(Span<T> theta, ReadOnlySpan<T> g, T c) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int i = 0, n = theta.Length;
@@ -28,6 +30,7 @@ internal static class OptimizerKernels
     /// Adam: <c>m ← m·β₁ + g·(1−β₁)</c>, <c>s ← s·β₂ + g²·(1−β₂)</c>, <c>θ ← θ·d − (m·c₁·η)/(√(s·c₂) + ε)</c> with
     /// <c>cᵢ = 1/(1 − βᵢᵗ)</c> and <c>d</c> the decoupled decay factor (1 for none).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Adam<T>(Span<T> theta, ReadOnlySpan<T> g, Span<T> m, Span<T> s, T b1, T ob1, T b2, T ob2, T c1, T c2, T lr, T eps, T d, bool decay)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

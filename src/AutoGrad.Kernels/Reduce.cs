@@ -1,11 +1,13 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace AutoGrad.Kernels;
 
 /// <summary>Reductions along one axis of a contiguous array viewed as <c>[outer, n, inner]</c>.</summary>
 internal static class Reduce
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Sum<T>(ReadOnlySpan<T> x, Span<T> y, int outer, int n, int inner) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (inner == 1)

@@ -100,6 +100,28 @@ public class GemmTests
         Assert.Contains(single, v => v != 0f);
     }
 
+    // Row-split products whose op(B) the two threads pack into one shared buffer (Note [One packed B for every row chunk] in
+    // Gemm.cs): Linear's x·Wᵀ (128×784 by a 100×784 weight), K over several KC blocks, n not a multiple of NR, accumulate.
+    [Theory]
+    [InlineData(128, 784, 100, false, true, false)]
+    [InlineData(200, 300, 130, true, false, true)]
+    [InlineData(96, 520, 64, false, false, false)]
+    public void SharedPackedB_IsBitIdenticalToOneThreadAndMatchesReference(int m, int k, int n, bool transA, bool transB, bool accumulate)
+    {
+        var rng = new Random(m + k + n);
+        float[] a = GemmReference.RandomFloats(rng, m * k);
+        float[] b = GemmReference.RandomFloats(rng, k * n);
+        float[] c0 = GemmReference.RandomFloats(rng, m * n);
+        var f = GemmReference.RunWithThreadCounts([1, 2], () => (float[])c0.Clone(), c => Gemm.Multiply(a, b, c, m, k, n, transA, transB, accumulate));
+        GemmReference.AssertBitIdentical(f[0], f[1]);
+        double[] ad = Array.ConvertAll(a, v => (double)v), bd = Array.ConvertAll(b, v => (double)v), cd = Array.ConvertAll(c0, v => (double)v);
+        var expected = GemmReference.Naive(ad, bd, cd, m, k, n, transA, transB, accumulate);
+        GemmReference.AssertClose(expected, Array.ConvertAll(f[1], v => (double)v), 1e-6 * (k + 1), "float shared packed B");
+        var d = GemmReference.RunWithThreadCounts([1, 2], () => (double[])cd.Clone(), c => Gemm.Multiply(ad, bd, c, m, k, n, transA, transB, accumulate));
+        GemmReference.AssertBitIdentical(d[0], d[1]);
+        GemmReference.AssertClose(expected, d[1], 1e-13 * (k + 1), "double shared packed B");
+    }
+
     [Fact]
     public void Double_ResultsAreBitIdenticalForOneAndTwoThreads_WideMatrix()
     {
