@@ -20,54 +20,58 @@ internal readonly record struct ConvGeometry(int N, int C, int H, int W, int Out
 }
 
 /// <summary>
-/// Convolution forward and backward on the batch, one sample at a time, the samples shared out over the GEMM workers
-/// (<see cref="GemmWorkers"/>) so that both cores run im2col, the product and col2im alike (the products inside run serially).
-/// A sample's column matrix is (C·KH·KW, OH·OW): <c>cols[(c,u,v), (i,j)] = x[c, i·s + u, j·s + v]</c>, so that
-/// <c>yₙ = W·colsₙ</c> (W as (out, C·KH·KW)) lands in NCHW order with no transposed copy, and for stride 1 every row of
-/// the column matrix is copied from (and col2im added back to) runs of OW contiguous input elements.
+/// Convolution forward and backward on the batch, in fixed chunks of a few samples shared out over the GEMM workers
+/// (<see cref="GemmWorkers"/>), so that both cores run im2col, the products and col2im alike (the products inside a chunk
+/// run serially). A chunk of nb samples has one column matrix (C·KH·KW, nb·OH·OW):
+/// <c>cols[(c,u,v), (n,i,j)] = x[n, c, i·s + u, j·s + v]</c>, so each chunk is one product per direction —
+/// <c>W·cols</c> forward, <c>Wᵀ·g</c> for the input gradient, <c>g·colsᵀ</c> for the weight gradient — with the shared
+/// operand packed once per chunk rather than once per sample, and the weight gradient's inner dimension nb·OH·OW rather
+/// than OH·OW. For stride 1 every row segment of the column matrix is copied from (and col2im added back to) OW contiguous
+/// input elements.
 /// </summary>
 /// <remarks>
-/// Work is cut into fixed chunks of samples, each written by exactly one thread; the weight gradient sums fixed chunks
-/// into their own partial sums, added in chunk order afterwards, so results do not depend on which thread ran what.
+/// Chunks are fixed by the geometry alone and each is written by exactly one thread; the weight gradient sums each chunk into
+/// its own partial, added in chunk order afterwards, so results do not depend on which thread ran what.
 /// </remarks>
 internal static unsafe class ConvKernels
 {
-    // Chunks of the weight gradient: each owns an (out, C·KH·KW) partial sum. Fixed, so the sum's order is too.
-    private const int WeightChunks = 4;
+    // A chunk's column matrix stays under this many elements (1 MB of floats) so that it is still in cache for its product.
+    private const int ChunkElements = 1 << 18;
+    private const int MaxChunkSamples = 8;
 
-    /// <summary><c>y = W·colsₙ (+ b)</c> for every sample n; <paramref name="cols"/> receives every sample's column matrix.</summary>
+    /// <summary>Samples per chunk for this geometry (the saved column matrices are laid out by it).</summary>
+    internal static int ChunkSamples(in ConvGeometry g) => Math.Clamp(ChunkElements / Math.Max(1, g.Ckk * g.Ohw), 1, MaxChunkSamples);
+
+    /// <summary><c>y = W·cols (+ b)</c> for every chunk; <paramref name="cols"/> receives every chunk's column matrix.</summary>
     internal static void Forward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> bias, Span<T> y, Span<T> cols, ConvGeometry g)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Check(x.Length == g.N * g.InSize && w.Length == g.OutC * g.Ckk && y.Length == g.N * g.OutC * g.Ohw
             && cols.Length == g.N * g.Ckk * g.Ohw && (bias.Length == 0 || bias.Length == g.OutC), "Forward");
         fixed (T* px = x, pw = w, pb = bias, py = y, pc = cols)
-            Run(new Job<T>(Kind.Forward, g, g.N) { X = px, W = pw, B = bias.Length == 0 ? null : pb, Y = py, Cols = pc });
+            Run(new Job<T>(Kind.Forward, g) { X = px, W = pw, B = bias.Length == 0 ? null : pb, Y = py, Cols = pc });
     }
 
-    /// <summary><c>dx = col2im(Wᵀ·gₙ)</c> for every sample: <paramref name="dx"/> (N, C, H, W) is overwritten.</summary>
-    internal static void BackwardData<T>(ReadOnlySpan<T> grad, ReadOnlySpan<T> w, Span<T> dx, ConvGeometry g)
+    /// <summary>
+    /// The input gradient <c>dx = col2im(Wᵀ·g)</c> (overwritten; skipped when <paramref name="dx"/> is empty) and the weight
+    /// gradient <c>dW = Σ_chunks g·colsᵀ</c> (overwritten; skipped when <paramref name="dw"/> is empty), from the column
+    /// matrices saved by <see cref="Forward{T}"/>.
+    /// </summary>
+    internal static void Backward<T>(ReadOnlySpan<T> grad, ReadOnlySpan<T> w, ReadOnlySpan<T> cols, Span<T> dx, Span<T> dw, ConvGeometry g)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        Check(grad.Length == g.N * g.OutC * g.Ohw && w.Length == g.OutC * g.Ckk && dx.Length == g.N * g.InSize, "BackwardData");
+        Check(grad.Length == g.N * g.OutC * g.Ohw && w.Length == g.OutC * g.Ckk && cols.Length == g.N * g.Ckk * g.Ohw
+            && (dx.Length == 0 || dx.Length == g.N * g.InSize) && (dw.Length == 0 || dw.Length == g.OutC * g.Ckk), "Backward");
+        if (dx.Length == 0 && dw.Length == 0) return;
         dx.Clear();
-        fixed (T* pg = grad, pw = w, pdx = dx)
-            Run(new Job<T>(Kind.BackwardData, g, g.N) { G = pg, W = pw, Dx = pdx });
-    }
-
-    /// <summary><c>dW = Σₙ gₙ·colsₙᵀ</c> from the column matrices saved by <see cref="Forward{T}"/>; <paramref name="dw"/> is overwritten.</summary>
-    internal static void BackwardWeight<T>(ReadOnlySpan<T> grad, ReadOnlySpan<T> cols, Span<T> dw, ConvGeometry g)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        Check(grad.Length == g.N * g.OutC * g.Ohw && cols.Length == g.N * g.Ckk * g.Ohw && dw.Length == g.OutC * g.Ckk, "BackwardWeight");
-        int chunks = Math.Min(WeightChunks, g.N), size = dw.Length;
+        int chunks = (g.N + ChunkSamples(g) - 1) / ChunkSamples(g), size = dw.Length;
         if (chunks == 0) { dw.Clear(); return; }
         var partials = ArrayPool<T>.Shared.Rent(Math.Max(1, (chunks - 1) * size));   // chunk 0 sums into dw itself
         try
         {
-            fixed (T* pg = grad, pc = cols, pdw = dw, pp = partials)
-                Run(new Job<T>(Kind.BackwardWeight, g, chunks) { G = pg, Cols = pc, Dw = pdw, Partials = pp });
-            for (int c = 1; c < chunks; c++) TensorPrimitives.Add(dw, partials.AsSpan((c - 1) * size, size), dw);
+            fixed (T* pg = grad, pw = w, pc = cols, pdx = dx, pdw = dw, pp = partials)
+                Run(new Job<T>(Kind.Backward, g) { G = pg, W = pw, Cols = pc, Dx = dx.Length == 0 ? null : pdx, Dw = size == 0 ? null : pdw, Partials = pp });
+            for (int c = 1; c < chunks && size > 0; c++) TensorPrimitives.Add(dw, partials.AsSpan((c - 1) * size, size), dw);
         }
         finally { ArrayPool<T>.Shared.Return(partials); }
     }
@@ -83,115 +87,113 @@ internal static unsafe class ConvKernels
                 db[o] += TensorPrimitives.Sum(grad.Slice((n * g.OutC + o) * ohw, ohw));
     }
 
-    /// <summary>One sample's column matrix (C·KH·KW, OH·OW) from its (C, H, W) input.</summary>
-    internal static void Im2Col<T>(T* x, T* cols, in ConvGeometry g) where T : unmanaged
+    /// <summary>One sample's columns of a chunk's column matrix (rows C·KH·KW, <paramref name="ld"/> apart) from its (C, H, W) input.</summary>
+    internal static void Im2Col<T>(T* x, T* cols, int ld, in ConvGeometry g) where T : unmanaged
     {
         int s = g.Stride, ow = g.OW;
         T* row = cols;
         for (int c = 0; c < g.C; c++)
             for (int u = 0; u < g.KH; u++)
-                for (int v = 0; v < g.KW; v++)
+                for (int v = 0; v < g.KW; v++, row += ld)
                 {
                     T* src = x + (c * g.H + u) * g.W + v;
-                    for (int i = 0; i < g.OH; i++, row += ow)
+                    for (int i = 0; i < g.OH; i++)
                     {
-                        T* line = src + i * s * g.W;
-                        if (s == 1) new ReadOnlySpan<T>(line, ow).CopyTo(new Span<T>(row, ow));
-                        else for (int j = 0; j < ow; j++) row[j] = line[j * s];
+                        T* line = src + i * s * g.W, dst = row + i * ow;
+                        if (s == 1) new ReadOnlySpan<T>(line, ow).CopyTo(new Span<T>(dst, ow));
+                        else for (int j = 0; j < ow; j++) dst[j] = line[j * s];
                     }
                 }
     }
 
-    /// <summary>The adjoint of <see cref="Im2Col{T}"/>: adds one sample's column matrix back into its (C, H, W) gradient.</summary>
-    internal static void Col2ImAdd<T>(T* cols, T* dx, in ConvGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>The adjoint of <see cref="Im2Col{T}"/>: adds one sample's columns back into its (C, H, W) gradient.</summary>
+    internal static void Col2ImAdd<T>(T* cols, int ld, T* dx, in ConvGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int s = g.Stride, ow = g.OW;
         T* row = cols;
         for (int c = 0; c < g.C; c++)
             for (int u = 0; u < g.KH; u++)
-                for (int v = 0; v < g.KW; v++)
+                for (int v = 0; v < g.KW; v++, row += ld)
                 {
                     T* dst = dx + (c * g.H + u) * g.W + v;
-                    for (int i = 0; i < g.OH; i++, row += ow)
+                    for (int i = 0; i < g.OH; i++)
                     {
-                        T* line = dst + i * s * g.W;
+                        T* line = dst + i * s * g.W, src = row + i * ow;
                         if (s == 1)
                         {
                             var d = new Span<T>(line, ow);
-                            TensorPrimitives.Add(d, new ReadOnlySpan<T>(row, ow), d);
+                            TensorPrimitives.Add(d, new ReadOnlySpan<T>(src, ow), d);
                         }
-                        else for (int j = 0; j < ow; j++) line[j * s] += row[j];
+                        else for (int j = 0; j < ow; j++) line[j * s] += src[j];
                     }
                 }
     }
 
-    private enum Kind { Forward, BackwardData, BackwardWeight }
+    private enum Kind { Forward, Backward }
 
     // One call's work. A new object per call (a few dozen bytes), so concurrent callers never share one.
-    private sealed class Job<T>(Kind kind, ConvGeometry g, int chunks) : GemmJob where T : unmanaged, IFloatingPointIeee754<T>
+    private sealed class Job<T>(Kind kind, ConvGeometry g) : GemmJob where T : unmanaged, IFloatingPointIeee754<T>
     {
-        [ThreadStatic] private static T[]? t_scratch;
+        [ThreadStatic] private static T[]? t_out;      // a chunk's (out, nb·OH·OW) product or gradient
+        [ThreadStatic] private static T[]? t_dcols;    // a chunk's (C·KH·KW, nb·OH·OW) input-gradient columns
 
         internal readonly Kind Kind = kind;
         internal readonly ConvGeometry Geometry = g;
-        internal readonly int Chunks = chunks;
+        internal readonly int Per = ChunkSamples(g);
+        internal int Chunks => (Geometry.N + Per - 1) / Per;
         internal T* X, W, B, Y, Cols, G, Dx, Dw, Partials;
+
+        private static T[] Scratch(ref T[]? cache, int size) => cache is { } s && s.Length >= size ? s : cache = new T[size];
 
         internal override void RunChunk(int chunk)
         {
             var geo = Geometry;
             int ckk = geo.Ckk, ohw = geo.Ohw, outC = geo.OutC;
-            int per = (geo.N + Chunks - 1) / Chunks, first = chunk * per, last = Math.Min(geo.N, first + per);
-            switch (Kind)
+            int first = chunk * Per, nb = Math.Min(geo.N, first + Per) - first, ld = nb * ohw;
+            T* cols = Cols + (long)first * ckk * ohw;
+            fixed (T* outBuf = Scratch(ref t_out, outC * ld))
             {
-                case Kind.Forward:
-                    for (int n = first; n < last; n++)
-                    {
-                        T* cols = Cols + (long)n * ckk * ohw, y = Y + (long)n * outC * ohw;
-                        Im2Col(X + (long)n * geo.InSize, cols, geo);
-                        Multiply(W, cols, y, outC, ckk, ohw, false, false, false);
-                        if (B is not null)
-                            for (int o = 0; o < outC; o++)
-                            {
-                                var row = new Span<T>(y + (long)o * ohw, ohw);
-                                TensorPrimitives.Add(row, B[o], row);
-                            }
-                    }
-                    break;
-                case Kind.BackwardData:
+                if (Kind == Kind.Forward)
                 {
-                    int size = ckk * ohw;
-                    var scratch = t_scratch is { } s && s.Length >= size ? s : t_scratch = new T[size];
-                    fixed (T* dcols = scratch)
-                        for (int n = first; n < last; n++)
+                    for (int j = 0; j < nb; j++) Im2Col(X + (long)(first + j) * geo.InSize, cols + j * ohw, ld, geo);
+                    Multiply(W, cols, outBuf, outC, ckk, ld, false, false, false);
+                    for (int j = 0; j < nb; j++)
+                        for (int o = 0; o < outC; o++)
                         {
-                            Multiply(W, G + (long)n * outC * ohw, dcols, ckk, outC, ohw, true, false, false);
-                            Col2ImAdd(dcols, Dx + (long)n * geo.InSize, geo);
+                            var dst = new Span<T>(Y + ((long)(first + j) * outC + o) * ohw, ohw);
+                            var src = new ReadOnlySpan<T>(outBuf + (long)o * ld + j * ohw, ohw);
+                            if (B is null) src.CopyTo(dst);
+                            else TensorPrimitives.Add(src, B[o], dst);
                         }
-                    break;
+                    return;
                 }
-                default:
-                {
-                    T* sum = chunk == 0 ? Dw : Partials + (long)(chunk - 1) * outC * ckk;
-                    for (int n = first; n < last; n++)
-                        Multiply(G + (long)n * outC * ohw, Cols + (long)n * ckk * ohw, sum, outC, ohw, ckk, false, true, n != first);
-                    if (first >= last) new Span<T>(sum, outC * ckk).Clear();
-                    break;
-                }
+                // g of the chunk as one (out, nb·OH·OW) matrix, the layout of its column matrix.
+                for (int j = 0; j < nb; j++)
+                    for (int o = 0; o < outC; o++)
+                        new ReadOnlySpan<T>(G + ((long)(first + j) * outC + o) * ohw, ohw).CopyTo(new Span<T>(outBuf + (long)o * ld + j * ohw, ohw));
+                if (Dw is not null)
+                    Multiply(outBuf, cols, chunk == 0 ? Dw : Partials + (long)(chunk - 1) * outC * ckk, outC, ld, ckk, false, true, false);
+                if (Dx is not null)
+                    fixed (T* dcols = Scratch(ref t_dcols, ckk * ld))
+                    {
+                        Multiply(W, outBuf, dcols, ckk, outC, ld, true, false, false);
+                        for (int j = 0; j < nb; j++) Col2ImAdd(dcols + j * ohw, ld, Dx + (long)(first + j) * geo.InSize, geo);
+                    }
             }
         }
     }
 
     private static void Run<T>(Job<T> job) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (job.Chunks > 1 && Gemm.MaxDegreeOfParallelism > 1 && GemmWorkers.TryEnter())
+        int chunks = job.Chunks;
+        if (chunks > 1 && Gemm.MaxDegreeOfParallelism > 1 && GemmWorkers.TryEnter())
         {
-            try { GemmWorkers.Execute(job, job.Chunks); }
+            try { GemmWorkers.Execute(job, chunks); }
             finally { GemmWorkers.Exit(); }
         }
         else
         {
-            for (int c = 0; c < job.Chunks; c++) job.RunChunk(c);
+            for (int c = 0; c < chunks; c++) job.RunChunk(c);
         }
     }
 

@@ -110,15 +110,15 @@ public static class ConvolutionOps
     // Primitive because: composed, the convolution materialised every sample's windows through a strided gather, its weight
     // gradient was N products into an (N, out, C·kh·kw) buffer summed afterwards (13 MB per step for the 32→64 layer of the
     // compare CNN), and its input gradient an (N, OH·OW, C·kh·kw) product scattered back element by element. The kernels
-    // (src/AutoGrad.Kernels/ConvKernels.cs) run im2col, the product and col2im per sample on both cores, sum the weight
-    // gradient in place and keep the windows only as the rule's saved column matrices. Under createGraph the rule is the
+    // (src/AutoGrad.Kernels/ConvKernels.cs) run im2col, one product per chunk of samples and col2im on both cores, sum the
+    // weight gradient per chunk and keep the windows only as the rule's saved column matrices. Under createGraph the rule is the
     // composed form (ComposedGradients), which the op table checks against finite differences like the fast one.
     private static Tensor Conv2dPrimitive(Tensor x, Tensor weight, Tensor? bias, ConvGeometry geo)
     {
         Tensor.CheckSameDType("Conv2d", x, weight);
         if (bias is not null) Tensor.CheckSameDType("Conv2d", x, bias);
         var y = Tensor.Uninitialized(new Shape(geo.N, geo.OutC, geo.OH, geo.OW), x.DType);
-        var cols = Tensor.Uninitialized(new Shape(geo.N, geo.Ckk, geo.Ohw), x.DType);   // every sample's (C·kh·kw, OH·OW) windows
+        var cols = Tensor.Uninitialized(new Shape(geo.N * geo.Ckk * geo.Ohw), x.DType);   // every chunk's (C·kh·kw, nb·OH·OW) windows
         if (x.DType == DType.Float32)
             ConvKernels.Forward<float>(x.F32, weight.F32, bias is null ? default : bias.F32, y.F32, cols.F32, geo);
         else
@@ -132,20 +132,11 @@ public static class ConvolutionOps
 
     private static Tensor?[] FastGradients(Tensor x, Tensor weight, Tensor? bias, Tensor cols, ConvGeometry geo, Tensor g)
     {
-        Tensor? dx = null, dw = null, db = null;
+        Tensor? dx = x.RequiresGrad ? Tensor.Uninitialized(x.Shape, g.DType) : null;
+        Tensor? dw = weight.RequiresGrad ? Tensor.Uninitialized(weight.Shape, g.DType) : null, db = null;
         bool f32 = g.DType == DType.Float32;
-        if (x.RequiresGrad)
-        {
-            dx = Tensor.Uninitialized(x.Shape, g.DType);
-            if (f32) ConvKernels.BackwardData<float>(g.F32, weight.F32, dx.F32, geo);
-            else ConvKernels.BackwardData<double>(g.F64, weight.F64, dx.F64, geo);
-        }
-        if (weight.RequiresGrad)
-        {
-            dw = Tensor.Uninitialized(weight.Shape, g.DType);
-            if (f32) ConvKernels.BackwardWeight<float>(g.F32, cols.F32, dw.F32, geo);
-            else ConvKernels.BackwardWeight<double>(g.F64, cols.F64, dw.F64, geo);
-        }
+        if (f32) ConvKernels.Backward<float>(g.F32, weight.F32, cols.F32, dx is null ? default : dx.F32, dw is null ? default : dw.F32, geo);
+        else ConvKernels.Backward<double>(g.F64, weight.F64, cols.F64, dx is null ? default : dx.F64, dw is null ? default : dw.F64, geo);
         if (bias is { RequiresGrad: true })
         {
             db = Tensor.Uninitialized(bias.Shape, g.DType);

@@ -1,9 +1,9 @@
 namespace AutoGrad.Tests.NN;
 
-// Conv2d on float tensors is one primitive (src/AutoGrad.Kernels/ConvKernels.cs: im2col, GEMM and col2im per sample, on
-// both cores). These hold its output and its three gradients to the composed form it replaced (Im2Col + MatMul, whose
-// backward is MatMul's rule and the window view's scatter) in float64, on shapes with several samples per chunk, a chunk
-// left empty, stride 2 and padding; and float32 to float64 on the compare CNN's 32→64 layer.
+// Conv2d on float tensors is one primitive (src/AutoGrad.Kernels/ConvKernels.cs: im2col, one GEMM per chunk of samples and
+// col2im, on both cores). These hold its output and its three gradients to the composed form it replaced (Im2Col + MatMul,
+// whose backward is MatMul's rule and the window view's scatter) in float64, on shapes with one chunk, a short last chunk,
+// one sample per chunk, stride 2 and padding; and float32 to float64 on the compare CNN's 32→64 layer.
 public class ConvolutionKernelTests
 {
     private static double[] Randn(int size, int seed)
@@ -47,10 +47,12 @@ public class ConvolutionKernelTests
     }
 
     [Theory]
-    [InlineData(3, 4, 11, 9, 5, 5, 1, 0)]   // fewer samples than weight chunks
-    [InlineData(9, 3, 10, 10, 6, 3, 2, 1)]  // 4 chunks of 3 samples, the last empty; stride 2, padding 1
-    [InlineData(6, 2, 7, 8, 3, 3, 1, 2)]    // padding wider than the kernel's reach
-    [InlineData(5, 1, 28, 28, 8, 5, 1, 0)]  // the compare CNN's first layer (one input channel)
+    [InlineData(3, 4, 11, 9, 5, 5, 1, 0)]     // one chunk
+    [InlineData(9, 3, 10, 10, 6, 3, 2, 1)]    // chunks of 8 and 1 samples; stride 2, padding 1
+    [InlineData(6, 2, 7, 8, 3, 3, 1, 2)]      // padding wider than the kernel's reach
+    [InlineData(5, 1, 28, 28, 8, 5, 1, 0)]    // the compare CNN's first layer (one input channel)
+    [InlineData(6, 8, 20, 20, 4, 5, 1, 0)]    // chunks of 5 and 1 samples
+    [InlineData(5, 20, 24, 24, 3, 5, 1, 2)]   // one sample per chunk: 5 weight-gradient partials
     public void Primitive_matches_the_composed_convolution_in_float64(int n, int c, int h, int wd, int outC, int k, int stride, int padding)
     {
         int[] xs = [n, c, h, wd], ws = [outC, c, k, k];
