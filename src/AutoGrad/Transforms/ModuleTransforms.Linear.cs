@@ -77,7 +77,8 @@ public static partial class ModuleTransforms
         }
         else if (!inOut && w != new Shape(outF, inF))
             throw new InvalidOperationException($"PerSampleGradients: Linear weight {w} is neither (in, out) nor (out, in) for {inF} → {outF}.");
-        // A broadcast product, one multiplication per element: a batched GEMM with an inner dimension of 1 does the same work slower.
-        return inOut ? a.Unsqueeze(2) * g.Unsqueeze(1) : g.Unsqueeze(2) * a.Unsqueeze(1);
+        // One multiplication per element, each written once (Batching.RowOuter): a batched GEMM with an inner dimension of 1
+        // does the same work slower.
+        return inOut ? Batching.RowOuter(a, g) : Batching.RowOuter(g, a);
     }
 }
