@@ -52,6 +52,41 @@ public class RowOuterTests
     }
 
     [Fact]
+    public void Streamed_rows_of_every_length_1_to_130_equal_the_scalar_product_bit_for_bit()
+    {
+        // Each result is at least OuterKernels.StreamingBytes, so every row takes the streaming path: its unaligned head,
+        // full 512-bit (or 256-bit) blocks and every tail; one thread, so rows start at every alignment in turn.
+        Sweep<float>();
+        Sweep<double>();
+
+        static void Sweep<T>() where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+        {
+            var rng = new Random(7);
+            int saved = Gemm.MaxDegreeOfParallelism;
+            try
+            {
+                Gemm.MaxDegreeOfParallelism = 1;
+                for (int n = 1; n <= 130; n++)
+                {
+                    int size = ElementSize<T>();
+                    int m = (int)(OuterKernels.StreamingBytes / size / n) + 1, batch = 1;
+                    var x = Enumerable.Range(0, m).Select(_ => T.CreateTruncating(rng.NextDouble() * 4 - 2)).ToArray();
+                    var y = Enumerable.Range(0, n).Select(_ => T.CreateTruncating(rng.NextDouble() * 4 - 2)).ToArray();
+                    var o = new T[m * n];
+                    OuterKernels.RowOuter(x, y, o, batch, m, n);
+                    for (int i = 0; i < m; i++)
+                        for (int j = 0; j < n; j++)
+                            if (o[i * n + j] != x[i] * y[j])
+                                Assert.Fail($"{typeof(T).Name}, n {n}: element [{i}, {j}] is {o[i * n + j]}, expected {x[i] * y[j]}");
+                }
+            }
+            finally { Gemm.MaxDegreeOfParallelism = saved; }
+        }
+
+        static int ElementSize<T>() where T : unmanaged => System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+    }
+
+    [Fact]
     public void Is_recorded_when_an_operand_requires_gradients_under_a_recording_tape()
     {
         var x = Tensor.FromArray(new double[] { 1, 2, 3, 4 }).Reshape(2, 2).RequireGrad();
