@@ -1,4 +1,5 @@
 using AutoGrad.Differentiation;
+using AutoGrad.Kernels;
 using AutoGrad.Losses;
 using AutoGrad.NN;
 using AutoGrad.Transforms;
@@ -9,7 +10,8 @@ namespace AutoGrad.Benchmarks;
 /// <summary>
 /// Per-sample gradients of the MLP 784→128→10 (ReLU, softmax cross-entropy) for a batch of 64, float32: Vmap(Grad) over
 /// FunctionalCall, the Linear shortcut (outer products of saved inputs and output gradients), the loop of 64 backward passes,
-/// and, for scale, one ordinary backward pass of the batch's mean loss (which yields only the summed gradient).
+/// and, for scale, one ordinary backward pass of the batch's mean loss (which yields only the summed gradient) and the write of
+/// the per-sample gradients alone (the floor of both per-sample paths).
 /// </summary>
 [ShortRunJob, MemoryDiagnoser]
 public class PerSampleGradientBenchmarks
@@ -17,6 +19,7 @@ public class PerSampleGradientBenchmarks
     private const int Batch = 64;
     private Module _model = null!;
     private Tensor _x = null!, _y = null!;
+    private float[] _a1 = null!, _g1 = null!, _a2 = null!, _g2 = null!;
     private static readonly Func<Tensor, Tensor, Tensor> Loss = (p, t) => p.SoftmaxCrossEntropy(t);
 
     /// <summary>Builds the model and fixed random data (seed 0).</summary>
@@ -27,6 +30,9 @@ public class PerSampleGradientBenchmarks
         _model = new Sequential(new Linear(784, 128, g), new Relu(), new Linear(128, 10, g));
         _x = Tensor.Rand(new Shape(Batch, 784), g);
         _y = Tensor.FromArray(Enumerable.Range(0, Batch).Select(i => (float)(i % 10)).ToArray());
+        var rng = new Random(0);
+        float[] Rows(int n) => Enumerable.Range(0, Batch * n).Select(_ => (float)rng.NextDouble()).ToArray();
+        (_a1, _g1, _a2, _g2) = (Rows(784), Rows(128), Rows(128), Rows(10));
     }
 
     /// <summary>The loop: one backward pass per example.</summary>
@@ -52,6 +58,20 @@ public class PerSampleGradientBenchmarks
     /// <summary>The Linear shortcut: one forward, one backward, outer products.</summary>
     [Benchmark]
     public Dictionary<string, Tensor> LinearShortcut() => ModuleTransforms.PerSampleGradients(_model, Loss, _x, _y, shortcuts: true);
+
+    /// <summary>
+    /// The floor of both per-sample paths: only writing the per-sample weight gradients (64 × (128×784 + 10×128) float32, 26 MB)
+    /// into fresh buffers with the kernel they use (OuterKernels.RowOuter), from fixed rows.
+    /// </summary>
+    [Benchmark]
+    public float[][] WriteOnly()
+    {
+        var w1 = GC.AllocateUninitializedArray<float>(Batch * 128 * 784);
+        var w2 = GC.AllocateUninitializedArray<float>(Batch * 10 * 128);
+        OuterKernels.RowOuter(_g1, _a1, w1, Batch, 128, 784);
+        OuterKernels.RowOuter(_g2, _a2, w2, Batch, 10, 128);
+        return [w1, w2];
+    }
 
     /// <summary>One ordinary backward pass of the batch's mean loss (the summed gradient only), for scale.</summary>
     [Benchmark]

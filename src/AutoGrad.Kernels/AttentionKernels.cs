@@ -12,7 +12,26 @@ namespace AutoGrad.Kernels;
 internal readonly record struct AttentionBias<T>(T[]? Data, int[] HeadOffsets, int RowStride, int ColumnStride);
 
 /// <summary>The shape and options of one attention call over <c>Heads</c> independent (query, key, value) triples.</summary>
-internal readonly record struct AttentionShape(int Heads, int L, int S, int E, int Ev, double Scale, bool Causal, double DropoutP, ulong Seed);
+internal readonly record struct AttentionShape(int Heads, int L, int S, int E, int Ev, double Scale, bool Causal, double DropoutP, ulong Seed)
+{
+    /// <summary>
+    /// One dropout seed per example when the call batches several (Vmap's rule, Note [Dropout seeds per example] in
+    /// src/AutoGrad/Ops/AttentionOps.cs): the heads split evenly among them, in order. Null: <see cref="Seed"/> for all heads.
+    /// </summary>
+    public ulong[]? ExampleSeeds { get; init; }
+
+    /// <summary>
+    /// Whether dropout keeps the weight at flat head-row-key position <paramref name="index"/> (<c>(h·L + i)·S + j</c>): drawn
+    /// from <see cref="Seed"/> at that position, or from the example's own seed at its position within the example.
+    /// </summary>
+    public bool Keeps(long index)
+    {
+        if (ExampleSeeds is not { } seeds) return AttentionKernels.DropoutKeep(Seed, index, DropoutP);
+        long perExample = (long)(Heads / seeds.Length) * L * S;
+        long e = index / perExample;
+        return AttentionKernels.DropoutKeep(seeds[e], index - e * perExample, DropoutP);
+    }
+}
 
 /// <summary>
 /// Fused scaled dot-product attention: forward and backward blocked over keys with an online softmax (FlashAttention-2,
@@ -233,7 +252,7 @@ internal static class AttentionKernels
         T keepScale = T.CreateTruncating(1 / (1 - sh.DropoutP));
         long baseIndex = ((long)h * sh.L + i) * sh.S + j0;
         for (int c = 0; c < row.Length; c++)
-            row[c] = DropoutKeep(sh.Seed, baseIndex + c, sh.DropoutP) ? row[c] * keepScale : T.Zero;
+            row[c] = sh.Keeps(baseIndex + c) ? row[c] * keepScale : T.Zero;
     }
 
     private static void Mm<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int k, int n, bool transA, bool transB, bool accumulate)

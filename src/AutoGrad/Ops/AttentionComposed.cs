@@ -31,11 +31,11 @@ internal static class AttentionComposed
         return (bias, rows);
     }
 
-    /// <summary>The dropout factors (…, L, S): <c>1/(1 − p)</c> where <see cref="AttentionKernels.DropoutKeep"/> keeps, else 0.</summary>
-    public static Tensor DropoutFactors(Shape batch, int L, int S, double p, ulong seed, DType dtype)
+    /// <summary>The dropout factors (…, L, S): <c>1/(1 − p)</c> where <see cref="AttentionShape.Keeps"/> keeps, else 0.</summary>
+    public static Tensor DropoutFactors(Shape batch, AttentionShape sh, DType dtype)
     {
-        var z = Tensor.Zeros(new Shape([.. batch.Dims, L, S]), dtype);
-        for (int f = 0; f < z.Size; f++) if (AttentionKernels.DropoutKeep(seed, f, p)) z.SetFlat(f, 1 / (1 - p));
+        var z = Tensor.Zeros(new Shape([.. batch.Dims, sh.L, sh.S]), dtype);
+        for (int f = 0; f < z.Size; f++) if (sh.Keeps(f)) z.SetFlat(f, 1 / (1 - sh.DropoutP));
         return z;
     }
 
@@ -51,7 +51,7 @@ internal static class AttentionComposed
     public static Tensor Forward(Tensor q, Tensor k, Tensor v, Tensor? mask, AttentionShape sh)
     {
         var p = Probabilities(q, k, mask, sh);
-        if (sh.DropoutP > 0) p *= DropoutFactors(new Shape(q.Shape.Dims[..^2]), sh.L, sh.S, sh.DropoutP, sh.Seed, q.DType);
+        if (sh.DropoutP > 0) p *= DropoutFactors(new Shape(q.Shape.Dims[..^2]), sh, q.DType);
         return p.MatMul(v);
     }
 
@@ -62,7 +62,7 @@ internal static class AttentionComposed
     public static Tensor?[] Gradients(Tensor q, Tensor k, Tensor v, Tensor? mask, AttentionShape sh, Tensor g)
     {
         var p = Probabilities(q, k, mask, sh);
-        var z = sh.DropoutP > 0 ? DropoutFactors(new Shape(q.Shape.Dims[..^2]), sh.L, sh.S, sh.DropoutP, sh.Seed, q.DType) : null;
+        var z = sh.DropoutP > 0 ? DropoutFactors(new Shape(q.Shape.Dims[..^2]), sh, q.DType) : null;
         var pd = z is null ? p : p * z;
         var dp = g.MatMul(v.Transpose());
         if (z is not null) dp *= z;

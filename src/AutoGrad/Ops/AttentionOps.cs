@@ -61,7 +61,11 @@ public static class AttentionOps
                     $"{op}: attention mask of shape {attnMask.Shape} does not broadcast to the scores' shape {scoreShape} (batch…, L = {L}, S = {S}) of q {q.Shape}, k {k.Shape}.", q, attnMask);
             bias = MaskValues.IsBoolean(attnMask) ? MaskValues.ToAdditive(attnMask, q.DType) : attnMask.DType == q.DType ? attnMask.Detach() : attnMask.Detach().To(q.DType);
         }
-        var sh = new AttentionShape(heads, L, S, E, Ev, sc, isCausal, dropoutP, dropoutP > 0 ? generator!.NextUInt64() : 0);
+        var seeds = t_exampleSeeds;   // Note [Dropout seeds per example]
+        t_exampleSeeds = null;
+        var sh = seeds is null
+            ? new AttentionShape(heads, L, S, E, Ev, sc, isCausal, dropoutP, dropoutP > 0 ? generator!.NextUInt64() : 0)
+            : new AttentionShape(heads, L, S, E, Ev, sc, isCausal, dropoutP, seeds[0]) { ExampleSeeds = seeds };
         var o = Tensor.Uninitialized(new Shape([.. q.Shape.Dims[..^1], Ev]), q.DType);
         var lse = Tensor.Uninitialized(Shape.Wrap([Math.Max(1, heads * L)]), q.DType);
         if (q.DType == DType.Float32) AttentionKernels.Forward(Arr<float>(q), Arr<float>(k), Arr<float>(v), Bias<float>(bias, q, L, S), Arr<float>(o), Arr<float>(lse), sh);
@@ -77,18 +81,39 @@ public static class AttentionOps
 
     // Batching rule (Note [Batched tensors] in Ops/Batching.cs): the batch axes are more leading (batch, head) axes.
     // q, k and v are repeated along the levels they lack (they must share their leading axes); the mask is aligned and
-    // broadcasts as before. Not with dropout: a loop draws one mask seed per example, and the kernel takes one per call.
+    // broadcasts as before.
+    //
+    // Note [Dropout seeds per example]
+    // The loop over the batch calls the op once per example, and each call draws one seed from the generator, so example e
+    // (in the loop's order: the batch axes row-major, outer vmap level first) gets the e-th draw and masks its heads from it.
+    // The rule draws the same seeds in the same order, one per example, and hands them to the one batched call
+    // (t_exampleSeeds, read and cleared by that call before its kernel runs); the kernel and the composed backward then take
+    // example e's mask at head-row-key position p from (seeds[e], p's position within the example) (AttentionShape.Keeps in
+    // src/AutoGrad.Kernels/AttentionKernels.cs): exactly the loop's masks. A generator made afresh inside f for every call
+    // gives the loop the same seed for every example; the rule, called once, cannot tell, and draws as a shared one would.
+    [ThreadStatic] private static ulong[]? t_exampleSeeds;
+
     private static Tensor Batched(Tensor q, Tensor k, Tensor v, Tensor? attnMask, bool isCausal, double dropoutP, double? scale, Generator? generator)
     {
-        if (dropoutP > 0) throw new BatchingUnsupportedException("ScaledDotProductAttention", "dropout (one mask seed per example)");
         var u = Batching.Union(q, k, v);
         if (attnMask is not null && Batching.IsOn(attnMask)) u = [.. u.Concat(Batching.Levels(attnMask)).Distinct().Order()];
         Tensor?[] ops = [q, k, v, attnMask];
         var mask = attnMask is null ? null : Batching.Align(attnMask, u, Math.Max(attnMask.Rank, q.Rank));
         if (mask is not null && !Batching.IsOn(attnMask!)) mask = attnMask;
-        var o = ScaledDotProductAttention(Batching.Expand(q, u, ops), Batching.Expand(k, u, ops), Batching.Expand(v, u, ops), mask, isCausal, dropoutP,
-            scale ?? 1 / Math.Sqrt(q.Shape[-1]), generator);
-        return Batching.Wrap(o, u);
+        Tensor qr = Batching.Expand(q, u, ops), kr = Batching.Expand(k, u, ops), vr = Batching.Expand(v, u, ops);
+        if (dropoutP > 0)
+        {
+            int examples = new Shape(qr.Shape.Dims[..u.Length]).Size;
+            var seeds = new ulong[examples];
+            for (int e = 0; e < examples; e++) seeds[e] = generator!.NextUInt64();
+            t_exampleSeeds = examples > 0 ? seeds : null;
+        }
+        try
+        {
+            var o = ScaledDotProductAttention(qr, kr, vr, mask, isCausal, dropoutP, scale ?? 1 / Math.Sqrt(q.Shape[-1]), generator);
+            return Batching.Wrap(o, u);
+        }
+        finally { t_exampleSeeds = null; }
     }
 
     private static void CheckShapes(Tensor q, Tensor k, Tensor v)

@@ -1,3 +1,5 @@
+using AutoGrad.Kernels;
+
 namespace AutoGrad.Differentiation;
 
 // The batching rules of the primitives that are not element-wise (those use Batching.Unary/Binary/Ternary at the op):
@@ -213,7 +215,7 @@ internal static partial class Batching
             if (rows == 1)
             {
                 Tensor a2 = ar.Reshape(batch, k), g2 = g.Reshape(batch, n);
-                gp = transB ? g2.Unsqueeze(2) * a2.Unsqueeze(1) : a2.Unsqueeze(2) * g2.Unsqueeze(1);
+                gp = transB ? RowOuter(g2, a2) : RowOuter(a2, g2);
             }
             else
             {
@@ -223,6 +225,34 @@ internal static partial class Batching
             return [ga, gp.Reshape(p.Shape)];
         }, saved: [ar]);
         return Wrap(y2, u);
+    }
+
+    /// <summary>
+    /// <c>o[b, i, j] = x[b, i]·y[b, j]</c> for x (B, m) and y (B, n): each example's outer product, as the broadcast product
+    /// <c>x.Unsqueeze(2) * y.Unsqueeze(1)</c> gives it, bit for bit. When that product would be recorded (createGraph, an
+    /// operand requiring gradients) it is that product, so second derivatives exist; otherwise the kernel writes each element
+    /// once into an uninitialized result (OuterKernels in src/AutoGrad.Kernels/OuterKernels.cs), with no pass over the
+    /// broadcast machinery.
+    /// </summary>
+    public static Tensor RowOuter(Tensor x, Tensor y)
+    {
+        if (x.Rank != 2 || y.Rank != 2 || x.Shape[0] != y.Shape[0])
+            throw new ArgumentException($"RowOuter: x {x.Shape} and y {y.Shape} must be (B, m) and (B, n) with the same B.");
+        if (IsOn(x) || IsOn(y) || x.DType != y.DType || !x.DType.IsFloatingPoint() || Recorder.IsEnabled && (x.RequiresGrad || y.RequiresGrad))
+            return x.Unsqueeze(2) * y.Unsqueeze(1);
+        int batch = x.Shape[0], m = x.Shape[1], n = y.Shape[1];
+        var o = Tensor.Uninitialized(new Shape(batch, m, n), x.DType);
+        if (x.DType == DType.Float32) OuterKernels.RowOuter(Buffer<float>(x), Buffer<float>(y), Buffer<float>(o), batch, m, n);
+        else OuterKernels.RowOuter(Buffer<double>(x), Buffer<double>(y), Buffer<double>(o), batch, m, n);
+        return o;
+    }
+
+    // A tensor's array (possibly longer than the tensor: a pooled buffer); reading the span first throws the usual error for
+    // a tensor released by its StepScope.
+    private static T[] Buffer<T>(Tensor t)
+    {
+        _ = t.Span<T>();
+        return (T[])t.Storage.Data!;
     }
 
     /// <summary>Max pooling with the batch axes folded into N.</summary>

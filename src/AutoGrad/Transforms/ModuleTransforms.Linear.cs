@@ -21,15 +21,22 @@ public static partial class ModuleTransforms
         Tensor output;
         using (Recorder.EnableGrad())
         {
-            var h = inputs.Detach().Clone().RequireGrad();   // a leaf, so the walk below reaches the first layer's output
+            // The layers run on detached parameters (FunctionalCall), so the backward pass below computes only the output
+            // gradients it is asked for: no weight gradient of the batch, and no gradient of the first layer's input (the
+            // engine runs every rule on the way from the root, Engine.Collect). The first Linear's output is the leaf
+            // the walk stops at.
+            var h = inputs.Detach();
+            bool first = true;
             foreach (var (name, m) in layers)
             {
                 var input = h;
-                h = m.Forward(h);
+                var detached = m.NamedParameters().ToDictionary(p => p.Key, p => p.Value.Detach());
+                h = detached.Count == 0 ? m.Forward(h) : FunctionalCall(m, detached, null, h);
                 if (m is Linear lin)
                 {
                     if (h.Rank != 2) return null;
-                    h.RetainGrad();
+                    if (first) h = h.Detach().RequireGrad();
+                    first = false;
                     saved.Add((name.Length == 0 ? "" : name + ".", lin, input, h));
                 }
             }
@@ -77,7 +84,8 @@ public static partial class ModuleTransforms
         }
         else if (!inOut && w != new Shape(outF, inF))
             throw new InvalidOperationException($"PerSampleGradients: Linear weight {w} is neither (in, out) nor (out, in) for {inF} → {outF}.");
-        // A broadcast product, one multiplication per element: a batched GEMM with an inner dimension of 1 does the same work slower.
-        return inOut ? a.Unsqueeze(2) * g.Unsqueeze(1) : g.Unsqueeze(2) * a.Unsqueeze(1);
+        // One multiplication per element, each written once (Batching.RowOuter): a batched GEMM with an inner dimension of 1
+        // does the same work slower.
+        return inOut ? Batching.RowOuter(a, g) : Batching.RowOuter(g, a);
     }
 }

@@ -33,7 +33,10 @@ public static partial class OpTable
         select new OpSample([q, k, v],
             xs => xs[0].ScaledDotProductAttention(xs[1], xs[2], mask?.To(xs[0].DType), causal, dropout, scale, dropout > 0 ? new Generator((ulong)seed) : null),
             $"ScaledDotProductAttention(mask {(masked ? mask!.Shape.ToString() : "none")}, causal {causal}, dropout {dropout}, scale {scale})",
-            () => NaiveAttention(q, k, v, mask, causal, dropout, dropout > 0 ? new Generator((ulong)seed).NextUInt64() : 0, scale));
+            () => NaiveAttention(q, k, v, mask, causal, dropout, dropout > 0 ? new Generator((ulong)seed).NextUInt64() : 0, scale))
+        {
+            ApplyWith = dropout > 0 ? (xs, g) => xs[0].ScaledDotProductAttention(xs[1], xs[2], mask?.To(xs[0].DType), causal, dropout, scale, g) : null,
+        };
 
     private static readonly OpCase[] AttentionRows =
     [

@@ -11,6 +11,12 @@ namespace AutoGrad.Tests.Ops;
 /// </summary>
 public sealed record OpSample(Tensor[] Inputs, Func<Tensor[], Tensor> Apply, string Description, Func<double[]>? Expected = null)
 {
+    /// <summary>
+    /// For a row that draws random numbers (dropout): the function drawing from a given generator, which may be shared across
+    /// calls (Apply makes a fresh one per call, so that repeated calls agree).
+    /// </summary>
+    public Func<Tensor[], Generator, Tensor>? ApplyWith { get; init; }
+
     public override string ToString() =>
         $"{Description} on {string.Join("; ", Inputs.Select(t => $"{t.Shape} [{string.Join(", ", t.ToDoubleArray().Select(v => v.ToString("R")))}]"))}";
 }

@@ -83,6 +83,23 @@ public class PerSampleGradientTests
     }
 
     [Fact]
+    public void Fused_attention_with_dropout_equals_the_loop_drawing_from_an_equal_generator()
+    {
+        // Each model draws its dropout seeds from its own generator, the two seeded alike: the loop's example b masks with the
+        // b-th draw, and Vmap's rule must draw the same (Note [Dropout seeds per example] in src/AutoGrad/Ops/AttentionOps.cs).
+        var loopModel = new DropoutAttention(4, new Generator(23), new Generator(24));
+        var vmapModel = new DropoutAttention(4, new Generator(23), new Generator(24));
+        var x = Tensor.Randn(new Shape(B, 2, 3, 4), new Generator(25), DType.Float64);
+        var t = Tensor.Randn(new Shape(B, 2), new Generator(26), DType.Float64);
+        Func<Tensor, Tensor, Tensor> mse = (p, q) => p.MseLoss(q);
+        var loop = Loop(loopModel, mse, x, t);
+        AssertEqual(loop, Vectorized(() => ModuleTransforms.PerSampleGradients(vmapModel, mse, x, t)));
+        // The masks matter: a third model whose generator is seeded differently gives other gradients.
+        var other = ModuleTransforms.PerSampleGradients(new DropoutAttention(4, new Generator(23), new Generator(99)), mse, x, t);
+        Assert.NotEqual(loop["q.weight"].ToDoubleArray(), other["q.weight"].ToDoubleArray());
+    }
+
+    [Fact]
     public void Embedding_and_a_transformer_encoder_layer_equal_the_loop()
     {
         // Per-example embedding tables (IndexingOps.Embedding's rule), the fused ScaledDotProductAttention and LayerNorm.
@@ -179,6 +196,28 @@ public class PerSampleGradientTests
         }
 
         public override Tensor Forward(Tensor ids) => _head.Forward(_layer.Forward(_embedding.Forward(ids)).Mean([1]));
+    }
+
+    // Two heads of the fused ScaledDotProductAttention with dropout 0.4 over (heads, L, d) inputs, mean, then a linear head.
+    private sealed class DropoutAttention : Module
+    {
+        private readonly Linear _q, _k, _v, _head;
+        private readonly Generator _dropout;
+
+        public DropoutAttention(int d, Generator g, Generator dropout)
+        {
+            _q = RegisterModule("q", new Linear(d, d, g, dtype: DType.Float64));
+            _k = RegisterModule("k", new Linear(d, d, g, dtype: DType.Float64));
+            _v = RegisterModule("v", new Linear(d, d, g, dtype: DType.Float64));
+            _head = RegisterModule("head", new Linear(d, 2, g, dtype: DType.Float64));
+            _dropout = dropout;
+        }
+
+        public override Tensor Forward(Tensor x)
+        {
+            var o = _q.Forward(x).ScaledDotProductAttention(_k.Forward(x), _v.Forward(x), dropoutP: 0.4, generator: _dropout);
+            return _head.Forward(o.Mean([1, 2]));
+        }
     }
 
     private sealed class Attention : Module

@@ -13,9 +13,9 @@ public class VmapOpTableTests
     private const int Batch = 3;
 
     // The ops that still fall back to a loop when some row runs under Vmap (exact: a new rule or a new row changes it).
-    // Cumsum, Sort, TopK, Embedding, BatchNorm's running statistics and ScaledDotProductAttention have their rules; the last
-    // still loops with dropout, where a loop draws one mask seed per example and the fused kernel takes one per call.
-    private static readonly string[] ExpectedFallbacks = ["ScaledDotProductAttention"];
+    // None: ScaledDotProductAttention with dropout, the last, now draws one mask seed per example as the loop does
+    // (Note [Dropout seeds per example] in src/AutoGrad/Ops/AttentionOps.cs).
+    private static readonly string[] ExpectedFallbacks = [];
 
     [Theory, MemberData(nameof(OpTable.Labels), MemberType = typeof(OpTable))]
     public void Vmap_equals_the_loop_over_the_batch_in_value_and_gradient(string label)
@@ -72,9 +72,18 @@ public class VmapOpTableTests
 
         var y0 = s.Apply(s.Inputs);
         int outDim = rng.Next(2) == 0 ? 0 : y0.Rank;
-        var got = Functional.Vmap(s.Apply, inDims, outDim)(batched);
+        // A row that draws random numbers runs with one generator for the whole vmapped call and an equal one for the whole
+        // loop, so the loop's examples draw in turn (as from a model's generator): the masks must be the loop's.
+        Func<Tensor[], Tensor> fv = s.Apply, fl = s.Apply;
+        if (s.ApplyWith is { } with)
+        {
+            Generator genV = new(4242), genL = new(4242);
+            fv = xs => with(xs, genV);
+            fl = xs => with(xs, genL);
+        }
+        var got = Functional.Vmap(fv, inDims, outDim)(batched);
         var loop = CombineOps.Stack(Enumerable.Range(0, Batch)
-            .Select(b => s.Apply(batched.Select((x, i) => inDims[i] is int d ? x.Select(d, b) : x).ToArray())).ToArray(), outDim);
+            .Select(b => fl(batched.Select((x, i) => inDims[i] is int d ? x.Select(d, b) : x).ToArray())).ToArray(), outDim);
         string what = $"{label}: inDims [{string.Join(", ", inDims.Select(d => d?.ToString() ?? "null"))}], outDim {outDim}, {s}";
         Assert.True(loop.Shape == got.Shape, $"{what}: shape {got.Shape}, loop {loop.Shape}");
         AssertClose(loop.ToDoubleArray(), got.ToDoubleArray(), what + " (value)");
