@@ -36,6 +36,7 @@ public class ArchitectureTests
     [
         "CrossEntropyOps.SoftmaxCrossEntropy",   // fused softmax-cross-entropy (Losses.SoftmaxCrossEntropy)
         "LinearAlgebraOps.MatMul",               // the product with its bias fused (Linear)
+        "RecurrentOps.HiddenProduct",            // a recurrent layer's h·W_hhᵀ against W_hh packed once per version
         "ConvolutionOps.Conv2d",                 // convolution with asymmetric padding (Conv2d's "same" padding)
         "ConvolutionOps.PaddingFor",
         "InPlaceUpdateOps.SubtractScaledInPlace", // fused optimizer updates (OptimizerKernels)

@@ -53,10 +53,16 @@ public abstract class Recurrent : Module
         foreach (var s in state)
             if (s.Shape != new Shape(x.Shape[0], HiddenSize))
                 throw new ArgumentException($"{GetType().Name}: each initial state must be ({x.Shape[0]}, {HiddenSize}), got {s.Shape}.");
-        var outputs = new Tensor[x.Shape[1]];
-        for (int t = 0; t < outputs.Length; t++)
+        // Note [Input projection once]: x_t·W_ihᵀ for every t is one (T·N, in)·(in, G·H) product over the time-major rows, made
+        // before the loop, so each step runs only the h·W_hhᵀ product; its gradient is one product too (∂W_ih and ∂x over all
+        // T·N rows), the same sums as the per-step products added in another order.
+        int n = x.Shape[0], steps = x.Shape[1], gh = w.HiddenWeight.Shape[0];
+        var rows = x.Transpose(0, 1).Reshape(steps * n, InputSize);
+        var projected = LinearAlgebraOps.MatMul(rows, w.InputWeight, false, true, InputBias(w)).Reshape(steps, n, gh);
+        var outputs = new Tensor[steps];
+        for (int t = 0; t < steps; t++)
         {
-            state = Step(x.Select(1, t), state, w);
+            state = Step(projected.Select(0, t), state, w);
             outputs[t] = state[0];
         }
         var output = CombineOps.Stack(outputs, axis: 1);
@@ -73,7 +79,12 @@ public abstract class Recurrent : Module
         return (output, state);
     }
 
-    private protected abstract Tensor[] Step(Tensor x, Tensor[] state, RecurrentWeights w);
+    // The bias added to the input projection: b_ih + b_hh where the cell adds the two pre-activations whole (RNN, LSTM), so
+    // each step's h·W_hhᵀ takes the projected row as its fused bias; b_ih alone for the GRU, whose n gate scales h·W_hnᵀ + b_hn.
+    private protected virtual Tensor InputBias(RecurrentWeights w) => w.InputBias + w.HiddenBias;
+
+    // One step from the projected input xi = x_t·W_ihᵀ + InputBias (N, G·H) and the states.
+    private protected abstract Tensor[] Step(Tensor xi, Tensor[] state, RecurrentWeights w);
 }
 
 /// <summary>Elman RNN layer: <c>h_t = tanh(x_t·W_ihᵀ + b_ih + h_{t−1}·W_hhᵀ + b_hh)</c>, as <see cref="RnnCell"/> at every step.</summary>
@@ -84,7 +95,7 @@ public abstract class Recurrent : Module
 public sealed class Rnn(int inputSize, int hiddenSize, Generator generator, DType dtype = DType.Float32)
     : Recurrent(inputSize, hiddenSize, 1, generator, dtype)
 {
-    private protected override Tensor[] Step(Tensor x, Tensor[] state, RecurrentWeights w) => RnnCell.Compute(x, state, w);
+    private protected override Tensor[] Step(Tensor xi, Tensor[] state, RecurrentWeights w) => [w.Recurrent(state[0], xi).Tanh()];
 }
 
 /// <summary>LSTM layer: <see cref="LstmCell"/>'s step (gates i, f, g, o) at every time step.</summary>
@@ -98,7 +109,8 @@ public sealed class Lstm(int inputSize, int hiddenSize, Generator generator, DTy
     /// <summary>Two states: h and c.</summary>
     public override int StateCount => 2;
 
-    private protected override Tensor[] Step(Tensor x, Tensor[] state, RecurrentWeights w) => LstmCell.Compute(x, state, w, HiddenSize);
+    private protected override Tensor[] Step(Tensor xi, Tensor[] state, RecurrentWeights w) =>
+        LstmCell.Gates(w.Recurrent(state[0], xi), state[1], HiddenSize);
 }
 
 /// <summary>GRU layer: <see cref="GruCell"/>'s step (PyTorch's form, gates r, z, n) at every time step.</summary>
@@ -109,5 +121,8 @@ public sealed class Lstm(int inputSize, int hiddenSize, Generator generator, DTy
 public sealed class Gru(int inputSize, int hiddenSize, Generator generator, DType dtype = DType.Float32)
     : Recurrent(inputSize, hiddenSize, 3, generator, dtype)
 {
-    private protected override Tensor[] Step(Tensor x, Tensor[] state, RecurrentWeights w) => GruCell.Compute(x, state, w, HiddenSize);
+    private protected override Tensor InputBias(RecurrentWeights w) => w.InputBias;
+
+    private protected override Tensor[] Step(Tensor xi, Tensor[] state, RecurrentWeights w) =>
+        GruCell.Gates(xi, w.Recurrent(state[0], w.HiddenBias), state[0], HiddenSize);
 }

@@ -77,6 +77,10 @@ internal readonly record struct RecurrentWeights(Tensor InputWeight, Tensor Hidd
     // The input and hidden pre-activations x·W_ihᵀ + b_ih and h·W_hhᵀ + b_hh, each one GEMM with the bias fused.
     internal (Tensor Xi, Tensor Hh) Affine(Tensor x, Tensor h) =>
         (LinearAlgebraOps.MatMul(x, InputWeight, false, true, InputBias), LinearAlgebraOps.MatMul(h, HiddenWeight, false, true, HiddenBias));
+
+    // h·W_hhᵀ + bias, one GEMM with the bias (b_hh, or a step's projected input (N, G·H) with both biases) added in place.
+    // Through RecurrentOps, which packs W_hh once per version for all the steps (Note [Packed hidden weights]).
+    internal Tensor Recurrent(Tensor h, Tensor bias) => RecurrentOps.HiddenProduct(h, HiddenWeight, bias);
 }
 
 /// <summary>Elman cell <c>h' = tanh(x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh)</c>.</summary>
@@ -121,13 +125,19 @@ public sealed class LstmCell(int inputSize, int hiddenSize, Generator generator,
     internal static Tensor[] Compute(Tensor x, Tensor[] state, RecurrentWeights w, int hiddenSize)
     {
         var (xi, hh) = w.Affine(x, state[0]);
-        var gates = (xi + hh).Split(hiddenSize, axis: 1);
+        return Gates(xi + hh, state[1], hiddenSize);
+    }
+
+    // From the pre-activations (N, 4H) and c to [h', c'].
+    internal static Tensor[] Gates(Tensor pre, Tensor c, int hiddenSize)
+    {
+        var gates = pre.Split(hiddenSize, axis: 1);
         var i = gates[0].Sigmoid();
         var f = gates[1].Sigmoid();
         var g = gates[2].Tanh();
         var o = gates[3].Sigmoid();
-        var c = f * state[1] + i * g;
-        return [o * c.Tanh(), c];
+        var next = f * c + i * g;
+        return [o * next.Tanh(), next];
     }
 }
 
@@ -146,8 +156,13 @@ public sealed class GruCell(int inputSize, int hiddenSize, Generator generator, 
 
     internal static Tensor[] Compute(Tensor x, Tensor[] state, RecurrentWeights w, int hiddenSize)
     {
-        var h = state[0];
-        var (xi, hh) = w.Affine(x, h);
+        var (xi, hh) = w.Affine(x, state[0]);
+        return Gates(xi, hh, state[0], hiddenSize);
+    }
+
+    // From x·W_ihᵀ + b_ih and h·W_hhᵀ + b_hh (each (N, 3H)) and h to [h'].
+    internal static Tensor[] Gates(Tensor xi, Tensor hh, Tensor h, int hiddenSize)
+    {
         var xs = xi.Split(hiddenSize, axis: 1);
         var hs = hh.Split(hiddenSize, axis: 1);
         var r = (xs[0] + hs[0]).Sigmoid();
