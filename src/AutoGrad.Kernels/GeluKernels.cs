@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -51,6 +52,7 @@ internal static class GeluKernels
     }
 
     /// <summary>GELU of float32 values (Note [Fused GELU]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // called a few times a step: tier-0 Vector512 code would time whole short runs
     public static void ForwardSingle(ReadOnlySpan<float> x, Span<float> y)
     {
         if (!Vector512.IsHardwareAccelerated)
@@ -68,6 +70,7 @@ internal static class GeluKernels
         yt[..(x.Length - n)].CopyTo(y[n..]);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // called a few times a step: tier-0 Vector512 code would time whole short runs
     private static void BackwardSingle(ReadOnlySpan<float> g, ReadOnlySpan<float> x, Span<float> dx)
     {
         if (!Vector512.IsHardwareAccelerated)
@@ -87,6 +90,7 @@ internal static class GeluKernels
         dt[..(x.Length - n)].CopyTo(dx[n..]);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Forward16(ReadOnlySpan<float> x, Span<float> y)
     {
         var (lo, hi) = Vector512.Widen(Vector512.Create(x));
@@ -94,6 +98,7 @@ internal static class GeluKernels
         Vector512.Narrow(lo * pl, hi * ph).CopyTo(y);   // NaN in x gives NaN
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Backward16(ReadOnlySpan<float> g, ReadOnlySpan<float> x, Span<float> dx)
     {
         var (xl, xh) = Vector512.Widen(Vector512.Create(x));
@@ -103,12 +108,14 @@ internal static class GeluKernels
     }
 
     // x·φ(x) = x·e^{−x²/2}/√(2π)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Vector512<double> Density(Vector512<double> x) => x * Vector512.Create(InvSqrt2Pi) * Vector512.Exp(Vector512.Create(-0.5) * x * x);
 
     // ½(1 + erf(x/√2)) = Φ(x) of two vectors, with erf exactly ±1 where |x/√2| ≥ 4 (Note [Fused GELU]). The erf is
     // SpecialFunctions.ErfSingle's Clenshaw sum, the same operations lane for lane, with the two vectors' recurrences
     // interleaved: one recurrence alone waits on each fused multiply-add's latency (ErfSingle was 10 % of a CharTransformer
     // step under perf when called vector by vector).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (Vector512<double>, Vector512<double>) Phi16(Vector512<double> x0, Vector512<double> x1)
     {
         ReadOnlySpan<double> c = SpecialFunctions.ErfSingleTable;
@@ -140,6 +147,7 @@ internal static class GeluKernels
         return (Phi(z0, e0), Phi(z1, e1));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Vector512<double> Phi(Vector512<double> z, Vector512<double> erf)
     {
         var one = Vector512.Create(1.0);

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace AutoGrad.Kernels;
 
@@ -18,6 +19,7 @@ internal static class LayerNormKernels
     // reference LayerNormTests hold this to in float64, and the rule under createGraph.
 
     /// <summary>y = LN(x) per row; <paramref name="mean"/> and <paramref name="rstd"/> receive μ and ρ of each row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // called a few times a step: optimized from the first call
     public static void Forward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> weight, ReadOnlySpan<T> bias, Span<T> y, Span<T> mean, Span<T> rstd, int d, double eps)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -41,6 +43,7 @@ internal static class LayerNormKernels
     /// <summary>
     /// ∂x from g, x and the saved μ, ρ; ∂γ and ∂β (when not empty) receive the sums over rows (overwritten, not accumulated).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // called a few times a step: optimized from the first call
     public static void Backward<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> x, ReadOnlySpan<T> weight, ReadOnlySpan<T> mean, ReadOnlySpan<T> rstd,
         Span<T> dx, Span<T> dWeight, Span<T> dBias, int d) where T : unmanaged, IFloatingPointIeee754<T>
     {
