@@ -100,7 +100,7 @@ internal static class SpecialFunctions
         }
     }
 
-    private static Vector512<double> ErfSingle(Vector512<double> x, ReadOnlySpan<double> c)
+    internal static Vector512<double> ErfSingle(Vector512<double> x, ReadOnlySpan<double> c)
     {
         var end = Vector512.Create(ErfSingleEnd);
         var xc = Vector512.Min(Vector512.Max(x, -end), end);
@@ -123,8 +123,8 @@ internal static class SpecialFunctions
     // this code), so one polynomial serves every lane and vectorizes without per-lane tables. x is clamped to ±4, where
     // erf = 1 − 1.5e-8 already rounds to 1 in float32. x² of a float32 is exact in float64; the lanes and the scalar tail run the
     // same fused operations, so results do not depend on the length. ErfTableTests compares it with the float64 Erf.
-    private const double ErfSingleEnd = 4;
-    private static readonly double[] ErfSingleTable = BuildErfSingleTable(20);
+    internal const double ErfSingleEnd = 4;
+    internal static readonly double[] ErfSingleTable = BuildErfSingleTable(20);
 
     private static double[] BuildErfSingleTable(int n)
     {

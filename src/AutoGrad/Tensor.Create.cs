@@ -174,8 +174,9 @@ public sealed partial class Tensor
         var t = Empty(shape, dtype);
         int size = t.Size;
         // The same draws in the same order for every dtype; the float loops write the span directly (SetFlat's dtype switch per element was 3 % of a CharTransformer step).
-        if (dtype == DType.Float32) { var y = t.F32; for (int i = 0; i < size; i++) y[i] = generator.NextDouble() < p ? 1f : 0f; }
-        else if (dtype == DType.Float64) { var y = t.F64; for (int i = 0; i < size; i++) y[i] = generator.NextDouble() < p ? 1 : 0; }
+        // FillBernoulli keeps the generator's state in locals: the field updates of NextDouble per element were 9 % of a CharTransformer step.
+        if (dtype == DType.Float32) generator.FillBernoulli(t.F32, p);
+        else if (dtype == DType.Float64) generator.FillBernoulli(t.F64, p);
         else for (int i = 0; i < size; i++) t.SetFlat(i, generator.NextDouble() < p ? 1 : 0);
         return t;
     }

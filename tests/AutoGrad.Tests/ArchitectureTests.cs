@@ -43,6 +43,7 @@ public class ArchitectureTests
         "InPlaceUpdateOps.AdamInPlace",
         "IndexingOps.ToIndices",                 // reads an index tensor, naming the caller (Embedding) in errors
         "IndexingOps.Embedding",                 // F.Embedding's op: reads its index values, with its batching rule (Vmap)
+        "NormalizationOps.TryLayerNorm",         // F.LayerNorm's fused op (Note [Fused LayerNorm])
         "InPlaceUpdateOps.RunningAverageInPlace", // BatchNorm's running statistics, with their batching rule (Vmap)
         "IndexingOps.CheckClasses",              // checks a loss's class indices, naming the loss in errors
         "Tensor.InexactAt",             // LoadStateDict refuses a lossy dtype conversion before it writes anything

@@ -56,6 +56,24 @@ public class GeneratorTests
         Assert.InRange(v.Average(), p - 0.006, p + 0.006);   // σ ≤ 0.0016
     }
 
+    // Tensor.Bernoulli fills through Generator.FillBernoulli (state in locals): the same draws, values and final state as
+    // the loop over NextDouble it replaced, so dropout masks are unchanged.
+    [Theory]
+    [InlineData(DType.Float32)]
+    [InlineData(DType.Float64)]
+    public void Bernoulli_equals_the_NextDouble_loop_draw_for_draw_and_leaves_the_same_state(DType dt)
+    {
+        var g = new Generator(11);
+        var reference = new Generator(11);
+        g.NextNormal();
+        reference.NextNormal();   // a cached spare normal is left alone by both
+        var t = Tensor.Bernoulli(new Shape(1037), 0.9, g, dt).ToDoubleArray();
+        var expected = Enumerable.Range(0, 1037).Select(_ => reference.NextDouble() < 0.9 ? 1.0 : 0.0).ToArray();
+        Assert.Equal(expected, t);
+        Assert.Equal(reference.NextUInt64(), g.NextUInt64());
+        Assert.Equal(reference.NextNormal(), g.NextNormal());
+    }
+
     [Fact]
     public void NextInt_covers_the_range_uniformly_and_rejects_bad_bounds()
     {

@@ -108,6 +108,16 @@ public static partial class F
         if (!ok) throw new ArgumentException($"LayerNorm: input shape {x.Shape} does not end in {normalizedShape}.");
         foreach (var t in new[] { weight, bias })
             if (t is not null && t.Shape != normalizedShape) throw new ArgumentException($"LayerNorm: weight and bias must be {normalizedShape}, got {t.Shape}.");
+        // The fused op (Note [Fused LayerNorm] in src/AutoGrad.Kernels/LayerNormKernels.cs); the composed form under Vmap and
+        // in an op trace, where an exporter reads the LayerNorm module's description or these ops
+        var fused = Differentiation.OpTrace.IsActive ? null : NormalizationOps.TryLayerNorm(x, normalizedShape.Size, weight, bias, eps);
+        return fused ?? LayerNormComposed(x, normalizedShape, weight, bias, eps);
+    }
+
+    /// <summary>LayerNorm composed from means, a square root and element-wise ops: the reference the fused op is tested against.</summary>
+    internal static Tensor LayerNormComposed(Tensor x, Shape normalizedShape, Tensor? weight, Tensor? bias, double eps)
+    {
+        int k = normalizedShape.Rank;
         var axes = Enumerable.Range(x.Rank - k, k).ToArray();
         var centered = x - x.Mean(axes, keepDims: true);
         var y = centered / (centered.Square().Mean(axes, keepDims: true) + eps).Sqrt();

@@ -57,11 +57,40 @@ public static class Activations
         using var site = CallSite.Enter(callerFile, callerLine);
         return approximation switch
         {
-            GeluApproximation.None => x * ((x * (1 / Math.Sqrt(2))).Erf() + 1.0) * 0.5,
+            GeluApproximation.None => OpTrace.IsActive ? GeluComposed(x) : GeluExact(x),
             GeluApproximation.Sigmoid => x * (x * 1.702).Sigmoid(),
             GeluApproximation.Tanh => GeluTanh(x),
             _ => throw new ArgumentOutOfRangeException(nameof(approximation), $"Gelu: unknown approximation {approximation}."),
         };
+    }
+
+    // Primitive because: speed. Composed, x·(erf(x/√2) + 1)·½ records four nodes and makes four passes over the activation
+    // forward and about eight backward; GeluKernel and GeluKernels.Backward make one each (Note [Fused GELU] in
+    // src/AutoGrad.Kernels/GeluKernels.cs). Under createGraph the rule is composed (GeluDerivative), so second derivatives
+    // exist; an op trace sees the composed form, which an exporter already writes (Mul, Erf, Add).
+    private static Tensor GeluExact(Tensor x)
+    {
+        if (Batching.IsOn(x)) return Batching.Unary(x, static t => GeluExact(t));
+        var y = Dispatch.Map<AutoGrad.Kernels.GeluKernel>(x);
+        return Recorder.Finish("Gelu", y, x, null, null, x, static s => GeluRule(s));   // Note [Unrecorded ops] in Recorder.cs
+    }
+
+    private static BackwardRule GeluRule(Tensor x) =>
+        g => [Recorder.IsEnabled || Batching.Any(g, x) ? g * GeluDerivative(x) : GeluBackward(g, x)];
+
+    private static Tensor GeluComposed(Tensor x) => x * ((x * (1 / Math.Sqrt(2))).Erf() + 1.0) * 0.5;
+
+    // GELU'(x) = Φ(x) + x·φ(x) = ½(1 + erf(x/√2)) + x·e^{−x²/2}/√(2π), from differentiable ops.
+    private static Tensor GeluDerivative(Tensor x) =>
+        ((x * (1 / Math.Sqrt(2))).Erf() + 1.0) * 0.5 + x * (x * x * -0.5).Exp() * (1 / Math.Sqrt(2 * Math.PI));
+
+    // g·GELU'(x) in one pass; only in a backward pass that records nothing (GeluRule), so it needs no rule of its own.
+    private static Tensor GeluBackward(Tensor g, Tensor x)
+    {
+        var dx = Tensor.Uninitialized(x.Shape, x.DType);
+        if (x.DType == DType.Float32) AutoGrad.Kernels.GeluKernels.Backward<float>(g.F32, x.F32, dx.F32);
+        else AutoGrad.Kernels.GeluKernels.Backward<double>(g.F64, x.F64, dx.F64);
+        return dx;
     }
 
     // ½x(1 + tanh u) = x·σ(2u), u = √(2/π)(x + 0.044715x³), with u taken at x clamped to ±25: there σ(2u) is already exactly 0 or

@@ -42,7 +42,7 @@ public class KernelLengthSweepTests
     }
 
     public static TheoryData<string> UnaryNames => ["Negate", "Exp", "Log", "Sqrt", "Abs", "Tanh", "Sigmoid", "Relu", "Sign", "PowScalar3",
-        "PowScalar2", "Clamp", "InRangeMask", "AddScalar", "MultiplyScalar", "Erf"];
+        "PowScalar2", "Clamp", "InRangeMask", "AddScalar", "MultiplyScalar", "Erf", "Gelu"];
 
     private static (IUnaryKernel Kernel, Func<double, double> Reference, double Lo, double Hi) Unary(string name) => name switch
     {
@@ -62,6 +62,7 @@ public class KernelLengthSweepTests
         "AddScalar" => (new AddScalarKernel(0.25), v => v + 0.25, -3, 3),
         "MultiplyScalar" => (new MultiplyScalarKernel(-1.5), v => v * -1.5, -3, 3),
         "Erf" => (new ErfKernel(), SpecialFunctions.Erf, -3, 3),
+        "Gelu" => (new GeluKernel(), v => 0.5 * v * (1 + SpecialFunctions.ErfReference(v / Math.Sqrt(2))), -8, 8),
         _ => throw new ArgumentException(name),
     };
 
@@ -121,6 +122,34 @@ public class KernelLengthSweepTests
                 double expected = double.CreateTruncating(T.CreateTruncating(reference(double.CreateTruncating(x1), double.CreateTruncating(x2))));
                 Assert.True(Math.Abs(double.CreateTruncating(got) - expected) <= rtol * (1 + Math.Abs(expected)),
                     $"{name}<{typeof(T).Name}> ({form}) at length {n}: ({x1}, {x2}) gave {got}, expected {expected}");
+            }
+        }
+    }
+
+    // g·GELU'(x) = g·(Φ(x) + x·e^{−x²/2}/√(2π)) against the series erf, x on both sides of the float32 lanes' ±4√2 cut-off.
+    [Fact]
+    public void GeluBackward_matches_its_float64_reference_at_every_length()
+    {
+        Sweep<float>(4e-6);
+        Sweep<double>(1e-13);
+
+        static void Sweep<T>(double rtol) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            for (int n = 1; n <= MaxLength; n++)
+            {
+                var x = Values<T>(n, (ulong)n, -8, 8);
+                var g = Values<T>(n, (ulong)n + 11, -2, 2);
+                var dx = new T[n];
+                GeluKernels.Backward<T>(g, x, dx);
+                for (int i = 0; i < n; i++)
+                {
+                    double v = double.CreateTruncating(x[i]);
+                    double d = 0.5 * (1 + SpecialFunctions.ErfReference(v / Math.Sqrt(2))) + v * Math.Exp(-v * v / 2) / Math.Sqrt(2 * Math.PI);
+                    double expected = double.CreateTruncating(T.CreateTruncating(double.CreateTruncating(g[i]) * d));
+                    double got = double.CreateTruncating(dx[i]);
+                    Assert.True(Math.Abs(got - expected) <= rtol * (1 + Math.Abs(expected)),
+                        $"GeluBackward<{typeof(T).Name}> at length {n}, element {i}: x = {x[i]}, g = {g[i]}, got {got}, expected {expected}");
+                }
             }
         }
     }
