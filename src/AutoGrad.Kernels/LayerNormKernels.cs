@@ -16,7 +16,7 @@ internal static class LayerNormKernels
     //   ∂x = ρ·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)),   ∂γ = Σ_rows g·x̂,   ∂β = Σ_rows g
     // (differentiate x̂ = (x − μ)ρ through μ and ρ: https://arxiv.org/abs/1607.06450 gives the forward; the backward is the
     // chain rule through the two means). The composed form (F.LayerNormComposed in src/AutoGrad/NN/Functional.cs) is the
-    // reference LayerNormTests hold this to in float64, and the rule under createGraph.
+    // reference FusedNormActivationTests hold this to in float64, and the rule under createGraph.
 
     /// <summary>y = LN(x) per row; <paramref name="mean"/> and <paramref name="rstd"/> receive μ and ρ of each row.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // called a few times a step: optimized from the first call

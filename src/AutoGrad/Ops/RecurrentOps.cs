@@ -11,7 +11,7 @@ internal static class RecurrentOps
     // every step, forward (h·Wᵀ) and backward (g·W); MatMul repacks W into the GEMM's panels each time (64 times per
     // sequence each way for the compare `lstm` workload, benchmarks/AutoGrad.Benchmarks/Compare/SequenceWorkloads.cs). Here
     // W's two packed forms (GemmPrepacked) are made once per version of W and reused. The values are MatMul's bit for bit
-    // (GemmPrepacked's remarks; RecurrentOpsTests), and the rule is MatMul's: with createGraph it is composed of MatMul.
+    // (GemmPrepacked's remarks; RecurrentLayerPathTests), and the rule is MatMul's: with createGraph it is composed of MatMul.
     /// <summary>
     /// <c>h·Wᵀ + bias</c> for h (N, H), W (G·H, H) and bias (N, G·H) or broadcastable to it: <see cref="LinearAlgebraOps.MatMul(Tensor, Tensor, bool, bool, Tensor?)"/>
     /// with <c>transB</c>, recorded as it is.
