@@ -88,7 +88,18 @@ internal static unsafe class ConvKernels
     }
 
     /// <summary>One sample's columns of a chunk's column matrix (rows C·KH·KW, <paramref name="ld"/> apart) from its (C, H, W) input.</summary>
-    internal static void Im2Col<T>(T* x, T* cols, int ld, in ConvGeometry g) where T : unmanaged
+    internal static void Im2Col<T>(T* x, T* cols, int ld, in ConvGeometry g) where T : unmanaged =>
+        Windows<T, CopyOut<T>>(x, cols, ld, g);
+
+    /// <summary>The adjoint of <see cref="Im2Col{T}"/>: adds one sample's columns back into its (C, H, W) gradient.</summary>
+    internal static void Col2ImAdd<T>(T* cols, int ld, T* dx, in ConvGeometry g) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Windows<T, AddBack<T>>(dx, cols, ld, g);
+
+    // The one walk Im2Col and its adjoint share: for each row (c, u, v) of the column matrix and each output row i, the
+    // image line the window reads starts at image[c, u + i·stride, v] and steps by the stride; the line action (copy out or
+    // add back) is a struct type argument the JIT specializes, as Strided.MaskedRows does with its row actions.
+    private static void Windows<T, TLine>(T* image, T* cols, int ld, in ConvGeometry g)
+        where T : unmanaged where TLine : struct, IWindowLine<T>
     {
         int s = g.Stride, ow = g.OW;
         T* row = cols;
@@ -96,37 +107,36 @@ internal static unsafe class ConvKernels
             for (int u = 0; u < g.KH; u++)
                 for (int v = 0; v < g.KW; v++, row += ld)
                 {
-                    T* src = x + (c * g.H + u) * g.W + v;
-                    for (int i = 0; i < g.OH; i++)
-                    {
-                        T* line = src + i * s * g.W, dst = row + i * ow;
-                        if (s == 1) new ReadOnlySpan<T>(line, ow).CopyTo(new Span<T>(dst, ow));
-                        else for (int j = 0; j < ow; j++) dst[j] = line[j * s];
-                    }
+                    T* start = image + (c * g.H + u) * g.W + v;
+                    for (int i = 0; i < g.OH; i++) default(TLine).Apply(start + i * s * g.W, row + i * ow, ow, s);
                 }
     }
 
-    /// <summary>The adjoint of <see cref="Im2Col{T}"/>: adds one sample's columns back into its (C, H, W) gradient.</summary>
-    internal static void Col2ImAdd<T>(T* cols, int ld, T* dx, in ConvGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
+    private interface IWindowLine<T> where T : unmanaged
     {
-        int s = g.Stride, ow = g.OW;
-        T* row = cols;
-        for (int c = 0; c < g.C; c++)
-            for (int u = 0; u < g.KH; u++)
-                for (int v = 0; v < g.KW; v++, row += ld)
-                {
-                    T* dst = dx + (c * g.H + u) * g.W + v;
-                    for (int i = 0; i < g.OH; i++)
-                    {
-                        T* line = dst + i * s * g.W, src = row + i * ow;
-                        if (s == 1)
-                        {
-                            var d = new Span<T>(line, ow);
-                            TensorPrimitives.Add(d, new ReadOnlySpan<T>(src, ow), d);
-                        }
-                        else for (int j = 0; j < ow; j++) line[j * s] += src[j];
-                    }
-                }
+        void Apply(T* image, T* col, int ow, int stride);
+    }
+
+    private readonly struct CopyOut<T> : IWindowLine<T> where T : unmanaged
+    {
+        public void Apply(T* image, T* col, int ow, int stride)
+        {
+            if (stride == 1) new ReadOnlySpan<T>(image, ow).CopyTo(new Span<T>(col, ow));
+            else for (int j = 0; j < ow; j++) col[j] = image[j * stride];
+        }
+    }
+
+    private readonly struct AddBack<T> : IWindowLine<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public void Apply(T* image, T* col, int ow, int stride)
+        {
+            if (stride == 1)
+            {
+                var d = new Span<T>(image, ow);
+                TensorPrimitives.Add(d, new ReadOnlySpan<T>(col, ow), d);
+            }
+            else for (int j = 0; j < ow; j++) image[j * stride] += col[j];
+        }
     }
 
     private enum Kind { Forward, Backward }
