@@ -32,7 +32,9 @@ public sealed partial class Figure
     /// <summary>The chart as a standalone SVG document (text as text, in DejaVu Sans, with glyph positions fixed).</summary>
     /// <remarks>
     /// Clip-path ids are prefixed with <paramref name="idPrefix"/> so that several charts can be inlined in one HTML page
-    /// without their ids colliding (ScottPlot numbers them per render, so two charts would otherwise share <c>cl_1</c>…).
+    /// without their ids colliding. The ids come from Skia's SVG device, which names each clip <c>cl_</c> and the clip's
+    /// generation number in hexadecimal (<c>SkStringPrintf("cl_%x", ...)</c> in Skia's <c>src/svg/SkSVGDevice.cpp</c>), so an id
+    /// may end in letters (<c>cl_a</c>) as well as digits.
     /// </remarks>
     public string ToSvg(string idPrefix = "")
     {
@@ -84,6 +86,6 @@ public sealed partial class Figure
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9_-]*$")]
     private static partial Regex IdPrefix();
 
-    [GeneratedRegex("(id=\"|url\\(#)(cl_[0-9]+)")]
+    [GeneratedRegex("(id=\"|url\\(#)(cl_[0-9a-f]+)")]
     private static partial Regex ClipId();
 }
