@@ -159,7 +159,8 @@ public sealed partial class Tensor
         RequireFloat(dtype, "Normal");
         if (!(std >= 0)) throw new ArgumentException($"Normal: std must be ≥ 0, got {std}.");
         var t = Empty(shape, dtype);
-        for (int i = 0; i < t.Size; i++) t.SetFlat(i, mean + std * generator.NextNormal());
+        if (dtype == DType.Float32) generator.FillNormal(t.F32, mean, std);
+        else generator.FillNormal(t.F64, mean, std);
         return t;
     }
 
