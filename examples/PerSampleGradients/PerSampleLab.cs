@@ -125,7 +125,9 @@ public static class PerSampleLab
                 var g = Functional.Grad([Loss(plain.Forward(xb), yb)], ps);
                 Step(ps, g!, learningRate);
                 var named = dp.NamedParameters();
-                var priv = DifferentialPrivacy.PrivateGradient(PerSample(dp, xb, yb), clipNorm, noiseMultiplier, noise);
+                // The model overload: an MLP's clipped sum comes from each Linear layer's inputs and output gradients, without
+                // writing the per-sample gradients out (the same numbers as PrivateGradient(PerSample(dp, xb, yb), ...)).
+                var priv = DifferentialPrivacy.PrivateGradient(dp, Loss, xb, yb, clipNorm, noiseMultiplier, noise);
                 Step([.. named.Select(p => p.Value)], [.. named.Select(p => priv[p.Key])], learningRate);
             }
         }

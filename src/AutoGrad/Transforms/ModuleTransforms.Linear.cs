@@ -11,6 +11,29 @@ public static partial class ModuleTransforms
     // of the layer's input row and that gradient row, and ∂ℓ_b/∂bias the row itself. Null when the model is not of that kind.
     private static Dictionary<string, Tensor>? LinearShortcut(Module model, Func<Tensor, Tensor, Tensor> loss, Tensor inputs, Tensor targets)
     {
+        if (LinearFactors(model, loss, inputs, targets) is not { } factors) return null;
+        var result = new Dictionary<string, Tensor>();
+        using (Recorder.NoGrad())
+            foreach (var f in factors)
+            {
+                result[f.Prefix + "weight"] = f.InOut ? Batching.RowOuter(f.Input, f.OutputGradient) : Batching.RowOuter(f.OutputGradient, f.Input);
+                if (f.Layer.HasBias) result[f.Prefix + "bias"] = f.OutputGradient;
+            }
+        // In the model's parameter order, as the Vmap path returns them.
+        return model.NamedParameters().ToDictionary(p => p.Key, p => result[p.Key]);
+    }
+
+    /// <summary>
+    /// One Linear layer's per-sample gradient in factored form: example b's weight gradient is the outer product of row b of
+    /// <see cref="Input"/> (B, in) and row b of <see cref="OutputGradient"/> (B, out), laid out as the weight is
+    /// (<see cref="InOut"/>: (in, out), else PyTorch's (out, in)); its bias gradient is row b of <see cref="OutputGradient"/>.
+    /// </summary>
+    internal sealed record LinearFactor(string Prefix, Linear Layer, bool InOut, Tensor Input, Tensor OutputGradient);
+
+    // The factors of every Linear layer of an MLP (see LinearShortcut), in the model's order; null when the model is not a
+    // Sequential of Linear layers and parameter-free row-wise modules on 2-D inputs.
+    internal static List<LinearFactor>? LinearFactors(Module model, Func<Tensor, Tensor, Tensor> loss, Tensor inputs, Tensor targets)
+    {
         var layers = model is Sequential s ? s.Children().Select(c => (c.Name, c.Module)).ToList() : model is Linear ? [("", model)] : null;
         if (layers is null || inputs.Rank != 2) return null;
         foreach (var (_, m) in layers)
@@ -47,24 +70,27 @@ public static partial class ModuleTransforms
         var outputs = saved.Select(l => l.Output).ToArray();
         var g = Functional.Grad([output], outputs, [seed], allowUnused: true);
 
-        var result = new Dictionary<string, Tensor>();
+        var factors = new List<LinearFactor>(saved.Count);
         using (Recorder.NoGrad())
             for (int i = 0; i < saved.Count; i++)
             {
                 var (prefix, layer, input, _) = saved[i];
-                var gi = g[i] ?? Tensor.ZerosLike(saved[i].Output);
-                result[prefix + "weight"] = LinearWeightGradient(layer, input.Detach(), gi);
-                if (layer.HasBias) result[prefix + "bias"] = gi;
+                factors.Add(new LinearFactor(prefix, layer, WeightIsInOut(layer), input.Detach(), g[i] ?? Tensor.ZerosLike(saved[i].Output)));
             }
-        // In the model's parameter order, as the Vmap path returns them.
-        return model.NamedParameters().ToDictionary(p => p.Key, p => result[p.Key]);
+        return factors;
     }
 
     /// <summary>
     /// Per-sample weight gradients of a Linear layer from its input rows <c>a</c> (B, in) and output-gradient rows <c>g</c> (B, out):
     /// <c>aᵀg</c> per row, laid out as the layer's weight is, (in, out) or PyTorch's (out, in), told apart by the layer's own forward.
     /// </summary>
-    internal static Tensor LinearWeightGradient(Linear layer, Tensor a, Tensor g)
+    internal static Tensor LinearWeightGradient(Linear layer, Tensor a, Tensor g) =>
+        // One multiplication per element, each written once (Batching.RowOuter): a batched GEMM with an inner dimension of 1
+        // does the same work slower.
+        WeightIsInOut(layer) ? Batching.RowOuter(a, g) : Batching.RowOuter(g, a);
+
+    // Whether a Linear layer's weight is laid out (in, out) rather than PyTorch's (out, in), told apart by its own forward.
+    private static bool WeightIsInOut(Linear layer)
     {
         var w = layer.Weight.Shape;
         int inF = layer.InFeatures, outF = layer.OutFeatures;
@@ -75,17 +101,15 @@ public static partial class ModuleTransforms
             Tensor probe;
             using (Recorder.NoGrad())
             {
-                var e = Tensor.Zeros(new Shape(1, inF), a.DType);
+                var e = Tensor.Zeros(new Shape(1, inF), layer.Weight.DType);
                 e.SetFlat(0, 1);
-                probe = layer.Forward(e) - (layer.Bias ?? Tensor.Zeros(new Shape(outF), a.DType));
+                probe = layer.Forward(e) - (layer.Bias ?? Tensor.Zeros(new Shape(outF), layer.Weight.DType));
             }
             var row0 = layer.Weight.Detach().Select(0, 0).ToDoubleArray();
             inOut = probe.ToDoubleArray().Zip(row0).All(p => p.First == p.Second);
         }
         else if (!inOut && w != new Shape(outF, inF))
             throw new InvalidOperationException($"PerSampleGradients: Linear weight {w} is neither (in, out) nor (out, in) for {inF} → {outF}.");
-        // One multiplication per element, each written once (Batching.RowOuter): a batched GEMM with an inner dimension of 1
-        // does the same work slower.
-        return inOut ? Batching.RowOuter(a, g) : Batching.RowOuter(g, a);
+        return inOut;
     }
 }
