@@ -10,8 +10,9 @@ namespace AutoGrad.Benchmarks;
 /// <summary>
 /// Per-sample gradients of the MLP 784→128→10 (ReLU, softmax cross-entropy) for a batch of 64, float32: Vmap(Grad) over
 /// FunctionalCall, the Linear shortcut (outer products of saved inputs and output gradients), the loop of 64 backward passes,
-/// and, for scale, one ordinary backward pass of the batch's mean loss (which yields only the summed gradient) and the write of
-/// the per-sample gradients alone (the floor of both per-sample paths).
+/// DP-SGD's clipped and noised gradient from the per-sample gradients and from the Linear layers' factors, and, for scale, one
+/// ordinary backward pass of the batch's mean loss (which yields only the summed gradient) and the write of the per-sample
+/// gradients alone (the floor of both per-sample paths), into fresh buffers and into reused ones.
 /// </summary>
 [ShortRunJob, MemoryDiagnoser]
 public class PerSampleGradientBenchmarks
@@ -19,7 +20,7 @@ public class PerSampleGradientBenchmarks
     private const int Batch = 64;
     private Module _model = null!;
     private Tensor _x = null!, _y = null!;
-    private float[] _a1 = null!, _g1 = null!, _a2 = null!, _g2 = null!;
+    private float[] _a1 = null!, _g1 = null!, _a2 = null!, _g2 = null!, _w1 = null!, _w2 = null!;
     private static readonly Func<Tensor, Tensor, Tensor> Loss = (p, t) => p.SoftmaxCrossEntropy(t);
 
     /// <summary>Builds the model and fixed random data (seed 0).</summary>
@@ -33,6 +34,7 @@ public class PerSampleGradientBenchmarks
         var rng = new Random(0);
         float[] Rows(int n) => Enumerable.Range(0, Batch * n).Select(_ => (float)rng.NextDouble()).ToArray();
         (_a1, _g1, _a2, _g2) = (Rows(784), Rows(128), Rows(128), Rows(10));
+        (_w1, _w2) = (new float[Batch * 128 * 784], new float[Batch * 10 * 128]);
     }
 
     /// <summary>The loop: one backward pass per example.</summary>
@@ -60,6 +62,22 @@ public class PerSampleGradientBenchmarks
     public Dictionary<string, Tensor> LinearShortcut() => ModuleTransforms.PerSampleGradients(_model, Loss, _x, _y, shortcuts: true);
 
     /// <summary>
+    /// What DP-SGD needs of the per-sample gradients, from them: the Linear shortcut, then each example's gradient clipped to
+    /// norm 1, noise added (σ = 1), averaged (DifferentialPrivacy.PrivateGradient of the dictionary).
+    /// </summary>
+    [Benchmark]
+    public Dictionary<string, Tensor> PrivateFromPerSample() =>
+        DifferentialPrivacy.PrivateGradient(ModuleTransforms.PerSampleGradients(_model, Loss, _x, _y, shortcuts: true), 1.0, 1.0, new Generator(1));
+
+    /// <summary>The same DP-SGD gradient from the Linear layers' factors, the per-sample gradients never written (the model overload).</summary>
+    [Benchmark]
+    public Dictionary<string, Tensor> PrivateFactored() => DifferentialPrivacy.PrivateGradient(_model, Loss, _x, _y, 1.0, 1.0, new Generator(1));
+
+    /// <summary>The factored DP-SGD gradient with σ = 0: clipping and averaging only, without the noise draw (101,770 normals).</summary>
+    [Benchmark]
+    public Dictionary<string, Tensor> ClippedFactored() => DifferentialPrivacy.PrivateGradient(_model, Loss, _x, _y, 1.0, 0.0, new Generator(1));
+
+    /// <summary>
     /// The floor of both per-sample paths: only writing the per-sample weight gradients (64 × (128×784 + 10×128) float32, 26 MB)
     /// into fresh buffers with the kernel they use (OuterKernels.RowOuter), from fixed rows.
     /// </summary>
@@ -71,6 +89,18 @@ public class PerSampleGradientBenchmarks
         OuterKernels.RowOuter(_g1, _a1, w1, Batch, 128, 784);
         OuterKernels.RowOuter(_g2, _a2, w2, Batch, 10, 128);
         return [w1, w2];
+    }
+
+    /// <summary>
+    /// The same write into buffers allocated once and reused: the memory bandwidth alone, without the operating system's
+    /// first-touch cost of fresh pages that <see cref="WriteOnly"/> pays.
+    /// </summary>
+    [Benchmark]
+    public float[][] WriteReused()
+    {
+        OuterKernels.RowOuter(_g1, _a1, _w1, Batch, 128, 784);
+        OuterKernels.RowOuter(_g2, _a2, _w2, Batch, 10, 128);
+        return [_w1, _w2];
     }
 
     /// <summary>One ordinary backward pass of the batch's mean loss (the summed gradient only), for scale.</summary>
