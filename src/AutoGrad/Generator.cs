@@ -39,7 +39,13 @@ public sealed class Generator
     /// <c>y[i] = NextDouble() &lt; p ? 1 : 0</c> for each element in order: Tensor.Bernoulli's draws (dropout's masks), the same
     /// stream and values as the loop over <see cref="NextDouble"/>, with the state in locals instead of four field updates per draw.
     /// </summary>
-    internal void FillBernoulli<T>(Span<T> y, double p) where T : System.Numerics.INumberBase<T>
+    internal void FillBernoulli<T>(Span<T> y, double p) where T : System.Numerics.INumberBase<T> => FillBernoulli(y, p, T.One);
+
+    /// <summary>
+    /// The same draws as <see cref="FillBernoulli{T}(Span{T}, double)"/>, writing <paramref name="one"/> where that writes 1:
+    /// dropout's mask with its scale <c>1/(1 − p)</c> in the one pass.
+    /// </summary>
+    internal void FillBernoulli<T>(Span<T> y, double p, T one) where T : System.Numerics.INumberBase<T>
     {
         ulong s0 = _s0, s1 = _s1, s2 = _s2, s3 = _s3;
         for (int i = 0; i < y.Length; i++)
@@ -49,7 +55,7 @@ public sealed class Generator
             s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3;
             s2 ^= t;
             s3 = ulong.RotateLeft(s3, 45);
-            y[i] = (result >> 11) * (1.0 / (1UL << 53)) < p ? T.One : T.Zero;
+            y[i] = (result >> 11) * (1.0 / (1UL << 53)) < p ? one : T.Zero;
         }
         (_s0, _s1, _s2, _s3) = (s0, s1, s2, s3);
     }

@@ -167,6 +167,18 @@ public sealed partial class Tensor
     /// <summary>Samples from <c>N(0, 1)</c>, like NumPy's <c>randn</c>.</summary>
     public static Tensor Randn(Shape shape, Generator generator, DType dtype = DType.Float32) => Normal(shape, generator, 0, 1, dtype);
 
+    // Dropout's mask (float dtypes): 1/(1 − p) with probability 1 − p, else 0. The draws of Bernoulli(shape, 1 − p) with the kept value
+    // written in the same pass: the values of Bernoulli(…) * (1/(1 − p)) (1·s rounds to s, 0·s is 0) without a second pass
+    // and buffer (GeneratorTests). F.DropoutWithMask's fused entry point (ArchitectureTests).
+    internal static Tensor DropoutMask(Shape shape, double p, Generator generator, DType dtype)
+    {
+        RequireFloat(dtype, "DropoutMask");
+        var t = Empty(shape, dtype);
+        if (dtype == DType.Float32) generator.FillBernoulli(t.F32, 1 - p, (float)(1 / (1 - p)));
+        else generator.FillBernoulli(t.F64, 1 - p, 1 / (1 - p));
+        return t;
+    }
+
     /// <summary>Bernoulli samples: 1 with probability <paramref name="p"/>, else 0.</summary>
     public static Tensor Bernoulli(Shape shape, double p, Generator generator, DType dtype = DType.Float32)
     {

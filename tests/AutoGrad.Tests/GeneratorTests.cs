@@ -74,6 +74,25 @@ public class GeneratorTests
         Assert.Equal(reference.NextNormal(), g.NextNormal());
     }
 
+    // Dropout writes its mask's kept value 1/(1 − p) in the draw itself (Generator.FillBernoulli with a value): the same mask,
+    // bit for bit, as the Bernoulli tensor times 1/(1 − p) it replaced, and the generator left in the same state.
+    [Theory]
+    [InlineData(DType.Float32, 0.1)]
+    [InlineData(DType.Float64, 0.1)]
+    [InlineData(DType.Float32, 0.3)]
+    [InlineData(DType.Float64, 0.7)]
+    public void Dropout_mask_equals_Bernoulli_times_the_scale_and_leaves_the_same_state(DType dt, double p)
+    {
+        var (g, reference) = (new Generator(13), new Generator(13));
+        var x = Tensor.Uniform(new Shape(7, 151), new Generator(1), -2, 2, dt);
+        var (y, mask) = AutoGrad.NN.F.DropoutWithMask(x, p, true, g);
+        var expected = Tensor.Bernoulli(x.Shape, 1 - p, reference, dt) * (1 / (1 - p));
+        Assert.Equal(expected.ToDoubleArray(), mask!.ToDoubleArray());
+        Assert.Equal((x * expected).ToDoubleArray(), y.ToDoubleArray());
+        Assert.Contains(0.0, mask.ToDoubleArray());
+        Assert.Equal(reference.NextUInt64(), g.NextUInt64());
+    }
+
     // Tensor.Normal fills through Generator.FillNormal (state in locals): the same values as mean + std·NextNormal() element
     // by element, with the spare of each Box–Muller pair taken first and left cached exactly as the loop leaves it, so every
     // seeded initialisation and noise draw is unchanged.

@@ -137,7 +137,7 @@ public static partial class F
         ArgumentNullException.ThrowIfNull(generator);
         if (!(p >= 0 && p < 1)) throw new ArgumentOutOfRangeException(nameof(p), $"Dropout: p must be in [0, 1), got {p}.");
         if (!training || p == 0) return (x, null);
-        var mask = Tensor.Bernoulli(x.Shape, 1 - p, generator, x.DType) * (1 / (1 - p));
+        var mask = x.DType.IsFloatingPoint() ? Tensor.DropoutMask(x.Shape, p, generator, x.DType) : Tensor.Bernoulli(x.Shape, 1 - p, generator, x.DType) * (1 / (1 - p));
         return (x * mask, mask);
     }
 
