@@ -45,6 +45,7 @@ public static class DifferentialPrivacy
         }
         return result;
     }
+
     /// <summary>
     /// The same DP-SGD gradient as <see cref="PrivateGradient(IReadOnlyDictionary{string, Tensor}, double, double, Generator)"/>
     /// of <see cref="ModuleTransforms.PerSampleGradients"/>, for a model and a batch, without writing the per-sample gradients
