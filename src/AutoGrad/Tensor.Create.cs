@@ -169,7 +169,7 @@ public sealed partial class Tensor
 
     // Dropout's mask (float dtypes): 1/(1 − p) with probability 1 − p, else 0. The draws of Bernoulli(shape, 1 − p) with the kept value
     // written in the same pass: the values of Bernoulli(…) * (1/(1 − p)) (1·s rounds to s, 0·s is 0) without a second pass
-    // and buffer (GeneratorTests). F.DropoutWithMask's fused entry point (ArchitectureTests).
+    // and buffer (GeneratorTests). Drawn by DropoutOps.Apply.
     internal static Tensor DropoutMask(Shape shape, double p, Generator generator, DType dtype)
     {
         RequireFloat(dtype, "DropoutMask");

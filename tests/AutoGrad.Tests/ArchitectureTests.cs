@@ -47,7 +47,7 @@ public class ArchitectureTests
         "InPlaceUpdateOps.RunningAverageInPlace", // BatchNorm's running statistics, with their batching rule (Vmap)
         "IndexingOps.CheckClasses",              // checks a loss's class indices, naming the loss in errors
         "Tensor.InexactAt",             // LoadStateDict refuses a lossy dtype conversion before it writes anything
-        "Tensor.DropoutMask",                    // dropout's mask with its scale drawn in one pass (F.DropoutWithMask)
+        "DropoutOps.Apply",                      // dropout's mask drawn with its scale in one pass, per example under Vmap
         "CallSite.*",                            // the call site of a public op (Losses) or an optimizer step (Note [Call sites])
     ];
 

@@ -24,7 +24,11 @@ public sealed class Dropout : Module
     /// <summary>The drop probability <c>p</c>.</summary>
     public double P { get; }
 
-    /// <summary>The mask <c>r/(1 − p)</c> used by the last training-mode forward pass (null before one).</summary>
+    /// <summary>
+    /// The mask <c>r/(1 − p)</c> used by the last training-mode forward pass (null before one). A call under
+    /// <see cref="Differentiation.Functional.Vmap(Func{Tensor, Tensor}, int, int)"/> draws one mask per example, as the loop
+    /// over the batch would, and leaves this unchanged.
+    /// </summary>
     public Tensor? LastMask { get; private set; }
 
     /// <summary><c>y = x ⊙ r/(1 − p)</c> in training, <c>y = x</c> in evaluation.</summary>

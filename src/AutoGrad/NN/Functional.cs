@@ -137,8 +137,7 @@ public static partial class F
         ArgumentNullException.ThrowIfNull(generator);
         if (!(p >= 0 && p < 1)) throw new ArgumentOutOfRangeException(nameof(p), $"Dropout: p must be in [0, 1), got {p}.");
         if (!training || p == 0) return (x, null);
-        var mask = x.DType.IsFloatingPoint() ? Tensor.DropoutMask(x.Shape, p, generator, x.DType) : Tensor.Bernoulli(x.Shape, 1 - p, generator, x.DType) * (1 / (1 - p));
-        return (x * mask, mask);
+        return DropoutOps.Apply(x, p, generator);   // one mask per example under Vmap (Note [Dropout masks under Vmap])
     }
 
     /// <summary>Rows of the <c>(V, D)</c> table <paramref name="weight"/> picked by the token ids <paramref name="ids"/> (any shape): result <c>(…ids, D)</c>.</summary>
