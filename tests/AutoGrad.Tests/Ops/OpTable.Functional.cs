@@ -43,7 +43,10 @@ public static partial class OpTable
         new("Dropout", "F.Dropout(x, 0.4, training, seeded generator)",
             from seed in Gen.Choose(0, 1 << 20)
             from x in Generators.Tensor([3, 4], Wide)
-            select new OpSample([x], xs => F.Dropout(xs[0], 0.4, training: true, new Generator((ulong)seed)), "F.Dropout")) { MaxTest = 8 },
+            select new OpSample([x], xs => F.Dropout(xs[0], 0.4, training: true, new Generator((ulong)seed)), "F.Dropout")
+            {
+                ApplyWith = (xs, g) => F.Dropout(xs[0], 0.4, training: true, g),
+            }) { MaxTest = 8 },
         new("Embedding", "F.Embedding(ids, weight)",
             from ids in Generators.IndexTensor([2, 3], 4)
             from w in Generators.Tensor([4, 3], Wide)

@@ -10,7 +10,9 @@ public static partial class OpTable
     // A layer row differentiates with respect to the input and every parameter: the parameters become inputs of the
     // sample and are re-bound into a fresh module on each call. Its name is the layer's type name. When the input is
     // not differentiable (Embedding's indices), the parameters are marked RequiresGrad so GradCheck checks only them.
-    private static OpCase Layer(string label, Func<Generator, Module> make, int[] inputShape, Domain? domain = null, bool differentiateInput = true) =>
+    // applyWith: for a layer that draws random numbers, its forward drawing from a given generator (OpSample.ApplyWith).
+    private static OpCase Layer(string label, Func<Generator, Module> make, int[] inputShape, Domain? domain = null, bool differentiateInput = true,
+        Func<Tensor[], Generator, Tensor>? applyWith = null) =>
         new(label.Split('(')[0], label,
             from seed in Gen.Choose(0, 1 << 20)
             let module = make(new Generator((ulong)seed)).To(DType.Float64)
@@ -18,7 +20,7 @@ public static partial class OpTable
             select new OpSample(
                 [x, .. module.NamedParameters().Select(p => differentiateInput ? p.Value.Detach() : p.Value.Detach().Clone().RequireGrad())],
                 xs => Bind(module, xs, differentiateInput),
-                label)) { MaxTest = 6 };
+                label) { ApplyWith = applyWith }) { MaxTest = 6 };
 
     private static Tensor Bind(Module module, Tensor[] xs, bool differentiateInput)
     {
@@ -47,7 +49,8 @@ public static partial class OpTable
         Layer("Rnn(3, 2) over 4 steps", g => new Rnn(3, 2, g), [2, 4, 3]),
         Layer("Lstm(3, 2) over 4 steps", g => new Lstm(3, 2, g), [2, 4, 3]),
         Layer("Gru(3, 2) over 4 steps", g => new Gru(3, 2, g), [2, 4, 3]),
-        Layer("Dropout(0.3) with a fixed mask", g => new Sequential(new FixedDropout(0.3, g.NextUInt64())), [3, 4]),
+        Layer("Dropout(0.3) with a fixed mask", g => new Sequential(new FixedDropout(0.3, g.NextUInt64())), [3, 4],
+            applyWith: (xs, g) => new Dropout(0.3, g).Forward(xs[0])),
         Layer("PRelu(3)", _ => new PRelu(3), [2, 3], Domain.AwayFrom([0], 0.05)),
         Layer("Swish(learnable)", _ => new Swish(1.2, learnable: true), [2, 3]),
         Layer("Relu()", _ => new Relu(), [2, 3], Domain.AwayFrom([0], 0.05)),
