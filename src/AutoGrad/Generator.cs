@@ -25,13 +25,17 @@ public sealed class Generator
     }
 
     /// <summary>The next 64 uniformly random bits.</summary>
-    public ulong NextUInt64()
+    public ulong NextUInt64() => Step(ref _s0, ref _s1, ref _s2, ref _s3);
+
+    // One xoshiro256** step (https://prng.di.unimi.it/xoshiro256starstar.c) on the given state: the fields for NextUInt64,
+    // locals for the fills below, which keep the state in registers for a whole span.
+    private static ulong Step(ref ulong s0, ref ulong s1, ref ulong s2, ref ulong s3)
     {
-        ulong result = ulong.RotateLeft(_s1 * 5, 7) * 9;
-        ulong t = _s1 << 17;
-        _s2 ^= _s0; _s3 ^= _s1; _s1 ^= _s2; _s0 ^= _s3;
-        _s2 ^= t;
-        _s3 = ulong.RotateLeft(_s3, 45);
+        ulong result = ulong.RotateLeft(s1 * 5, 7) * 9;
+        ulong t = s1 << 17;
+        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3;
+        s2 ^= t;
+        s3 = ulong.RotateLeft(s3, 45);
         return result;
     }
 
@@ -48,15 +52,7 @@ public sealed class Generator
     internal void FillBernoulli<T>(Span<T> y, double p, T one) where T : System.Numerics.INumberBase<T>
     {
         ulong s0 = _s0, s1 = _s1, s2 = _s2, s3 = _s3;
-        for (int i = 0; i < y.Length; i++)
-        {
-            ulong result = ulong.RotateLeft(s1 * 5, 7) * 9;
-            ulong t = s1 << 17;
-            s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3;
-            s2 ^= t;
-            s3 = ulong.RotateLeft(s3, 45);
-            y[i] = (result >> 11) * (1.0 / (1UL << 53)) < p ? one : T.Zero;
-        }
+        for (int i = 0; i < y.Length; i++) y[i] = Uniform(ref s0, ref s1, ref s2, ref s3) < p ? one : T.Zero;
         (_s0, _s1, _s2, _s3) = (s0, s1, s2, s3);
     }
 
@@ -90,19 +86,12 @@ public sealed class Generator
         (_s0, _s1, _s2, _s3) = (s0, s1, s2, s3);
     }
 
-    // NextDouble on state held in locals (xoshiro256**, as NextUInt64).
-    private static double Uniform(ref ulong s0, ref ulong s1, ref ulong s2, ref ulong s3)
-    {
-        ulong result = ulong.RotateLeft(s1 * 5, 7) * 9;
-        ulong t = s1 << 17;
-        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3;
-        s2 ^= t;
-        s3 = ulong.RotateLeft(s3, 45);
-        return (result >> 11) * (1.0 / (1UL << 53));
-    }
+    // NextDouble on the given state.
+    private static double Uniform(ref ulong s0, ref ulong s1, ref ulong s2, ref ulong s3) =>
+        (Step(ref s0, ref s1, ref s2, ref s3) >> 11) * (1.0 / (1UL << 53));
 
     /// <summary>A uniform double in <c>[0, 1)</c> with 53 random bits.</summary>
-    public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
+    public double NextDouble() => Uniform(ref _s0, ref _s1, ref _s2, ref _s3);
 
     /// <summary>A uniform integer in <c>[0, n)</c> (unbiased, by rejection).</summary>
     public int NextInt(int n)
