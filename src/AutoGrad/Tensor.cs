@@ -92,6 +92,10 @@ public sealed partial class Tensor
 
     internal Span<T> Span<T>() => new(Data as T[] ?? throw WrongType(typeof(T)), 0, Size);
 
+    // The whole backing array (possibly longer than the tensor: a pooled buffer), for kernels that take arrays rather than
+    // spans because they share the work out over threads; a released tensor throws as Span does.
+    internal T[] Buffer<T>() => Data as T[] ?? throw WrongType(typeof(T));
+
     // The float views are what every float op reads; an integer or bool tensor that reaches one gets the op's name
     // (Note [Integer tensors] in Tensor.Convert.cs) instead of an InvalidCastException.
     internal Span<float> F32 => new(Data as float[] ?? throw WrongType(typeof(float)), 0, Size);

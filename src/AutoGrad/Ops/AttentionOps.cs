@@ -68,8 +68,8 @@ public static class AttentionOps
             : new AttentionShape(heads, L, S, E, Ev, sc, isCausal, dropoutP, seeds[0]) { ExampleSeeds = seeds };
         var o = Tensor.Uninitialized(new Shape([.. q.Shape.Dims[..^1], Ev]), q.DType);
         var lse = Tensor.Uninitialized(Shape.Wrap([Math.Max(1, heads * L)]), q.DType);
-        if (q.DType == DType.Float32) AttentionKernels.Forward(Arr<float>(q), Arr<float>(k), Arr<float>(v), Bias<float>(bias, q, L, S), Arr<float>(o), Arr<float>(lse), sh);
-        else AttentionKernels.Forward(Arr<double>(q), Arr<double>(k), Arr<double>(v), Bias<double>(bias, q, L, S), Arr<double>(o), Arr<double>(lse), sh);
+        if (q.DType == DType.Float32) AttentionKernels.Forward(q.Buffer<float>(), k.Buffer<float>(), v.Buffer<float>(), Bias<float>(bias, q, L, S), o.Buffer<float>(), lse.Buffer<float>(), sh);
+        else AttentionKernels.Forward(q.Buffer<double>(), k.Buffer<double>(), v.Buffer<double>(), Bias<double>(bias, q, L, S), o.Buffer<double>(), lse.Buffer<double>(), sh);
         Recorder.Finish(op, lse, q, k, v);   // saved for the rule only (as SoftmaxCrossEntropy's row log-sum-exp)
         Tensor[] saved = bias is null ? [q, k, v, o] : [q, k, v, o, bias];
         var y = Recorder.Finish(op, o, [q, k, v],
@@ -133,13 +133,6 @@ public static class AttentionOps
         Tensor.CheckSameDType(op, q, v);
     }
 
-    // The kernel runs heads on several threads, so it takes arrays, not spans; reading the span first throws the usual error
-    // for a tensor released by its StepScope.
-    private static T[] Arr<T>(Tensor t)
-    {
-        _ = t.Span<T>();
-        return (T[])t.Storage.Data!;
-    }
 
     // The mask read in place: per head the offset of its (L, S) plane, and the plane's strides (0 along a broadcast axis).
     private static AttentionBias<T> Bias<T>(Tensor? bias, Tensor q, int L, int S)
@@ -158,7 +151,7 @@ public static class AttentionOps
             offsets[h] = off;
             for (int i = idx.Length - 1; i >= 0; i--) { if (++idx[i] < batch[i]) break; idx[i] = 0; }
         }
-        return new AttentionBias<T>(Arr<T>(bias), offsets, strides[^2], strides[^1]);
+        return new AttentionBias<T>(bias.Buffer<T>(), offsets, strides[^2], strides[^1]);
     }
 
     private static Tensor?[] Fused(Tensor q, Tensor k, Tensor v, Tensor? bias, Tensor o, Tensor lse, AttentionShape sh, Tensor g)
@@ -168,11 +161,11 @@ public static class AttentionOps
         var dv = Tensor.Uninitialized(v.Shape, v.DType);
         int L = sh.L, S = sh.S;
         if (q.DType == DType.Float32)
-            AttentionKernels.Backward(Arr<float>(q), Arr<float>(k), Arr<float>(v), Bias<float>(bias, q, L, S), Arr<float>(o), Arr<float>(lse), Arr<float>(g),
-                Arr<float>(dq), Arr<float>(dk), Arr<float>(dv), sh);
+            AttentionKernels.Backward(q.Buffer<float>(), k.Buffer<float>(), v.Buffer<float>(), Bias<float>(bias, q, L, S), o.Buffer<float>(), lse.Buffer<float>(), g.Buffer<float>(),
+                dq.Buffer<float>(), dk.Buffer<float>(), dv.Buffer<float>(), sh);
         else
-            AttentionKernels.Backward(Arr<double>(q), Arr<double>(k), Arr<double>(v), Bias<double>(bias, q, L, S), Arr<double>(o), Arr<double>(lse), Arr<double>(g),
-                Arr<double>(dq), Arr<double>(dk), Arr<double>(dv), sh);
+            AttentionKernels.Backward(q.Buffer<double>(), k.Buffer<double>(), v.Buffer<double>(), Bias<double>(bias, q, L, S), o.Buffer<double>(), lse.Buffer<double>(), g.Buffer<double>(),
+                dq.Buffer<double>(), dk.Buffer<double>(), dv.Buffer<double>(), sh);
         return [q.RequiresGrad ? dq : null, k.RequiresGrad ? dk : null, v.RequiresGrad ? dv : null];
     }
 }

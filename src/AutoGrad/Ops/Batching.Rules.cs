@@ -242,17 +242,9 @@ internal static partial class Batching
             return x.Unsqueeze(2) * y.Unsqueeze(1);
         int batch = x.Shape[0], m = x.Shape[1], n = y.Shape[1];
         var o = Tensor.Uninitialized(new Shape(batch, m, n), x.DType);
-        if (x.DType == DType.Float32) OuterKernels.RowOuter(Buffer<float>(x), Buffer<float>(y), Buffer<float>(o), batch, m, n);
-        else OuterKernels.RowOuter(Buffer<double>(x), Buffer<double>(y), Buffer<double>(o), batch, m, n);
+        if (x.DType == DType.Float32) OuterKernels.RowOuter(x.Buffer<float>(), y.Buffer<float>(), o.Buffer<float>(), batch, m, n);
+        else OuterKernels.RowOuter(x.Buffer<double>(), y.Buffer<double>(), o.Buffer<double>(), batch, m, n);
         return o;
-    }
-
-    // A tensor's array (possibly longer than the tensor: a pooled buffer); reading the span first throws the usual error for
-    // a tensor released by its StepScope.
-    private static T[] Buffer<T>(Tensor t)
-    {
-        _ = t.Span<T>();
-        return (T[])t.Storage.Data!;
     }
 
     /// <summary>Max pooling with the batch axes folded into N.</summary>

@@ -26,13 +26,9 @@ internal static class DropoutOps
             var m = Tensor.Bernoulli(x.Shape, 1 - p, generator, x.DType) * (1 / (1 - p));
             return (x * m, m);
         }
-        if (!Batching.IsOn(x))
-        {
-            var m = Tensor.DropoutMask(x.Shape, p, generator, x.DType);
-            return (x * m, m);
-        }
+        // Outside Vmap, Real is x itself, x has no levels and Wrap returns the mask as drawn.
         var levels = Batching.Levels(x);
-        var masks = Batching.Wrap(Tensor.DropoutMask(Batching.Real(x).Shape, p, generator, x.DType), levels);
-        return (x * masks, null);
+        var mask = Batching.Wrap(Tensor.DropoutMask(Batching.Real(x).Shape, p, generator, x.DType), levels);
+        return (x * mask, levels.Length == 0 ? mask : null);
     }
 }
