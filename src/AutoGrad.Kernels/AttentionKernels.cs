@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
-using System.Runtime.InteropServices;
 
 namespace AutoGrad.Kernels;
 
@@ -256,11 +255,5 @@ internal static class AttentionKernels
     }
 
     private static void Mm<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int k, int n, bool transA, bool transB, bool accumulate)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (typeof(T) == typeof(float))
-            Gemm.Multiply(MemoryMarshal.Cast<T, float>(a), MemoryMarshal.Cast<T, float>(b), MemoryMarshal.Cast<T, float>(c), m, k, n, transA, transB, accumulate);
-        else
-            Gemm.Multiply(MemoryMarshal.Cast<T, double>(a), MemoryMarshal.Cast<T, double>(b), MemoryMarshal.Cast<T, double>(c), m, k, n, transA, transB, accumulate);
-    }
+        where T : unmanaged, IFloatingPointIeee754<T> => Gemm.Multiply<T>(a, b, c, m, k, n, transA, transB, accumulate);
 }

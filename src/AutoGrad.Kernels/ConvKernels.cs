@@ -209,14 +209,8 @@ internal static unsafe class ConvKernels
 
     // The GEMM on raw pointers; inside a chunk the workers are taken, so Gemm runs it on this thread.
     private static void Multiply<T>(T* a, T* b, T* c, int m, int k, int n, bool transA, bool transB, bool accumulate)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (typeof(T) == typeof(float))
-            Gemm.Multiply(new ReadOnlySpan<float>(a, m * k), new ReadOnlySpan<float>(b, k * n), new Span<float>(c, m * n), m, k, n, transA, transB, accumulate);
-        else if (typeof(T) == typeof(double))
-            Gemm.Multiply(new ReadOnlySpan<double>(a, m * k), new ReadOnlySpan<double>(b, k * n), new Span<double>(c, m * n), m, k, n, transA, transB, accumulate);
-        else throw new NotSupportedException($"ConvKernels: element type {typeof(T).Name} is not float or double.");
-    }
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Gemm.Multiply<T>(new ReadOnlySpan<T>(a, m * k), new ReadOnlySpan<T>(b, k * n), new Span<T>(c, m * n), m, k, n, transA, transB, accumulate);
 
     private static void Check(bool ok, string what)
     {

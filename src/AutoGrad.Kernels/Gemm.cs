@@ -55,6 +55,12 @@ internal static class Gemm
         bool transA = false, bool transB = false, bool accumulate = false)
         => Run(a, b, c, m, k, n, transA, transB, accumulate);
 
+    /// <summary>The GEMM for kernels generic over float and double (ConvKernels, AttentionKernels); see <see cref="Gemm"/>.</summary>
+    internal static void Multiply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int k, int n,
+        bool transA, bool transB, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => Run(a, b, c, m, k, n, transA, transB, accumulate);
+
     private static unsafe void Run<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int k, int n,
         bool transA, bool transB, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
