@@ -16,9 +16,7 @@ public static class DifferentialPrivacy
     public static Dictionary<string, Tensor> PrivateGradient(IReadOnlyDictionary<string, Tensor> perSample, double clipNorm, double noiseMultiplier, Generator generator)
     {
         ArgumentNullException.ThrowIfNull(perSample);
-        ArgumentNullException.ThrowIfNull(generator);
-        if (!(clipNorm > 0) || double.IsInfinity(clipNorm)) throw new ArgumentOutOfRangeException(nameof(clipNorm), $"PrivateGradient: clipNorm must be positive and finite, got {clipNorm}.");
-        if (!(noiseMultiplier >= 0) || double.IsInfinity(noiseMultiplier)) throw new ArgumentOutOfRangeException(nameof(noiseMultiplier), $"PrivateGradient: noiseMultiplier must be ≥ 0 and finite, got {noiseMultiplier}.");
+        CheckClipAndNoise(clipNorm, noiseMultiplier, generator);
         if (perSample.Count == 0) throw new ArgumentException("PrivateGradient: no gradients given.", nameof(perSample));
         int batch = perSample.First().Value.Shape[0];
         foreach (var (name, g) in perSample)
@@ -32,16 +30,13 @@ public static class DifferentialPrivacy
             var s = g.Reshape(batch, -1).Square().Sum(1);
             squares = squares is null ? s : squares + s;
         }
-        var norms = squares!.Sqrt();
-        var scale = 1.0 / (norms / clipNorm).Maximum(Tensor.Scalar(1, norms.DType));   // min(1, C/‖g_b‖)
+        var scale = ClipScales(squares!, clipNorm);
         var result = new Dictionary<string, Tensor>(perSample.Count);
         foreach (var (name, g) in perSample)
         {
-            var shape = new Shape(g.Shape.Dims[1..]);
             // Σ_b s_b·g_b as one row-vector product (1, B)·(B, size): one pass over the per-sample gradients, no scaled copy.
-            var sum = scale.Reshape(1, batch).MatMul(g.Reshape(batch, -1)).Reshape(shape);
-            if (noiseMultiplier > 0) sum = sum + Tensor.Randn(shape, generator, g.DType) * (noiseMultiplier * clipNorm);
-            result[name] = sum / batch;
+            var sum = scale.Reshape(1, batch).MatMul(g.Reshape(batch, -1)).Reshape(new Shape(g.Shape.Dims[1..]));
+            result[name] = NoisyMean(sum, batch, clipNorm, noiseMultiplier, generator);
         }
         return result;
     }
@@ -74,9 +69,7 @@ public static class DifferentialPrivacy
         ArgumentNullException.ThrowIfNull(loss);
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(targets);
-        ArgumentNullException.ThrowIfNull(generator);
-        if (!(clipNorm > 0) || double.IsInfinity(clipNorm)) throw new ArgumentOutOfRangeException(nameof(clipNorm), $"PrivateGradient: clipNorm must be positive and finite, got {clipNorm}.");
-        if (!(noiseMultiplier >= 0) || double.IsInfinity(noiseMultiplier)) throw new ArgumentOutOfRangeException(nameof(noiseMultiplier), $"PrivateGradient: noiseMultiplier must be ≥ 0 and finite, got {noiseMultiplier}.");
+        CheckClipAndNoise(clipNorm, noiseMultiplier, generator);
         if (inputs.Rank == 0 || targets.Rank == 0 || inputs.Shape[0] != targets.Shape[0])
             throw new ArgumentException($"PrivateGradient: inputs {inputs.Shape} and targets {targets.Shape} must have the same number of examples along axis 0.");
         if (inputs.Shape[0] == 0) throw new ArgumentException("PrivateGradient: the batch holds no examples.", nameof(inputs));
@@ -93,8 +86,7 @@ public static class DifferentialPrivacy
             if (f.Layer.HasBias) s = s + gg;
             squares = squares is null ? s : squares + s;
         }
-        var norms = squares!.Sqrt();
-        var scale = 1.0 / (norms / clipNorm).Maximum(Tensor.Scalar(1, norms.DType));   // min(1, C/‖g_b‖)
+        var scale = ClipScales(squares!, clipNorm);
         var sums = new Dictionary<string, Tensor>();
         foreach (var f in factors)
         {
@@ -104,12 +96,25 @@ public static class DifferentialPrivacy
             if (f.Layer.HasBias) sums[f.Prefix + "bias"] = sg.Sum(0);
         }
         var result = new Dictionary<string, Tensor>(sums.Count);
-        foreach (var (name, parameter) in model.NamedParameters())
-        {
-            var sum = sums[name];
-            if (noiseMultiplier > 0) sum = sum + Tensor.Randn(parameter.Shape, generator, sum.DType) * (noiseMultiplier * clipNorm);
-            result[name] = sum / batch;
-        }
+        foreach (var (name, _) in model.NamedParameters()) result[name] = NoisyMean(sums[name], batch, clipNorm, noiseMultiplier, generator);
         return result;
     }
+
+    private static void CheckClipAndNoise(double clipNorm, double noiseMultiplier, Generator generator)
+    {
+        ArgumentNullException.ThrowIfNull(generator);
+        if (!(clipNorm > 0) || double.IsInfinity(clipNorm)) throw new ArgumentOutOfRangeException(nameof(clipNorm), $"PrivateGradient: clipNorm must be positive and finite, got {clipNorm}.");
+        if (!(noiseMultiplier >= 0) || double.IsInfinity(noiseMultiplier)) throw new ArgumentOutOfRangeException(nameof(noiseMultiplier), $"PrivateGradient: noiseMultiplier must be ≥ 0 and finite, got {noiseMultiplier}.");
+    }
+
+    // s_b = min(1, C/‖g_b‖) from the examples' squared gradient norms (B).
+    private static Tensor ClipScales(Tensor squares, double clipNorm)
+    {
+        var norms = squares.Sqrt();
+        return 1.0 / (norms / clipNorm).Maximum(Tensor.Scalar(1, norms.DType));
+    }
+
+    // (1/B)·(sum + N(0, σ²C²·I)): the noise drawn in the sum's shape, one parameter after another in the caller's order.
+    private static Tensor NoisyMean(Tensor sum, int batch, double clipNorm, double noiseMultiplier, Generator generator) =>
+        (noiseMultiplier > 0 ? sum + Tensor.Randn(sum.Shape, generator, sum.DType) * (noiseMultiplier * clipNorm) : sum) / batch;
 }

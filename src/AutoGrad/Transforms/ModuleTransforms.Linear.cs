@@ -16,7 +16,7 @@ public static partial class ModuleTransforms
         using (Recorder.NoGrad())
             foreach (var f in factors)
             {
-                result[f.Prefix + "weight"] = f.InOut ? Batching.RowOuter(f.Input, f.OutputGradient) : Batching.RowOuter(f.OutputGradient, f.Input);
+                result[f.Prefix + "weight"] = f.PerExampleWeight();
                 if (f.Layer.HasBias) result[f.Prefix + "bias"] = f.OutputGradient;
             }
         // In the model's parameter order, as the Vmap path returns them.
@@ -28,7 +28,12 @@ public static partial class ModuleTransforms
     /// <see cref="Input"/> (B, in) and row b of <see cref="OutputGradient"/> (B, out), laid out as the weight is
     /// (<see cref="InOut"/>: (in, out), else PyTorch's (out, in)); its bias gradient is row b of <see cref="OutputGradient"/>.
     /// </summary>
-    internal sealed record LinearFactor(string Prefix, Linear Layer, bool InOut, Tensor Input, Tensor OutputGradient);
+    internal sealed record LinearFactor(string Prefix, Linear Layer, bool InOut, Tensor Input, Tensor OutputGradient)
+    {
+        // Every example's weight gradient, (B, weight shape). One multiplication per element, each written once
+        // (Batching.RowOuter): a batched GEMM with an inner dimension of 1 does the same work slower.
+        internal Tensor PerExampleWeight() => InOut ? Batching.RowOuter(Input, OutputGradient) : Batching.RowOuter(OutputGradient, Input);
+    }
 
     // The factors of every Linear layer of an MLP (see LinearShortcut), in the model's order; null when the model is not a
     // Sequential of Linear layers and parameter-free row-wise modules on 2-D inputs.
@@ -84,10 +89,7 @@ public static partial class ModuleTransforms
     /// Per-sample weight gradients of a Linear layer from its input rows <c>a</c> (B, in) and output-gradient rows <c>g</c> (B, out):
     /// <c>aᵀg</c> per row, laid out as the layer's weight is, (in, out) or PyTorch's (out, in), told apart by the layer's own forward.
     /// </summary>
-    internal static Tensor LinearWeightGradient(Linear layer, Tensor a, Tensor g) =>
-        // One multiplication per element, each written once (Batching.RowOuter): a batched GEMM with an inner dimension of 1
-        // does the same work slower.
-        WeightIsInOut(layer) ? Batching.RowOuter(a, g) : Batching.RowOuter(g, a);
+    internal static Tensor LinearWeightGradient(Linear layer, Tensor a, Tensor g) => new LinearFactor("", layer, WeightIsInOut(layer), a, g).PerExampleWeight();
 
     // Whether a Linear layer's weight is laid out (in, out) rather than PyTorch's (out, in), told apart by its own forward.
     private static bool WeightIsInOut(Linear layer)
