@@ -31,17 +31,6 @@ internal static class Gemm
     // caches, and on a busy machine the other core is often not there. Settable so benchmarks can probe it.
     internal static long ParallelFlopThreshold { get; set; } = 4_000_000;
 
-    /// <summary>
-    /// Whether a product of this shape takes the packed (blocked) path below: not a narrow output for GemmSmallN, not a
-    /// product small enough for the direct loops, and a 256-bit SIMD kernel present. GemmPrepacked matches Gemm bit for bit
-    /// only on these shapes.
-    /// </summary>
-    internal static bool TakesPackedPath(int m, int k, int n)
-    {
-        long macs = (long)m * n * k;
-        return !(GemmSmallN.Supports(n) && macs >= SmallNMinMacs) && macs >= DirectThreshold && Vector256.IsHardwareAccelerated;
-    }
-
     /// <summary>Upper bound on worker threads; tests set it to 1 to check determinism.</summary>
     internal static int MaxDegreeOfParallelism { get; set; } = Environment.ProcessorCount;
 

@@ -108,16 +108,13 @@ internal static unsafe class GemmBlocked
     }
 
     /// <summary>
-    /// <see cref="Multiply"/> with op(B) (k×n) already packed whole by <see cref="PackBPanels"/>: the same K blocks, A panels
-    /// and micro-tiles in the same order, so every element of C rounds exactly as there. Only columns [j0, j0 + count) of C
-    /// are computed when given (j0 a multiple of NR; all n by default), for callers that share the columns out over threads.
+    /// <see cref="Multiply"/> for n ≤ NC with op(B) already packed by <see cref="PackBPanels"/>: the same K blocks, A panels
+    /// and micro-tiles in the same order, so every element of C rounds exactly as there.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void MultiplyPackedB<T>(T* a, int lda, bool transA, T* packedB, T* c, int ldc, int m, int k, int n, bool accumulate,
-        int j0 = 0, int count = -1)
+    internal static void MultiplyPackedB<T>(T* a, int lda, bool transA, T* packedB, T* c, int ldc, int m, int k, int n, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (count < 0) count = n - j0;
         int nr = NR<T>();
         long ncRound = RoundUp(n, nr);
         int pad = AlignBytes / Unsafe.SizeOf<T>();
@@ -133,12 +130,12 @@ internal static unsafe class GemmBlocked
                 {
                     int kc = Math.Min(KC, k - pc);
                     bool overwrite = !accumulate && pc == 0;
-                    T* packB = packedB + pc * ncRound + (long)j0 * kc;
+                    T* packB = packedB + pc * ncRound;
                     for (int ic = 0; ic < m; ic += MC)
                     {
                         int mc = Math.Min(MC, m - ic);
                         GemmPacking.PackA(a, lda, transA, ic, pc, mc, kc, packA);
-                        MacroKernel(packA, packB, c + (long)ic * ldc + j0, ldc, mc, kc, count, nr, overwrite);
+                        MacroKernel(packA, packB, c + (long)ic * ldc, ldc, mc, kc, n, nr, overwrite);
                     }
                 }
             }
@@ -176,10 +173,7 @@ internal static unsafe class GemmBlocked
         }
     }
 
-    internal static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
-    /// <summary>Elements of slack to allocate so that <see cref="Align{T}"/> can move a buffer's start to a cache line.</summary>
-    internal static int AlignSlack<T>() where T : unmanaged => AlignBytes / Unsafe.SizeOf<T>();
-
-    internal static T* Align<T>(T* p) where T : unmanaged => (T*)(((nint)p + (AlignBytes - 1)) & ~(nint)(AlignBytes - 1));
+    private static T* Align<T>(T* p) where T : unmanaged => (T*)(((nint)p + (AlignBytes - 1)) & ~(nint)(AlignBytes - 1));
 }

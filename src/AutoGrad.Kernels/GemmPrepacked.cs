@@ -1,4 +1,7 @@
+using System.Buffers;
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace AutoGrad.Kernels;
 
@@ -8,19 +11,27 @@ namespace AutoGrad.Kernels;
 /// multiplies the same hidden weight 64 times per sequence by 32-row states; packing it once per sequence saves 63 of those copies.
 /// </summary>
 /// <remarks>
-/// Bit-identical to <see cref="Gemm"/> on the shapes where <see cref="Pays"/> holds (the packed path there): the packing is
-/// <see cref="GemmBlocked.PackBPanels"/> and the product <see cref="GemmBlocked.MultiplyPackedB"/>, the same panels, K blocks and
-/// micro-tiles as <see cref="GemmBlocked.Multiply"/>; work is split only over column panels, so the thread count does not
+/// Bit-identical to <see cref="Gemm"/> on the shapes where <see cref="Pays"/> holds (the packed path there): the panels are the
+/// ones <see cref="GemmPacking.PackB"/> writes, K is blocked from 0 in steps of <see cref="GemmBlocked.KC"/> and every tile goes
+/// through the same micro-kernel in the same K order; work is split only over column panels, so the thread count does not
 /// change any element's rounding (GemmPrepackedTests checks all of this).
 /// </remarks>
 internal static unsafe class GemmPrepacked
 {
+    private const int AlignBytes = 64;
+
+    // Gemm takes its packed (blocked) path for these shapes; elsewhere (narrow outputs, tiny products, no 256-bit SIMD) it
+    // uses kernels with other rounding, so a prepacked product would not match it and callers use Gemm instead.
+    private const long DirectThreshold = 32 * 1024;   // Gemm.DirectThreshold
+
     /// <summary>Whether a product of this shape takes the packed path (and so gains from a packed op(B)).</summary>
-    internal static bool Pays(int m, int k, int n) => m > 0 && k > 0 && n > 0 && Gemm.TakesPackedPath(m, k, n);
+    internal static bool Pays(int m, int k, int n) =>
+        m > 0 && k > 0 && n > 0 && Vector256.IsHardwareAccelerated && !(GemmSmallN.Supports(n) && (long)m * n * k >= 2048)
+        && (long)m * n * k >= DirectThreshold;
 
     /// <summary>Elements of the packed form of a k×n op(B) (padded to whole panels, plus alignment slack).</summary>
     internal static int PackedLength<T>(int k, int n) where T : unmanaged
-        => checked((int)GemmBlocked.PackedBLength<T>(k, n) + GemmBlocked.AlignSlack<T>());
+        => checked(k * RoundUp(n, GemmBlocked.NR<T>()) + AlignBytes / Unsafe.SizeOf<T>());
 
     /// <summary>
     /// A buffer for the packed form of a k×n op(B): pinned, because the panels start at the first 64-byte boundary of the
@@ -36,9 +47,14 @@ internal static unsafe class GemmPrepacked
         if (k <= 0 || n <= 0) throw new ArgumentException($"GemmPrepacked.Pack: dimensions must be positive (k={k}, n={n}).");
         if (b.Length < (long)k * n) throw new ArgumentException($"GemmPrepacked.Pack: B has {b.Length} elements but k*n = {k}*{n} are required.", nameof(b));
         if (packed.Length < PackedLength<T>(k, n)) throw new ArgumentException($"GemmPrepacked.Pack: the packed buffer has {packed.Length} elements, {PackedLength<T>(k, n)} needed.", nameof(packed));
+        int nr = GemmBlocked.NR<T>(), npad = RoundUp(n, nr);
         fixed (T* pb = b)
         fixed (T* raw = packed)
-            GemmBlocked.PackBPanels(pb, transB ? k : n, transB, k, n, 0, n, GemmBlocked.Align(raw));
+        {
+            T* dst = Align(raw);
+            for (int pc = 0; pc < k; pc += GemmBlocked.KC)
+                GemmPacking.PackB(pb, transB ? k : n, transB, pc, 0, Math.Min(GemmBlocked.KC, k - pc), n, nr, dst + (long)pc * npad);
+        }
     }
 
     /// <summary>C = (accumulate ? C : 0) + op(A)·op(B) for op(B) packed by <see cref="Pack{T}"/> with the same k and n.</summary>
@@ -57,7 +73,7 @@ internal static unsafe class GemmPrepacked
         fixed (T* raw = packed)
         fixed (T* pc = c)
         {
-            T* pb = GemmBlocked.Align(raw);
+            T* pb = Align(raw);
             int panels = (n + nr - 1) / nr;
             int chunks = parallel ? Math.Min(workers, panels) : 1;
             int step = (panels + chunks - 1) / chunks * nr;
@@ -77,7 +93,52 @@ internal static unsafe class GemmPrepacked
                 return;
             }
 
-            GemmBlocked.MultiplyPackedB(pa, lda, transA, pb, pc, n, m, k, n, accumulate);
+            Columns(pa, lda, transA, pb, pc, m, k, n, 0, n, accumulate);
+        }
+    }
+
+    // Columns [j0, j0 + count) of C (j0 a multiple of NR): for each K block, each MC block of op(A) packed, then the tiles.
+    private static void Columns<T>(T* a, int lda, bool transA, T* packedB, T* c, int m, int k, int n, int j0, int count, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int nr = GemmBlocked.NR<T>(), npad = RoundUp(n, nr);
+        int mcCap = Math.Min(GemmBlocked.MC, RoundUp(m, GemmBlocked.MR));
+        int kcCap = Math.Min(GemmBlocked.KC, k);
+        T[] rented = ArrayPool<T>.Shared.Rent(mcCap * kcCap + AlignBytes / Unsafe.SizeOf<T>());
+        bool wide = Vector512.IsHardwareAccelerated;
+        try
+        {
+            fixed (T* raw = rented)
+            {
+                T* packA = Align(raw);
+                for (int pc = 0; pc < k; pc += GemmBlocked.KC)
+                {
+                    int kc = Math.Min(GemmBlocked.KC, k - pc);
+                    bool overwrite = !accumulate && pc == 0;
+                    T* blockB = packedB + (long)pc * npad;
+                    for (int ic = 0; ic < m; ic += GemmBlocked.MC)
+                    {
+                        int mc = Math.Min(GemmBlocked.MC, m - ic);
+                        GemmPacking.PackA(a, lda, transA, ic, pc, mc, kc, packA);
+                        for (int jr = j0; jr < j0 + count; jr += nr)
+                        {
+                            int nValid = Math.Min(nr, j0 + count - jr);
+                            T* panelB = blockB + (long)jr * kc;
+                            for (int ir = 0; ir < mc; ir += GemmBlocked.MR)
+                            {
+                                int mValid = Math.Min(GemmBlocked.MR, mc - ir);
+                                T* tile = c + (long)(ic + ir) * n + jr;
+                                if (wide) GemmMicroKernel.Kernel512(kc, packA + (long)ir * kc, panelB, tile, n, mValid, nValid, overwrite);
+                                else GemmMicroKernel.Kernel256(kc, packA + (long)ir * kc, panelB, tile, n, mValid, nValid, overwrite);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(rented);
         }
     }
 
@@ -100,7 +161,11 @@ internal static unsafe class GemmPrepacked
         internal override void RunChunk(int chunk)
         {
             int start = chunk * _step;
-            GemmBlocked.MultiplyPackedB((T*)_a, _lda, _transA, (T*)_b, (T*)_c, _n, _m, _k, _n, _accumulate, start, Math.Min(_step, _n - start));
+            Columns((T*)_a, _lda, _transA, (T*)_b, (T*)_c, _m, _k, _n, start, Math.Min(_step, _n - start), _accumulate);
         }
     }
+
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+    private static T* Align<T>(T* p) where T : unmanaged => (T*)(((nint)p + (AlignBytes - 1)) & ~(nint)(AlignBytes - 1));
 }
